@@ -1,0 +1,72 @@
+"""Sphinx glue that keeps the built course offline and configurable.
+
+- Maths is rendered to MathML at build time (latex2mathml): no MathJax, no CDN.
+- sphinx-thebe (always loaded by Jupyter Book 1) injects an inline script that
+  names a CDN URL and is emitted twice under Sphinx 7.4; we never launch thebe,
+  so its scripts are dropped from every page.
+- COURSE_EXECUTE=force|cache|off overrides the execution mode (tests use force,
+  so nbval sees every output); COURSE_EXAM=1 builds quiz chapters in exam mode.
+"""
+from __future__ import annotations
+
+import os
+
+from docutils import nodes
+from latex2mathml.converter import convert as latex_to_mathml
+
+THEBE_MARKERS = ("THEBE_JS_URL", "sphinx-thebe", "thebe")
+
+
+def _mathml(latex: str, display: str) -> str:
+    return latex_to_mathml(latex.strip(), display=display)
+
+
+def visit_inline_math(self, node):
+    self.body.append(_mathml(node.astext(), "inline"))
+    raise nodes.SkipNode
+
+
+def visit_block_math(self, node):
+    if node.get("label"):
+        self.body.append(f'<div class="math-wrapper" id="equation-{node["docname"]}-{node["label"]}">')
+    else:
+        self.body.append('<div class="math-wrapper">')
+    self.body.append(_mathml(node.astext(), "block"))
+    self.body.append("</div>\n")
+    raise nodes.SkipNode
+
+
+def _is_thebe(asset) -> bool:
+    text = " ".join(str(v) for v in (getattr(asset, "filename", ""), asset.attributes.get("body", "")))
+    return any(marker in text for marker in THEBE_MARKERS)
+
+
+def drop_thebe_scripts(app, pagename, templatename, context, doctree):
+    scripts = context.get("script_files")
+    if scripts:
+        scripts[:] = [s for s in scripts if not _is_thebe(s)]
+
+
+def fix_citation_list_role(app, pagename, templatename, context, doctree):
+    # docutils marks the bibliography <div> role="list" while its entries are
+    # role="doc-biblioentry": axe flags that as a critical ARIA error.
+    body = context.get("body")
+    if body and 'class="citation-list"' in body:
+        context["body"] = body.replace('<div role="list" class="citation-list">', '<div class="citation-list">')
+
+
+def apply_environment(app, config):
+    mode = os.environ.get("COURSE_EXECUTE")
+    if mode:
+        if mode not in {"force", "cache", "off", "auto"}:
+            raise ValueError(f"COURSE_EXECUTE must be force, cache, off or auto, not {mode!r}")
+        config.nb_execution_mode = mode
+
+
+def setup(app):
+    app.add_html_math_renderer("mathml", (visit_inline_math, None), (visit_block_math, None))
+    app.connect("config-inited", apply_environment)
+    # priority > 500 so that thebe has added its scripts before we drop them
+    app.connect("html-page-context", drop_thebe_scripts, priority=900)
+    app.connect("html-page-context", fix_citation_list_role)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,142 @@
+#!/usr/bin/env python3
+"""One entry point for the course: `python3 course.py build | test | serve | bench`.
+
+Needs only Python 3.10+. The first run creates `.venv/` and installs the pinned
+requirements there; later runs reuse it until requirements.txt or
+pyproject.toml change.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / "python"
+SITE = ROOT / "_build" / "html"
+EXAM_OUT = ROOT / "_build" / "exam"
+STAMP = VENV / ".course-installed"
+
+
+def run(cmd: list, **kwargs) -> None:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    result = subprocess.run([str(c) for c in cmd], cwd=ROOT, **kwargs)
+    if result.returncode:
+        sys.exit(result.returncode)
+
+
+def ensure_env() -> None:
+    """Create the virtual environment and install the pinned packages once."""
+    wanted = hashlib.sha256(
+        (ROOT / "requirements.txt").read_bytes() + (ROOT / "pyproject.toml").read_bytes()
+    ).hexdigest()
+    if STAMP.exists() and STAMP.read_text() == wanted:
+        return
+    if not PY.exists():
+        print(f"Creating the environment in {VENV} ...", flush=True)
+        venv.create(VENV, with_pip=True)
+    run([PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", "requirements.txt"])
+    run([PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps", "-e", "."])
+    STAMP.write_text(wanted)
+
+
+def env_with(**extra: str) -> dict:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), PYDEVD_DISABLE_FILE_VALIDATION="1", **extra)
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    return env
+
+
+def build_site(force: bool = False, exam: bool = False, clean: bool = False) -> Path:
+    """Build the book with warnings as errors; return the HTML folder."""
+    extra = {}
+    if force:
+        extra["COURSE_EXECUTE"] = "force"
+    if exam:
+        extra["COURSE_EXAM"] = "1"
+    out = EXAM_OUT if exam else ROOT
+    html = out / "_build" / "html"
+    if clean and html.exists():
+        shutil.rmtree(html)
+    cmd = [BIN / "jupyter-book", "build", ".", "-W", "-n", "--keep-going"]
+    if exam:
+        cmd += ["--path-output", out]
+    run(cmd, env=env_with(**extra))
+    return html
+
+
+def cmd_build(args) -> None:
+    ensure_env()
+    html = build_site(force=args.force, exam=args.exam, clean=args.clean)
+    print(f"\nThe site is built: {html / 'index.html'}")
+    print("Serve it locally with:  python3 course.py serve" + ("  --exam" if args.exam else ""))
+
+
+def ensure_chromium() -> None:
+    if shutil.which("chromium") or Path("/usr/bin/chromium").exists():
+        return
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        run(["apt-get", "update", "-qq"])
+        run(["apt-get", "install", "-y", "-qq", "chromium"], env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
+        return
+    sys.exit("The browser tests need Debian's Chromium: sudo apt-get install -y chromium")
+
+
+def cmd_test(args) -> None:
+    ensure_env()
+    ensure_chromium()
+    # Force execution so that every notebook's outputs are fresh for nbval.
+    build_site(force=True)
+    build_site(force=True, exam=True)
+    notebooks = sorted((ROOT / "_build" / "jupyter_execute" / "book").rglob("*.ipynb"))
+    run(
+        [PY, "-m", "pytest", "tests", *notebooks, "--nbval", "--nbval-current-env",
+         "--nbval-sanitize-with", "tests/nbval-sanitize.cfg", *args.pytest_args],
+        env=env_with(COURSE_SITE=str(SITE), COURSE_EXAM_SITE=str(EXAM_OUT / "_build" / "html")),
+    )
+
+
+def cmd_serve(args) -> None:
+    html = (EXAM_OUT / "_build" / "html") if args.exam else SITE
+    if not (html / "index.html").exists():
+        sys.exit(f"No site at {html}: run  python3 course.py build" + (" --exam" if args.exam else ""))
+    print(f"Serving {html} at http://127.0.0.1:{args.port}/  (Ctrl+C to stop)")
+    subprocess.run([sys.executable, "-m", "http.server", str(args.port), "--bind", "127.0.0.1", "-d", str(html)])
+
+
+def cmd_bench(args) -> None:
+    ensure_env()
+    ensure_chromium()
+    run([PY, "bench/run.py", *args.bench_args], env=env_with())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="install (first time) and build the static site")
+    b.add_argument("--exam", action="store_true", help="leave answer keys and feedback out of the quiz chapters")
+    b.add_argument("--force", action="store_true", help="re-execute every notebook")
+    b.add_argument("--clean", action="store_true", help="delete the previous HTML first")
+    b.set_defaults(func=cmd_build)
+    t = sub.add_parser("test", help="build the site and run every test")
+    t.add_argument("pytest_args", nargs="*", help="extra arguments for pytest (after --)")
+    t.set_defaults(func=cmd_test)
+    s = sub.add_parser("serve", help="serve the built site on 127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--exam", action="store_true")
+    s.set_defaults(func=cmd_serve)
+    m = sub.add_parser("bench", help="print build, page-weight and grading benchmarks")
+    m.add_argument("bench_args", nargs="*")
+    m.set_defaults(func=cmd_bench)
+    args = parser.parse_args()
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+"""Helpers for the browser tests: serve a built site, drive Debian's Chromium, run axe."""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE = Path(os.environ.get("COURSE_SITE", ROOT / "_build" / "html"))
+EXAM_SITE = Path(os.environ.get("COURSE_EXAM_SITE", ROOT / "_build" / "exam" / "_build" / "html"))
+CHROMIUM = os.environ.get("COURSE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+# Console messages that come from the theme itself, never from the course.
+KNOWN_CONSOLE_NOISE = {
+    # pydata-sphinx-theme logs this when localStorage holds no mode yet (first visit).
+    "invalid theme mode": "pydata-sphinx-theme 0.17 on a fresh profile",
+}
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep test output readable
+        pass
+
+
+@contextmanager
+def serve(folder: Path):
+    handler = functools.partial(QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def site_pages(site: Path = SITE) -> list[str]:
+    """Every content page of the built book, as paths relative to the site root."""
+    return sorted(p.relative_to(site).as_posix() for p in (site / "book").rglob("*.html"))
+
+
+class PageWatch:
+    """Records what a page does wrong: foreign or failed requests, console errors."""
+
+    def __init__(self, page, origin: str):
+        self.origin = origin
+        self.foreign: list[str] = []
+        self.failed: list[str] = []
+        self.errors: list[str] = []
+        page.route("**/*", self._route)
+        page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
+        page.on("response", lambda r: r.status >= 400 and self.failed.append(f"{r.url} ({r.status})"))
+        page.on("console", self._console)
+        page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+
+    def _route(self, route):
+        url = route.request.url
+        if url.startswith(self.origin) or url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            self.foreign.append(url)
+            route.abort()
+
+    def _console(self, msg):
+        if msg.type not in ("error", "warning"):
+            return
+        if any(noise in msg.text for noise in KNOWN_CONSOLE_NOISE):
+            return
+        if msg.type == "error":
+            self.errors.append(msg.text)
+
+    def assert_clean(self):
+        assert not self.foreign, f"requests outside the site: {self.foreign}"
+        assert not self.failed, f"failed requests: {self.failed}"
+        assert not self.errors, f"console errors: {self.errors}"
+
+
+def serious_axe_violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    # preload off: axe would re-fetch stylesheets and resolve their @import
+    # against the page URL, asking the server for files that do not exist.
+    results = Axe().run(page, options={"preload": False})
+    found = []
+    for v in results.response["violations"]:
+        if v["impact"] in ("serious", "critical"):
+            targets = [n["target"] for n in v["nodes"]][:5]
+            found.append(f"{v['id']} ({v['impact']}): {v['help']} at {targets}")
+    return found
+
+
+def wait_for_widgets(page, timeout: float = 10_000) -> int:
+    """Wait until the widget runtime has mounted every widget on the page."""
+    if not page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count():
+        return 0
+    page.wait_for_function("document.documentElement.dataset.widgetsMounted !== undefined", timeout=timeout)
+    return int(page.evaluate("document.documentElement.dataset.widgetsMounted"))
