@@ -103,3 +103,23 @@ def wait_for_widgets(page, timeout: float = 10_000) -> int:
         return 0
     page.wait_for_function("document.documentElement.dataset.widgetsMounted !== undefined", timeout=timeout)
     return int(page.evaluate("document.documentElement.dataset.widgetsMounted"))
+
+
+def run_module_function(browser, module_file: Path, function: str, inputs: list) -> list:
+    """Import an ES module in the test browser and call `function` on each input.
+
+    Used to check that a widget's JavaScript computes what its Python reference does.
+    """
+    with serve(module_file.parent) as url:
+        page = browser.new_page()
+        try:
+            page.goto(f"{url}/")
+            return page.evaluate(
+                """async ([src, fn, inputs]) => {
+                    const mod = await import(src);
+                    return inputs.map((x) => mod[fn](x));
+                }""",
+                [f"{url}/{module_file.name}", function, inputs],
+            )
+        finally:
+            page.close()
