@@ -97,6 +97,12 @@ def serious_axe_violations(page) -> list[str]:
     return found
 
 
+def use_dark_mode(page) -> None:
+    """Switch the theme to dark as its own toggle does, and let colour transitions finish."""
+    page.evaluate("document.documentElement.dataset.theme = 'dark'; document.documentElement.dataset.mode = 'dark'")
+    page.wait_for_timeout(600)
+
+
 def wait_for_widgets(page, timeout: float = 10_000) -> int:
     """Wait until the widget runtime has mounted every widget on the page."""
     if not page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count():
@@ -123,3 +129,32 @@ def run_module_function(browser, module_file: Path, function: str, inputs: list)
             )
         finally:
             page.close()
+
+
+def exercise_widgets(page) -> int:
+    """Operate every control of every mounted widget as a keyboard user would.
+
+    Ranges get an arrow key, radios and checkboxes are toggled with Space, and
+    buttons that only reveal or check things are pressed with Enter. Returns the
+    number of controls used, so a test can insist that something was operated.
+    """
+    used = 0
+    controls = page.locator(".course-widget input, .course-widget select, .course-widget button")
+    for i in range(controls.count()):
+        control = controls.nth(i)
+        if not control.is_visible() or not control.is_enabled():
+            continue
+        kind = (control.get_attribute("type") or control.evaluate("e => e.tagName")).lower()
+        control.focus()
+        if kind == "range":
+            page.keyboard.press("ArrowRight")
+        elif kind in ("radio", "checkbox"):
+            page.keyboard.press("Space")
+        elif kind == "select":
+            page.keyboard.press("ArrowDown")
+        elif kind in ("button", "submit") and control.get_attribute("data-safe-to-press") is not None:
+            page.keyboard.press("Enter")
+        else:
+            continue
+        used += 1
+    return used

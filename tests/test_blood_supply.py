@@ -5,7 +5,7 @@ import math
 import pytest
 import traitlets
 
-from browser_support import ROOT, run_module_function, wait_for_widgets
+from browser_support import ROOT, run_module_function, use_dark_mode, wait_for_widgets
 from widgets import BloodSupply
 from widgets.pharmacology import PRESETS, regional_exposure
 
@@ -92,7 +92,7 @@ def test_widget_is_readable_at_375px_and_in_dark_mode(browser, site_url):
         assert box["width"] <= 375
         overflow = page.evaluate("document.querySelector('.bs-widget').scrollWidth - document.querySelector('.bs-widget').clientWidth")
         assert overflow <= 1
-        page.evaluate("document.documentElement.dataset.theme = 'dark'")
+        use_dark_mode(page)
         from browser_support import serious_axe_violations
         assert serious_axe_violations(page) == []
     finally:

@@ -1,7 +1,7 @@
 """Every page of the built site: offline, error-free and accessible, before and after use."""
 import pytest
 
-from browser_support import SITE, serious_axe_violations, site_pages, wait_for_widgets
+from browser_support import SITE, exercise_widgets, use_dark_mode, serious_axe_violations, site_pages, wait_for_widgets
 
 PAGES = site_pages() if SITE.exists() else []
 CDN_HINTS = ("cdn.", "cdnjs", "jsdelivr", "unpkg", "googleapis", "gstatic", "mathjax", "require.js")
@@ -16,6 +16,11 @@ def test_page_is_offline_clean_and_accessible(page, site_url, path):
     assert wait_for_widgets(page) == views
     assert page.locator(".course-widget[data-widget-status=fallback]").count() == 0, "kernel-only output in the course"
     assert serious_axe_violations(page) == []
+    if views:
+        assert exercise_widgets(page) > 0, "no widget control could be operated"
+        assert serious_axe_violations(page) == [], "after operating the widgets"
+    use_dark_mode(page)
+    assert serious_axe_violations(page) == [], "in dark mode"
     page.watch.assert_clean()
 
 

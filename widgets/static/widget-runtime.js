@@ -125,6 +125,8 @@ async function mountAll() {
   const root = document.documentElement;
   root.dataset.widgetsMounted = String(results.filter((r) => r.status === "fulfilled").length);
   root.dataset.widgetsMountMs = String(Math.round(performance.now() - started));
+  // Milliseconds since navigation start: what a reader waits for working widgets.
+  root.dataset.widgetsReadyAt = String(Math.round(performance.now()));
   document.dispatchEvent(new CustomEvent("course:widgets-mounted"));
 }
 

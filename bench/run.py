@@ -1,0 +1,135 @@
+"""Benchmark: build times, what each page costs a reader, and grading speed.
+
+Prints tables; asserts nothing (targets are printed beside the figures).
+Run with `python3 course.py bench` (add --skip-build to reuse the last bench build).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+from browser_support import CHROMIUM, CHROMIUM_ARGS, serve, site_pages  # noqa: E402
+
+OUT = Path(tempfile.gettempdir()) / "crlm-course-bench"
+PLAIN_PAGE = "book/glossary.html"  # a text page: the theme's own floor
+TARGETS = {"clean": 60.0, "rebuild": 5.0, "extra_kb": 100.0, "extra_ms": 150.0, "grade_10k": 5.0}
+
+
+def timed_build() -> float:
+    env = dict(os.environ, PATH=f"{ROOT / '.venv' / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    cmd = [str(ROOT / ".venv" / "bin" / "jupyter-book"), "build", ".", "-W", "-n", "--keep-going",
+           "--path-output", str(OUT)]
+    start = time.perf_counter()
+    done = subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if done.returncode:
+        print(f"(note: the build reported warnings or errors, exit {done.returncode})")
+    return time.perf_counter() - start
+
+
+def measure_page(browser, url: str, runs: int = 3) -> dict:
+    samples = []
+    for _ in range(runs):
+        context = browser.new_context()
+        page = context.new_page()
+        stats = {"requests": 0, "bytes": 0, "foreign": 0}
+        origin = url.split("/book/")[0]
+
+        def on_finished(request, stats=stats):
+            stats["requests"] += 1
+            sizes = request.sizes()
+            stats["bytes"] += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+            if not request.url.startswith((origin, "data:", "blob:")):
+                stats["foreign"] += 1
+
+        page.on("requestfinished", on_finished)
+        page.on("requestfailed", lambda r, stats=stats: stats.__setitem__("foreign", stats["foreign"] + 1))
+        page.goto(url)
+        page.wait_for_load_state("networkidle")
+        views = page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()
+        ready = None
+        if views:
+            page.wait_for_function("document.documentElement.dataset.widgetsReadyAt !== undefined")
+            ready = float(page.evaluate("document.documentElement.dataset.widgetsReadyAt"))
+        load = page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")
+        samples.append({**stats, "widgets": views, "ready_ms": ready, "load_ms": load})
+        context.close()
+    best = dict(samples[0])
+    best["load_ms"] = statistics.median(s["load_ms"] for s in samples)
+    if best["widgets"]:
+        best["ready_ms"] = statistics.median(s["ready_ms"] for s in samples)
+    return best
+
+
+def page_table(site: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    rows = {}
+    with serve(site) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for path in site_pages(site):
+            rows[path] = measure_page(browser, f"{url}/{path}")
+        browser.close()
+    plain = rows[PLAIN_PAGE]
+    print(f"\nPage cost (cold cache, median of 3 loads; plain page = {PLAIN_PAGE})")
+    print(f"| page | requests | KB | foreign | widgets | widgets ready (ms) | load (ms) | +KB vs plain | +ms vs plain |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for path, r in rows.items():
+        extra_kb = (r["bytes"] - plain["bytes"]) / 1024
+        ready = r["ready_ms"] if r["widgets"] else r["load_ms"]
+        extra_ms = ready - plain["load_ms"]
+        print(f"| {path} | {r['requests']} | {r['bytes'] / 1024:.0f} | {r['foreign']} | {r['widgets']} | "
+              f"{'' if r['ready_ms'] is None else round(r['ready_ms'])} | "
+              f"{r['load_ms']:.0f} | {extra_kb:+.1f} | {extra_ms:+.0f} |")
+    print(f"Targets: a widget page costs at most {TARGETS['extra_kb']:.0f} KB and {TARGETS['extra_ms']:.0f} ms more than the plain page.")
+
+
+def asset_table() -> None:
+    print("\nFront-end sizes (bytes, unminified)")
+    print("| file | bytes |")
+    print("|---|---:|")
+    for f in sorted((ROOT / "widgets").glob("*.js")) + sorted((ROOT / "widgets" / "static").glob("*.js")):
+        print(f"| {f.relative_to(ROOT)} | {f.stat().st_size} |")
+
+
+def grading_table() -> None:
+    try:
+        from quizzes.bench_support import grade_many  # the engine's own timing helper
+    except ImportError:
+        print("\nGrading: quizzes.bench_support.grade_many not available")
+        return
+    seconds, count = grade_many(10_000)
+    print("\nGrading")
+    print("| answer files | seconds | target |")
+    print("|---:|---:|---:|")
+    print(f"| {count} | {seconds:.2f} | < {TARGETS['grade_10k']:.0f} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--skip-build", action="store_true", help="reuse the last bench build")
+    args = parser.parse_args()
+    if not args.skip_build:
+        shutil.rmtree(OUT, ignore_errors=True)
+        clean = timed_build()
+        rebuild = timed_build()
+        print("Build (2 cores)")
+        print("| build | seconds | target |")
+        print("|---|---:|---:|")
+        print(f"| clean (every notebook executed) | {clean:.1f} | <= {TARGETS['clean']:.0f} |")
+        print(f"| no-change rebuild | {rebuild:.1f} | <= {TARGETS['rebuild']:.0f} |")
+    page_table(OUT / "_build" / "html")
+    asset_table()
+    grading_table()
+
+
+if __name__ == "__main__":
+    main()
