@@ -1,0 +1,162 @@
+"""Answer files: the versioned JSON a learner's browser saves, parsed defensively.
+
+Format (version 1), exactly these fields:
+  {"format": "crlm-quiz-answers", "version": 1, "quiz": "<quiz id>", "hash": "<content hash>",
+   "learner": "<optional name or id>", "answers": {"<question id>": ["<option id>", ...]},
+   "score_shown": <number 0..1 or null>, "saved_at": "<ISO 8601 timestamp>"}
+"learner" may be absent or null. Anything else (extra fields, wrong types, NaN, duplicate JSON
+keys, non-UTF-8 bytes) makes the file invalid; parse_answer_bytes raises AnswerFileError with the
+reason and never anything else.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from .model import Quiz
+
+FORMAT = "crlm-quiz-answers"
+VERSION = 1
+MAX_BYTES = 1_000_000          # a real answer file is a few kB
+MAX_TEXT = 200                 # learner names/ids and ids are short
+_HASH = re.compile(r"^[0-9a-f]{16}$")
+_FIELDS = {"format", "version", "quiz", "hash", "learner", "answers", "score_shown", "saved_at"}
+_REQUIRED = _FIELDS - {"learner"}
+
+
+class AnswerFileError(Exception):
+    def __init__(self, reason: str, partial: dict | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.partial = partial or {}   # learner/quiz/hash if they could be read, for reports
+
+
+@dataclass(frozen=True)
+class AnswerFile:
+    quiz: str
+    hash: str
+    learner: str
+    answers: dict            # question id -> list of option ids, as saved
+    score_shown: float | None
+    saved_at: str
+
+    def dedup_key(self) -> tuple:
+        """Same learner, quiz version and choices, whatever the order or timestamp."""
+        answers = tuple(sorted((q, tuple(sorted(set(ids)))) for q, ids in self.answers.items()))
+        return (self.learner, self.quiz, self.hash, answers)
+
+
+def _reject_constant(name):
+    raise ValueError(f"{name} is not allowed")
+
+
+def _finite_float(text):
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError("number out of range")
+    return value
+
+
+def _no_duplicate_keys(pairs):
+    out = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"duplicate JSON key {key!r}")
+        out[key] = value
+    return out
+
+
+def parse_answer_bytes(raw: bytes) -> AnswerFile:
+    if len(raw) > MAX_BYTES:
+        raise AnswerFileError(f"file larger than {MAX_BYTES} bytes")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise AnswerFileError("not UTF-8 text") from None
+    try:
+        data = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float,
+                          object_pairs_hook=_no_duplicate_keys)
+    except RecursionError:
+        raise AnswerFileError("JSON nested too deeply") from None
+    except ValueError as exc:   # JSONDecodeError, huge ints (int max str digits), NaN, dup keys
+        raise AnswerFileError(f"not valid JSON: {str(exc)[:120]}") from None
+    return parse_answer_data(data)
+
+
+def _partial(data: dict) -> dict:
+    return {k: data[k] for k in ("learner", "quiz", "hash")
+            if isinstance(data.get(k), str) and len(data[k]) <= MAX_TEXT}
+
+
+def parse_answer_data(data) -> AnswerFile:
+    if not isinstance(data, dict):
+        raise AnswerFileError("top level must be a JSON object")
+    partial = _partial(data)
+
+    def fail(reason):
+        raise AnswerFileError(reason, partial)
+
+    extra = sorted(set(data) - _FIELDS)
+    if extra:
+        fail(f"unknown field(s): {', '.join(repr(k)[:40] for k in extra[:5])}")
+    missing = sorted(_REQUIRED - set(data))
+    if missing:
+        fail(f"missing field(s): {', '.join(missing)}")
+    if data["format"] != FORMAT:
+        fail(f"format must be {FORMAT!r}")
+    version = data["version"]
+    if isinstance(version, bool) or not isinstance(version, int) or version != VERSION:
+        fail(f"unsupported version {str(version)[:20]!r} (expected {VERSION})")
+    for key in ("quiz", "hash", "saved_at"):
+        if not isinstance(data[key], str) or not data[key] or len(data[key]) > MAX_TEXT:
+            fail(f"{key} must be a non-empty string of at most {MAX_TEXT} characters")
+    if not _HASH.match(data["hash"]):
+        fail("hash must be 16 lowercase hex characters")
+    learner = data.get("learner")
+    if learner is None:
+        learner = ""
+    elif not isinstance(learner, str) or len(learner) > MAX_TEXT:
+        fail(f"learner must be a string of at most {MAX_TEXT} characters or null")
+    try:
+        datetime.fromisoformat(data["saved_at"].replace("Z", "+00:00"))
+    except ValueError:
+        fail("saved_at is not an ISO 8601 timestamp")
+    shown = data["score_shown"]
+    if shown is not None:
+        if isinstance(shown, bool) or not isinstance(shown, (int, float)):
+            fail("score_shown must be a number or null")
+        shown = float(shown)
+        if not 0.0 <= shown <= 1.0:
+            fail("score_shown must lie between 0 and 1")
+    answers = data["answers"]
+    if not isinstance(answers, dict):
+        fail("answers must be an object of question id -> list of option ids")
+    clean = {}
+    for qid, ids in answers.items():
+        if len(qid) > MAX_TEXT or not isinstance(ids, list) or \
+                not all(isinstance(i, str) and 0 < len(i) <= MAX_TEXT for i in ids):
+            fail(f"answers[{qid[:40]!r}] must be a list of option id strings")
+        clean[qid] = list(ids)
+    return AnswerFile(data["quiz"], data["hash"], learner, clean, shown, data["saved_at"])
+
+
+def answer_problems(answer: AnswerFile, quiz: Quiz) -> list[str]:
+    """Ids that do not exist in the quiz version answered, or impossible choices."""
+    problems = []
+    for qid, ids in answer.answers.items():
+        question = quiz.question(qid)
+        if question is None:
+            problems.append(f"unknown question id {qid[:40]!r}")
+            continue
+        known = {o.id for o in question.options}
+        for oid in ids:
+            if oid not in known:
+                problems.append(f"unknown option id {oid[:40]!r} for question {qid!r}")
+        if len(set(ids)) != len(ids):
+            problems.append(f"an option is chosen twice in question {qid!r}")
+        if question.type == "single" and len(set(ids)) > 1:
+            problems.append(f"question {qid!r} takes one answer, {len(set(ids))} were given")
+    return problems

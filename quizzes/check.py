@@ -1,0 +1,129 @@
+"""`python -m quizzes check`: validate the registry and every bank, then report coverage.
+
+Nothing is written. Exit status 1 when any error is found (coverage shortfalls count as errors
+only with --strict), else 0.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import decide, paths, vocab
+from .bank import parse_bank
+from .bib import load_keys
+from .issues import Issue, Issues
+from .model import Quiz, Registry, iter_questions
+from .registry import parse_registry
+
+
+def bank_files(banks) -> list[Path]:
+    """A directory's *.yaml/*.yml files (sorted), or the given file(s)."""
+    if isinstance(banks, (list, tuple)):
+        return [Path(p) for p in banks]
+    banks = Path(banks)
+    if banks.is_file():
+        return [banks]
+    return sorted(p for p in banks.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+@dataclass
+class CheckResult:
+    issues: list[Issue] = field(default_factory=list)
+    registry: Registry | None = None
+    quizzes: list[Quiz] = field(default_factory=list)
+    bib_source: str = ""
+    coverage: list[dict] = field(default_factory=list)
+    contra_coverage: list[dict] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.level == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.level == "warning"]
+
+
+def run_check(banks=None, registry_path=None, strict: bool = False, bib=None,
+              bibkeys_file=None) -> CheckResult:
+    result = CheckResult()
+    keys, result.bib_source = load_keys(bib, bibkeys_file)
+    registry_path = Path(registry_path) if registry_path else paths.REGISTRY_FILE
+    registry, reg_issues = parse_registry(registry_path, keys)
+    result.issues.extend(reg_issues)
+    result.registry = registry
+    if registry is not None:
+        result.issues.extend(_check_rules_cite_registry(registry))
+    files = bank_files(banks if banks is not None else paths.BANKS_DIR)
+    if not files:
+        result.issues.append(Issue(str(banks), 0, "", "no bank files (*.yaml) found", "error"))
+    for path in files:
+        quiz, issues = parse_bank(path, registry)
+        result.issues.extend(issues)
+        if quiz is not None:
+            result.quizzes.append(quiz)
+    if registry is not None:
+        result.coverage = coverage_rows(registry, result.quizzes)
+        level = "error" if strict else "warning"
+        for row in result.coverage:
+            if row["source"] == "review" and row["questions"] < vocab.MIN_QUESTIONS_PER_REVIEW_RECORD:
+                result.issues.append(Issue(
+                    Issues(registry.path).file, 0, row["id"],
+                    f"review record examined by {row['questions']} question(s); at least "
+                    f"{vocab.MIN_QUESTIONS_PER_REVIEW_RECORD} required", level))
+    result.contra_coverage = contraindication_rows(result.quizzes)
+    return result
+
+
+def _check_rules_cite_registry(registry: Registry) -> list[Issue]:
+    issues = Issues(str(Path(decide.__file__)))
+    for rid in sorted(decide.rule_record_ids()):
+        if rid not in registry.records:
+            issues.error(0, "rules", f"decision rule cites unknown registry record {rid!r}")
+    return issues
+
+
+def coverage_rows(registry: Registry, quizzes: list[Quiz]) -> list[dict]:
+    rows = []
+    for rid, rec in registry.records.items():
+        n = 0
+        where: list[str] = []
+        for quiz in quizzes:
+            hits = sum(1 for _, q in iter_questions(quiz) if rid in q.examines)
+            if hits:
+                n += hits
+                where.append(quiz.id)
+        rows.append({"id": rid, "source": rec.source, "questions": n, "quizzes": where})
+    return rows
+
+
+def contraindication_rows(quizzes: list[Quiz]) -> list[dict]:
+    rows = []
+    for factor in vocab.CONTRAINDICATIONS:
+        cases = [f"{quiz.id}/{case.id}" for quiz in quizzes for case in quiz.cases
+                 if factor in case.features["contraindications"]]
+        rows.append({"contraindication": factor, "cases": len(cases), "where": cases})
+    return rows
+
+
+def format_report(result: CheckResult) -> str:
+    lines = [f"bibliography keys from: {result.bib_source}"]
+    for issue in sorted(result.issues, key=lambda i: (i.level != "error", i.file, i.line)):
+        lines.append(str(issue))
+    if result.coverage:
+        lines.append("")
+        lines.append("Recommendation coverage (questions examining each record)")
+        width = max(len(r["id"]) for r in result.coverage)
+        swidth = max(len(r["source"]) for r in result.coverage)
+        lines.append(f"{'id':<{width}}  {'source':<{swidth}}  questions  quizzes")
+        for r in result.coverage:
+            lines.append(f"{r['id']:<{width}}  {r['source']:<{swidth}}  {r['questions']:>9}  "
+                         f"{', '.join(r['quizzes']) or '-'}")
+    lines.append("")
+    lines.append("Contraindication coverage (cases whose features list it)")
+    for r in result.contra_coverage:
+        lines.append(f"{r['contraindication']:<30}  {r['cases']:>3}  {', '.join(r['where']) or '-'}")
+    lines.append("")
+    lines.append(f"{len(result.quizzes)} quiz bank(s) valid; {len(result.errors)} error(s), "
+                 f"{len(result.warnings)} warning(s)")
+    return "\n".join(lines)

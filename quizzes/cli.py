@@ -1,0 +1,75 @@
+"""Command line: check | recommend | grade. (export is planned; add it as another subcommand.)"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from . import decide, grade
+from .check import format_report, run_check
+
+
+def _cmd_check(args) -> int:
+    result = run_check(banks=args.banks, registry_path=args.registry, strict=args.strict)
+    print(format_report(result))
+    return 1 if result.errors else 0
+
+
+def _cmd_recommend(args) -> int:
+    try:
+        if args.case == "-":
+            text = sys.stdin.read()
+        else:
+            with open(args.case, encoding="utf-8") as handle:
+                text = handle.read()
+        case = json.loads(text)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        print(f"error: cannot read case JSON from {args.case}: {exc}", file=sys.stderr)
+        return 2
+    try:
+        result = decide.recommend(case)
+    except decide.DecisionInputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+def _cmd_grade(args) -> int:
+    quizzes = grade.load_quizzes(args.banks)
+    rows = grade.grade_files(args.files, quizzes)
+    print(grade.summary_table(rows))
+    if args.csv:
+        try:
+            grade.write_csv_atomic(rows, args.csv)
+        except OSError as exc:
+            print(f"error: cannot write {args.csv}: {exc}", file=sys.stderr)
+            return 2
+        print(f"wrote {args.csv}")
+    return grade.exit_status(rows)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m quizzes",
+                                     description="CRLM regional-therapy quiz engine")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("check", help="validate the registry and banks; print coverage")
+    p.add_argument("--banks", help="bank directory or a single bank file (default: quizzes/banks)")
+    p.add_argument("--registry", help="registry file (default: quizzes/data/recommendations.yaml)")
+    p.add_argument("--strict", action="store_true",
+                   help="treat coverage below the minimum as an error")
+    p.set_defaults(func=_cmd_check)
+    p = sub.add_parser("recommend", help="print recommend() for a case JSON file ('-' = stdin)")
+    p.add_argument("case")
+    p.set_defaults(func=_cmd_recommend)
+    p = sub.add_parser("grade", help="recompute scores of saved answer files")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--csv", help="write a gradebook CSV (atomically)")
+    p.add_argument("--banks", help="bank directory (default: quizzes/banks)")
+    p.set_defaults(func=_cmd_grade)
+    return parser
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)

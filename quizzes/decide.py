@@ -1,0 +1,251 @@
+"""Which regional therapies the sources support for a described patient.
+
+recommend(case) reads the decision vocabulary (vocab.SETTINGS, DISEASES, GOALS,
+CONTRAINDICATIONS) and returns, for each of haip, tace and tare:
+  {"stance": "option" | "not-supported" | "contraindicated",
+   "because": [registry record ids], "explanation": str}
+
+  option           the review (or a consensus statement consistent with it) supports offering or
+                   discussing the modality in this situation;
+  not-supported    the sources do not support it here (including where the review is silent), or
+                   the patient's stated values rule it out;
+  contraindicated  a listed patient factor rules it out. This takes precedence over everything.
+
+Vocabulary meanings: adjuvant = after complete resection of liver metastases; after-progression
+= after progression on systemic chemotherapy; liver-dominant = most tumour burden in the liver
+with limited disease elsewhere; extrahepatic = substantial disease outside the liver;
+hyperbilirubinemia = total bilirubin at or above 1.5 mg/dL (the HAIP selection threshold).
+
+The rules are two ordered tables below; each names the registry records it rests on, and a test
+checks those ids exist. The first matching SETTING_RULES entry decides a modality.
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+from . import vocab
+
+
+class DecisionInputError(ValueError):
+    """Unknown field or value in a case description."""
+
+
+@dataclass(frozen=True)
+class ContraRule:
+    modality: str
+    factor: str
+    because: tuple[str, ...]
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    modalities: tuple[str, ...]
+    stance: str
+    because: tuple[str, ...]
+    explanation: str
+    setting: frozenset = frozenset(vocab.SETTINGS)
+    disease: frozenset = frozenset(vocab.DISEASES)
+    goal: frozenset = frozenset(vocab.GOALS)
+
+    def matches(self, case: dict) -> bool:
+        return (case["setting"] in self.setting and case["disease"] in self.disease
+                and case["goal"] in self.goal)
+
+
+def _set(*values) -> frozenset:
+    return frozenset(values)
+
+
+ALL = vocab.MODALITIES
+RESPONSE_GOALS = _set("regional-control", "conversion")
+OUTCOME_GOALS = _set("survival", "quality-of-life")
+
+CONTRA_RULES: tuple[ContraRule, ...] = (
+    ContraRule("haip", "portal-vein-thrombosis", ("dev-haip-selection-portal",),
+               "Portal vein thrombosis excludes pump chemotherapy: the manufacturer's selection "
+               "criteria exclude it, and without portal inflow the normal liver depends on the "
+               "hepatic artery that the pump would perfuse."),
+    ContraRule("haip", "unfit-for-laparotomy", ("dev-haip-selection-fitness",),
+               "The pump is placed at laparotomy; selection requires fitness for major abdominal "
+               "surgery (ECOG 0-1)."),
+    ContraRule("haip", "hyperbilirubinemia", ("dev-haip-selection-bilirubin",),
+               "Pump selection criteria require total bilirubin below 1.5 mg/dL."),
+    ContraRule("tare", "hyperbilirubinemia", ("dev-tare-glass-label", "dev-tare-reild-risk"),
+               "Raised bilirubin signals impaired liver function: the glass-microsphere label "
+               "lists severe liver dysfunction as a contraindication and a raised baseline "
+               "bilirubin is a risk factor for radioembolization-induced liver disease. Our "
+               "sources give no bilirubin cut-off for TARE, so this flag is deliberately "
+               "conservative; the cause (for example a correctable obstruction) needs review."),
+    ContraRule("tare", "lung-shunt-over-20pct", ("dev-tare-lsf-resin",),
+               "With resin microspheres the dosing rules say not to treat when the lung shunt "
+               "fraction exceeds 20%. (Glass-microsphere labelling sets a lung-dose limit "
+               "instead; the tool follows the resin rule.)"),
+    ContraRule("tace", "liver-involvement-over-60pct", ("tech-debiri-involvement",),
+               "DEBIRI technical recommendations limit treatment to livers with no more than 60% "
+               "parenchymal involvement."),
+)
+
+SETTING_RULES: tuple[Rule, ...] = (
+    # Values first: the review puts the patient's values and philosophy of care above all.
+    Rule(ALL, "not-supported", ("rev-values-preferences",),
+         "The patient wants to avoid procedures; the review holds that the best approach is the "
+         "one that fits the patient's values and preferences, so no regional therapy is "
+         "supported now.", goal=_set("avoid-procedures")),
+    # Substantial extrahepatic disease.
+    Rule(("haip",), "not-supported", ("cons-haip-no-extrahepatic",),
+         "The Canadian consensus does not recommend HAIP with extrahepatic disease outside a "
+         "clinical trial.", disease=_set("extrahepatic")),
+    Rule(("tace",), "not-supported", ("tech-debiri-liver-dominant", "rev-after-progression-options"),
+         "DEBIRI is for liver-only or liver-dominant disease, and the review names regional "
+         "options only for liver-limited or liver-predominant CRLM.", disease=_set("extrahepatic")),
+    Rule(("tare",), "not-supported", ("rev-after-progression-options",),
+         "The review names regional options only for liver-limited or liver-predominant CRLM; "
+         "with substantial extrahepatic disease it does not support TARE.",
+         disease=_set("extrahepatic")),
+    # Adjuvant: after complete resection of liver metastases.
+    Rule(("haip",), "option", ("rev-haip-adjuvant", "cons-haip-adjuvant-option"),
+         "After resection the review reports a potential (not proven) survival benefit from "
+         "adjuvant HAIP, and the Canadian consensus lists it as an option; worth discussing at "
+         "an experienced centre.", setting=_set("adjuvant"),
+         goal=_set("survival", "regional-control")),
+    Rule(("haip",), "not-supported", ("rev-haip-adjuvant",),
+         "The adjuvant evidence concerns survival after resection; it does not address this "
+         "goal (after complete resection there is nothing left to convert, and no quality-of-"
+         "life benefit is claimed).", setting=_set("adjuvant")),
+    Rule(("tace",), "not-supported", ("rev-tace-debiri-response-safety", "rev-evidence-scarce"),
+         "The review discusses DEBIRI only for unresectable CRLM and is silent on use after "
+         "complete resection; there is no evidence for it in the adjuvant setting.",
+         setting=_set("adjuvant")),
+    Rule(("tare",), "not-supported", ("rev-tare-response", "rev-evidence-scarce"),
+         "The review discusses TARE only for unresectable CRLM and is silent on use after "
+         "complete resection; there is no evidence for it in the adjuvant setting.",
+         setting=_set("adjuvant")),
+    # First line, unresectable.
+    Rule(("haip",), "option",
+         ("rev-haip-first-line-conversion", "rev-haip-response-conversion", "cons-haip-first-line"),
+         "In first line the review says HAIP could be offered to motivated patients hoping for "
+         "conversion to resectability, given its high response and conversion rates alongside "
+         "systemic therapy.", setting=_set("first-line"), goal=_set("conversion")),
+    Rule(("haip",), "not-supported", ("rev-haip-first-line-conversion",),
+         "The review's first-line statement on HAIP is limited to patients hoping for "
+         "conversion to resectability; for this goal it does not support HAIP in first line.",
+         setting=_set("first-line")),
+    Rule(("tace",), "not-supported", ("rev-tace-debiri-response-safety",),
+         "The review reports high intrahepatic response and a well-established safety profile "
+         "for DEBIRI, but its abstract does not recommend DEBIRI as first-line treatment; its "
+         "only first-line recommendation concerns HAIP for conversion.",
+         setting=_set("first-line")),
+    Rule(("tare",), "not-supported", ("rev-tare-no-os-qol",),
+         "Adding TARE in first line raises liver response but not overall survival or quality "
+         "of life, so the review does not support it here.", setting=_set("first-line")),
+    # After progression on chemotherapy (liver-limited or liver-dominant: extrahepatic is above).
+    Rule(("tare",), "not-supported", ("rev-tare-no-os-qol",),
+         "TARE is not associated with better overall survival or quality of life in second "
+         "line, which is what this patient is seeking.", setting=_set("after-progression"),
+         goal=OUTCOME_GOALS),
+    Rule(("haip", "tace"), "not-supported", ("rev-after-progression-options",),
+         "After progression the review presents regional options for patients seeking response "
+         "and regional control; it makes no survival or quality-of-life claim for them, so it "
+         "does not support them for this goal.", setting=_set("after-progression"),
+         goal=OUTCOME_GOALS),
+    Rule(("haip",), "option",
+         ("rev-after-progression-options", "rev-haip-response-conversion", "cons-haip-after-first-line"),
+         "After progression, HAIP is one of the review's valuable options for liver-limited or "
+         "liver-predominant disease when the aim is response and regional control.",
+         setting=_set("after-progression"), goal=RESPONSE_GOALS),
+    Rule(("tace",), "option",
+         ("rev-after-progression-options", "rev-tace-debiri-response-safety", "tech-debiri-liver-dominant"),
+         "After progression, DEBIRI-TACE is one of the review's valuable options for "
+         "liver-limited or liver-predominant disease when the aim is response and regional "
+         "control.", setting=_set("after-progression"), goal=RESPONSE_GOALS),
+    Rule(("tare",), "option", ("rev-after-progression-options", "rev-tare-response"),
+         "After progression, TARE is one of the review's valuable options for liver-limited or "
+         "liver-predominant disease when the aim is response and regional control (not "
+         "survival).", setting=_set("after-progression"), goal=RESPONSE_GOALS),
+)
+
+_ALLOWED_KEYS = set(vocab.FEATURE_KEYS)
+
+
+def normalize(case) -> dict:
+    """Validate a case description; return it with contraindications in vocabulary order."""
+    if not isinstance(case, dict):
+        raise DecisionInputError("case must be a JSON object with setting, disease, goal, "
+                                 "contraindications")
+    unknown = sorted(str(k) for k in case if k not in _ALLOWED_KEYS)
+    if unknown:
+        raise DecisionInputError(f"unknown field(s): {', '.join(unknown)}; allowed: "
+                                 f"{', '.join(vocab.FEATURE_KEYS)}")
+    out = {}
+    for key, allowed in (("setting", vocab.SETTINGS), ("disease", vocab.DISEASES),
+                         ("goal", vocab.GOALS)):
+        if key not in case:
+            raise DecisionInputError(f"missing field {key!r} (one of: {', '.join(allowed)})")
+        if not isinstance(case[key], str) or case[key] not in allowed:
+            raise DecisionInputError(f"{key}: {case[key]!r} is not one of: {', '.join(allowed)}")
+        out[key] = case[key]
+    contra = case.get("contraindications", [])
+    if not isinstance(contra, list):
+        raise DecisionInputError("contraindications must be a list")
+    for item in contra:
+        if not isinstance(item, str) or item not in vocab.CONTRAINDICATIONS:
+            raise DecisionInputError(f"contraindications: {item!r} is not one of: "
+                                     f"{', '.join(vocab.CONTRAINDICATIONS)}")
+    if len(set(contra)) != len(contra):
+        raise DecisionInputError("contraindications: an item is listed twice")
+    out["contraindications"] = [c for c in vocab.CONTRAINDICATIONS if c in contra]
+    return out
+
+
+def recommend(case: dict) -> dict:
+    case = normalize(case)
+    result = {}
+    for modality in vocab.MODALITIES:
+        hits = [r for r in CONTRA_RULES
+                if r.modality == modality and r.factor in case["contraindications"]]
+        if hits:
+            because: list[str] = []
+            for r in hits:
+                because.extend(b for b in r.because if b not in because)
+            result[modality] = {"stance": "contraindicated", "because": because,
+                                "explanation": " ".join(r.explanation for r in hits)}
+            continue
+        rule = next((r for r in SETTING_RULES if modality in r.modalities and r.matches(case)),
+                    None)
+        if rule is None:  # the table is meant to be complete; tests enumerate every input
+            raise AssertionError(f"no decision rule for {modality} in {case}")
+        result[modality] = {"stance": rule.stance, "because": list(rule.because),
+                            "explanation": rule.explanation + _unmodelled(modality, case)}
+    return result
+
+
+def _unmodelled(modality: str, case: dict) -> str:
+    """Say so when a listed factor is one the sources do not address for this modality:
+    silence in the sources is not evidence of safety."""
+    covered = {r.factor for r in CONTRA_RULES if r.modality == modality}
+    rest = [c for c in case["contraindications"] if c not in covered]
+    if not rest:
+        return ""
+    return (f" Not modelled for {modality.upper()}: {', '.join(rest)} (the course's sources do "
+            "not address this for this modality; the MDT must weigh it).")
+
+
+def all_combinations() -> list[dict]:
+    """Every input (3 settings x 3 diseases x 5 goals x 32 contraindication subsets) with its result."""
+    rows = []
+    for setting, disease, goal in itertools.product(vocab.SETTINGS, vocab.DISEASES, vocab.GOALS):
+        for n in range(len(vocab.CONTRAINDICATIONS) + 1):
+            for subset in itertools.combinations(vocab.CONTRAINDICATIONS, n):
+                case = {"setting": setting, "disease": disease, "goal": goal,
+                        "contraindications": list(subset)}
+                rows.append({"input": case, "result": recommend(case)})
+    return rows
+
+
+def rule_record_ids() -> set[str]:
+    """Every registry id the rules cite (checked against the registry)."""
+    ids = {b for r in CONTRA_RULES for b in r.because}
+    ids.update(b for r in SETTING_RULES for b in r.because)
+    return ids

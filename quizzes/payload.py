@@ -1,0 +1,42 @@
+"""JSON-serialisable data for the browser quiz widget.
+
+In exam mode the answer key never leaves Python: credit, feedback_html, follows, contradicts and
+the recommendations dict are left out entirely (absent, not null).
+"""
+from __future__ import annotations
+
+from . import scoring
+from .model import Quiz, Registry, iter_questions
+from .render import markdown_html
+
+
+def build_payload(quiz: Quiz, registry: Registry, exam: bool = False) -> dict:
+    cases = []
+    for case in quiz.cases:
+        questions = []
+        for q in case.questions:
+            options = []
+            for o in q.options:
+                entry = {"id": o.id, "text_html": markdown_html(o.text)}
+                if not exam:
+                    entry.update(credit=float(o.credit), feedback_html=markdown_html(o.feedback),
+                                 follows=list(o.follows), contradicts=list(o.contradicts))
+                options.append(entry)
+            questions.append({"id": q.id, "type": q.type, "stem_html": markdown_html(q.stem),
+                              "weight": float(q.weight), "reveal_after": q.reveal_after,
+                              "options": options})
+        cases.append({"id": case.id, "title": case.title,
+                      "vignette_html": markdown_html(case.vignette), "questions": questions})
+    data = {"id": quiz.id, "title": quiz.title,
+            "description_html": markdown_html(quiz.description), "hash": quiz.hash,
+            "exam": bool(exam), "scoring": scoring.RULE_NAME, "cases": cases}
+    if not exam:
+        cited = set()
+        for _, q in iter_questions(quiz):
+            cited |= q.examines
+        data["recommendations"] = {
+            rid: {"label": rec.label, "source": rec.source,
+                  "paraphrase_html": markdown_html(rec.paraphrase),
+                  "citation": registry.citation(rec)}
+            for rid, rec in registry.records.items() if rid in cited}
+    return data

@@ -1,0 +1,133 @@
+"""Read and validate the recommendation registry (data/recommendations.yaml)."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from . import paths, vocab
+from .issues import DataError, Issues
+from .loader import YamlLoadError, load_yaml_file
+from .model import Recommendation, Registry, Source
+from .validate import ID_PATTERN, Fields, join
+
+SOURCE_KINDS = ("review", "consensus", "manufacturer", "expert-panel", "secondary")
+_REVIEW_LOCATOR = re.compile(r"^abstract sentence ([1-9][0-9]*)$")
+REVIEW_SENTENCES = 10          # the abstract has ten sentences
+MAX_QUOTE_CHARS = 80           # quotes stay short phrases, never whole sentences
+
+_TOP = ("format", "version", "note", "sources", "records")
+_SOURCE = ("label", "citation", "kind")
+_RECORD = ("id", "source", "label", "modality", "setting", "stance", "paraphrase", "locator",
+           "quote", "evidence", "certainty", "certainty_note", "verification")
+_RECORD_REQUIRED = tuple(k for k in _RECORD if k not in ("quote",))
+
+
+def parse_registry(path, bibkeys: set[str]) -> tuple[Registry | None, Issues]:
+    issues = Issues(str(path))
+    try:
+        data = load_yaml_file(path)
+    except YamlLoadError as exc:
+        issues.error(exc.line, "", exc.message)
+        return None, issues
+    top = Fields(issues, data, "", _TOP, ("format", "version", "sources", "records"))
+    if not top.ok:
+        return None, issues
+    if top.raw("format") != "crlm-recommendations":
+        top.err("format", "must be 'crlm-recommendations'")
+    if top.raw("version") != 1 or isinstance(top.raw("version"), bool):
+        top.err("version", "must be 1")
+
+    sources: dict[str, Source] = {}
+    src_map = top.raw("sources")
+    if not isinstance(src_map, dict) or not src_map:
+        top.err("sources", "must be a non-empty mapping of source id to source")
+        src_map = {}
+    for sid, value in src_map.items():
+        spath = join("sources", sid)
+        f = Fields(issues, value, spath, _SOURCE, _SOURCE, line=top.line_of("sources"))
+        if not f.ok:
+            continue
+        if not isinstance(sid, str) or not ID_PATTERN.match(sid):
+            issues.error(src_map.line_of(sid), spath, "source id must be lowercase letters, digits, hyphens")
+            continue
+        kind = f.text("kind", choices=SOURCE_KINDS)
+        citation = f.text("citation")
+        if citation and citation not in bibkeys:
+            f.err("citation", f"unknown bibliography key {citation!r}")
+        if (sid == "review") != (kind == "review") and kind:
+            f.err("kind", "only the source named 'review' may have kind 'review'")
+        label = f.text("label")
+        if label and kind and citation:
+            sources[sid] = Source(sid, label, citation, kind)
+    if "review" not in src_map:
+        top.err("sources", "must define the source 'review' (the spine article)")
+
+    records: dict[str, Recommendation] = {}
+    for i, line, value in top.items("records"):
+        rec = _parse_record(issues, value, join("records", i), line, sources, bibkeys)
+        if rec is None:
+            continue
+        if rec.id in records:
+            issues.error(line, join(join("records", i), "id"), f"duplicate record id {rec.id!r}")
+            continue
+        records[rec.id] = rec
+    registry = Registry(str(path), sources, records)
+    return (registry if not issues.errors else None), issues
+
+
+def _parse_record(issues, value, path, line, sources, bibkeys) -> Recommendation | None:
+    f = Fields(issues, value, path, _RECORD, _RECORD_REQUIRED, line=line)
+    if not f.ok:
+        return None
+    rid = f.text("id", pattern=ID_PATTERN)
+    source = f.text("source")
+    if source is not None and source not in sources:
+        f.err("source", f"unknown source {source!r} (define it under 'sources')")
+        source = None
+    # A statement from another source must never pass as the review's, and vice versa.
+    if rid and source and (source == "review") != rid.startswith("rev-"):
+        f.err("id", "ids starting 'rev-' are reserved for, and required of, source: review records")
+    settings = f.str_list("setting", choices=vocab.RECORD_SETTINGS, allow_scalar=True, nonempty=True)
+    locator = f.text("locator")
+    quote = f.text("quote", required=False, default="")
+    if quote and len(quote) > MAX_QUOTE_CHARS:
+        f.err("quote", f"quote is {len(quote)} characters; keep quotes to short phrases "
+                       f"(at most {MAX_QUOTE_CHARS})")
+    if source == "review":
+        match = _REVIEW_LOCATOR.match(locator or "")
+        if locator and (not match or not 1 <= int(match.group(1)) <= REVIEW_SENTENCES):
+            f.err("locator", f"review records need 'abstract sentence N' with N in 1..{REVIEW_SENTENCES}")
+        if not quote:
+            f.err("quote" if f.has("quote") else "locator",
+                  "review records need a short quoted phrase from that sentence")
+    evidence = f.str_list("evidence", nonempty=True)
+    for key in evidence or ():
+        if key not in bibkeys:
+            f.err("evidence", f"unknown bibliography key {key!r}")
+            evidence = None
+            break
+    parts = dict(
+        id=rid, source=source, label=f.text("label"),
+        modality=f.text("modality", choices=vocab.RECORD_MODALITIES),
+        settings=tuple(settings) if settings is not None else None,
+        stance=f.text("stance", choices=vocab.RECORD_STANCES),
+        paraphrase=f.text("paraphrase"), locator=locator, quote=quote or "",
+        evidence=tuple(evidence) if evidence is not None else None,
+        certainty=f.text("certainty", choices=vocab.CERTAINTY),
+        certainty_note=f.text("certainty_note"),
+        verification=f.text("verification", choices=vocab.VERIFICATION),
+    )
+    if any(v is None for v in parts.values()):
+        return None
+    return Recommendation(**parts)
+
+
+def load_registry(path=None, bibkeys: set[str] | None = None) -> Registry:
+    """Load the registry for the book; raise DataError if it does not pass its checks."""
+    from .bib import load_keys
+    path = Path(path) if path else paths.REGISTRY_FILE
+    keys = bibkeys if bibkeys is not None else load_keys()[0]
+    registry, issues = parse_registry(path, keys)
+    if registry is None:
+        raise DataError(issues.errors)
+    return registry

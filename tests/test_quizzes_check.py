@@ -1,0 +1,166 @@
+"""`python -m quizzes check`: malformed fixtures are reported with file, line and field."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from quizzes import vocab
+from quizzes.bank import parse_bank
+from quizzes.bib import keys_from_bib, load_keys
+from quizzes.check import run_check
+from quizzes.registry import load_registry, parse_registry
+
+ROOT = Path(__file__).resolve().parents[1]
+FIX = ROOT / "tests" / "fixtures" / "quizzes"
+BAD = FIX / "bad"
+
+# file, line, field path, fragment of the message
+BAD_BANKS = [
+    ("bad-credit-not-moodle.yaml", 28, "cases[0].questions[0].options[1].credit", "Moodle's list"),
+    ("bad-credit-type.yaml", 28, "cases[0].questions[0].options[1].credit", "must be a number"),
+    ("bad-single-two-full.yaml", 17, "cases[0].questions[0].options", "exactly one option with credit 1 (found 2)"),
+    ("bad-single-no-full.yaml", 17, "cases[0].questions[0].options", "exactly one option with credit 1 (found 0)"),
+    ("bad-multiple-sum.yaml", 35, "cases[0].questions[1].options", "sum to 1"),
+    ("bad-unknown-field.yaml", 23, "cases[0].questions[0].options[0].explanation", "unknown field"),
+    ("bad-unknown-rec.yaml", 23, "cases[0].questions[0].options[0].follows", "unknown recommendation id 'rev-made-up'"),
+    ("bad-duplicate-question-id.yaml", 32, "cases[0].questions[1].id", "duplicate question id"),
+    ("bad-duplicate-option-id.yaml", 25, "cases[0].questions[0].options[1].id", "duplicate option id"),
+    ("bad-question-type.yaml", 33, "cases[0].questions[1].type", "'truefalse' is not one of"),
+    ("bad-missing-feedback.yaml", 42, "cases[0].questions[1].options[1].feedback", "missing required field"),
+    ("bad-reveal-after.yaml", 34, "cases[0].questions[1].reveal_after", "not an earlier question"),
+    ("bad-feature-value.yaml", 8, "cases[0].features.setting", "'second-line' is not one of"),
+    ("bad-contraindication.yaml", 11, "cases[0].features.contraindications[0]", "'ascites' is not one of"),
+    ("bad-weight.yaml", 15, "cases[0].questions[0].weight", "greater than 0"),
+    ("bad-id-mismatch.yaml", 1, "id", "must equal the file name stem"),
+    ("bad-yaml-syntax.yaml", 20, "", "YAML syntax"),
+    ("bad-duplicate-key.yaml", 22, "", "duplicate key 'credit'"),
+    ("bad-contraindicated-credit.yaml", 21, "cases[0].questions[0].options[0].credit", "marks contraindicated"),
+    ("bad-modality-key.yaml", 15, "cases[0].questions[0].modality", "recommend() gives 'not-supported'"),
+    ("bad-follows-not-list.yaml", 23, "cases[0].questions[0].options[0].follows", "must be a list"),
+    ("bad-credited-option-untagged.yaml", 20, "cases[0].questions[0].options[0].modality", "credited option must name"),
+    ("bad-follow-and-contradict.yaml", 24, "cases[0].questions[0].options[0].contradicts", "both follow and contradict"),
+    ("bad-case-missing-features.yaml", 4, "cases[0].features", "missing required field"),
+    ("bad-empty-cases.yaml", 3, "cases", "must not be empty"),
+    ("bad-root-list.yaml", 1, "(root)", "expected a mapping"),
+]
+
+BAD_REGISTRIES = [
+    ("registry-unknown-bibkey.yaml", 18, "records[0].evidence", "unknown bibliography key 'smith2020'"),
+    ("registry-review-id-prefix.yaml", 9, "records[0].id", "reserved for"),
+    ("registry-review-no-quote.yaml", 16, "records[0].locator", "short quoted phrase"),
+    ("registry-bad-modality.yaml", 12, "records[0].modality", "'sirt' is not one of"),
+    ("registry-bad-locator.yaml", 16, "records[0].locator", "abstract sentence N"),
+    ("registry-unknown-source.yaml", 10, "records[0].source", "unknown source"),
+    ("registry-duplicate-id.yaml", 22, "records[1].id", "duplicate record id"),
+]
+
+
+def _assert_reported(issues, name, line, path, fragment):
+    messages = [str(i) for i in issues if i.level == "error"]
+    expected_prefix = f"{name}:{line}: error:"
+    hits = [m for m in messages if expected_prefix in m and f" {path}:" in m + ":" and fragment in m] \
+        if path else [m for m in messages if expected_prefix in m and fragment in m]
+    assert hits, f"expected {expected_prefix} {path} ~ {fragment!r}; got:\n" + "\n".join(messages)
+
+
+def test_enough_bad_fixtures():
+    assert len(BAD_BANKS) + len(BAD_REGISTRIES) >= 20
+    on_disk = {p.name for p in BAD.glob("*.yaml")}
+    assert on_disk == {row[0] for row in BAD_BANKS + BAD_REGISTRIES}
+
+
+@pytest.mark.parametrize("name,line,path,fragment", BAD_BANKS, ids=[r[0] for r in BAD_BANKS])
+def test_bad_bank_reported(name, line, path, fragment):
+    quiz, issues = parse_bank(BAD / name, load_registry())
+    assert quiz is None
+    _assert_reported(issues, name, line, path, fragment)
+
+
+@pytest.mark.parametrize("name,line,path,fragment", BAD_REGISTRIES, ids=[r[0] for r in BAD_REGISTRIES])
+def test_bad_registry_reported(name, line, path, fragment):
+    registry, issues = parse_registry(BAD / name, load_keys()[0])
+    assert registry is None
+    _assert_reported(issues, name, line, path, fragment)
+
+
+def test_good_fixtures_are_clean():
+    quiz, issues = parse_bank(FIX / "good" / "quiz-mini.yaml", load_registry())
+    assert quiz is not None and not issues
+    registry, issues = parse_registry(FIX / "good" / "registry-mini.yaml", load_keys()[0])
+    assert registry is not None and not issues
+
+
+def test_real_files_pass_strict():
+    result = run_check(strict=True)
+    assert not result.errors, "\n".join(map(str, result.errors))
+    # other chapters' banks may sit beside quiz-settings; all of them must pass
+    assert "quiz-settings" in [q.id for q in result.quizzes]
+    review_rows = [r for r in result.coverage if r["source"] == "review"]
+    assert len(review_rows) >= 10
+    assert all(r["questions"] >= vocab.MIN_QUESTIONS_PER_REVIEW_RECORD for r in review_rows)
+    assert all(r["cases"] >= 1 for r in result.contra_coverage)
+
+
+def test_coverage_shortfall_is_warning_unless_strict():
+    mini = FIX / "good" / "quiz-mini.yaml"
+    relaxed = run_check(banks=[mini])
+    assert not relaxed.errors
+    assert any("at least 2 required" in w.message for w in relaxed.warnings)
+    strict = run_check(banks=[mini], strict=True)
+    assert any("at least 2 required" in e.message for e in strict.errors)
+
+
+def _cli(*args):
+    return subprocess.run([sys.executable, "-m", "quizzes", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_cli_check_real_files_and_coverage_table():
+    proc = _cli("check", "--strict")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Recommendation coverage" in proc.stdout
+    assert "rev-haip-adjuvant" in proc.stdout and "quiz-settings" in proc.stdout
+    assert "Contraindication coverage" in proc.stdout
+    assert "portal-vein-thrombosis" in proc.stdout
+
+
+def test_cli_check_bad_dir_fails_and_writes_nothing(tmp_path):
+    before = {p: p.stat().st_mtime_ns for p in BAD.iterdir()}
+    proc = _cli("check", "--banks", str(BAD / "bad-credit-not-moodle.yaml"))
+    assert proc.returncode == 1
+    assert "bad-credit-not-moodle.yaml:28" in proc.stdout
+    assert "cases[0].questions[0].options[1].credit" in proc.stdout
+    assert {p: p.stat().st_mtime_ns for p in BAD.iterdir()} == before
+
+
+def test_cli_check_bad_registry():
+    proc = _cli("check", "--registry", str(BAD / "registry-bad-modality.yaml"))
+    assert proc.returncode == 1
+    assert "registry-bad-modality.yaml:12" in proc.stdout
+
+
+def test_bib_parsing_and_fallback(tmp_path):
+    text = "@string{j = {JCO}}\n@Article{ raphael2022,\n title={x}}\n@book{kemeny1999 ,}\n@comment{no}"
+    assert keys_from_bib(text) == {"raphael2022", "kemeny1999"}
+    fallback = tmp_path / "keys.txt"
+    fallback.write_text("# comment\nonlykey\n")
+    keys, where = load_keys(tmp_path / "missing.bib", fallback)
+    assert keys == {"onlykey"} and "keys.txt" in where
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@misc{frombib,\n}")
+    assert load_keys(bib, fallback)[0] == {"frombib"}
+
+
+def test_bibkeys_file_matches_agreed_list():
+    keys = {l.strip() for l in (ROOT / "quizzes" / "data" / "bibkeys.txt").read_text().splitlines()
+            if l.strip() and not l.startswith("#")}
+    assert len(keys) == 50 and "raphael2022" in keys and "floxuridine" in keys
+
+
+def test_not_utf8_bank_reported(tmp_path):
+    path = tmp_path / "quiz-x.yaml"
+    path.write_bytes(b"id: quiz-x\n\xff\xfe")
+    quiz, issues = parse_bank(path, None)
+    assert quiz is None and "not UTF-8" in str(issues[0]) and "quiz-x.yaml" in str(issues[0])

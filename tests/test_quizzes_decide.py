@@ -1,0 +1,177 @@
+"""Decision logic: vocabulary, precedence, completeness, and agreement of bank keys."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from quizzes import decide, list_quizzes, load_bank, vocab
+from quizzes.registry import load_registry
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def case(setting="after-progression", disease="liver-limited", goal="regional-control", contra=()):
+    return {"setting": setting, "disease": disease, "goal": goal, "contraindications": list(contra)}
+
+
+def stances(result):
+    return {m: result[m]["stance"] for m in vocab.MODALITIES}
+
+
+def test_all_combinations_complete_and_well_formed():
+    rows = decide.all_combinations()
+    assert len(rows) == 3 * 3 * 5 * 2 ** 5 == 1440
+    registry = load_registry()
+    seen = set()
+    for row in rows:
+        key = json.dumps(row["input"], sort_keys=True)
+        assert key not in seen
+        seen.add(key)
+        assert set(row["result"]) == set(vocab.MODALITIES)
+        for entry in row["result"].values():
+            assert entry["stance"] in vocab.STANCES
+            assert entry["because"] and all(b in registry.records for b in entry["because"])
+            assert entry["explanation"]
+    json.dumps(rows)  # the browser widget receives this table
+
+
+def test_rules_cite_existing_records():
+    assert decide.rule_record_ids() <= set(load_registry().records)
+
+
+@pytest.mark.parametrize("factor,modality,record", [
+    ("portal-vein-thrombosis", "haip", "dev-haip-selection-portal"),
+    ("unfit-for-laparotomy", "haip", "dev-haip-selection-fitness"),
+    ("hyperbilirubinemia", "haip", "dev-haip-selection-bilirubin"),
+    ("hyperbilirubinemia", "tare", "dev-tare-reild-risk"),
+    ("lung-shunt-over-20pct", "tare", "dev-tare-lsf-resin"),
+    ("liver-involvement-over-60pct", "tace", "tech-debiri-involvement"),
+])
+def test_contraindication_takes_precedence_everywhere(factor, modality, record):
+    for row in decide.all_combinations():
+        if factor in row["input"]["contraindications"]:
+            entry = row["result"][modality]
+            assert entry["stance"] == "contraindicated"
+            assert record in entry["because"]
+
+
+def test_contraindications_only_hit_their_modalities():
+    r = decide.recommend(case(contra=["liver-involvement-over-60pct"]))
+    assert stances(r) == {"haip": "option", "tace": "contraindicated", "tare": "option"}
+    r = decide.recommend(case(contra=["lung-shunt-over-20pct"]))
+    assert stances(r) == {"haip": "option", "tace": "option", "tare": "contraindicated"}
+    r = decide.recommend(case(contra=["portal-vein-thrombosis"]))
+    assert r["tace"]["stance"] == "option"
+    assert "Not modelled for TACE: portal-vein-thrombosis" in r["tace"]["explanation"]
+
+
+def test_adjuvant():
+    r = decide.recommend(case("adjuvant", goal="survival"))
+    assert stances(r) == {"haip": "option", "tace": "not-supported", "tare": "not-supported"}
+    assert "rev-haip-adjuvant" in r["haip"]["because"]
+    assert "cons-haip-adjuvant-option" in r["haip"]["because"]
+    assert "silent" in r["tace"]["explanation"] and "silent" in r["tare"]["explanation"]
+
+
+def test_first_line():
+    r = decide.recommend(case("first-line", goal="conversion"))
+    assert stances(r) == {"haip": "option", "tace": "not-supported", "tare": "not-supported"}
+    assert "rev-haip-first-line-conversion" in r["haip"]["because"]
+    assert r["tare"]["because"] == ["rev-tare-no-os-qol"]
+    assert "does not recommend" in r["tace"]["explanation"]
+    r = decide.recommend(case("first-line", goal="survival"))
+    assert r["haip"]["stance"] == "not-supported"
+
+
+@pytest.mark.parametrize("goal", ["regional-control", "conversion"])
+@pytest.mark.parametrize("disease", ["liver-limited", "liver-dominant"])
+def test_after_progression_response_goals_all_options(goal, disease):
+    r = decide.recommend(case(disease=disease, goal=goal))
+    assert set(stances(r).values()) == {"option"}
+    assert all("rev-after-progression-options" in r[m]["because"] for m in vocab.MODALITIES)
+
+
+@pytest.mark.parametrize("goal", ["survival", "quality-of-life"])
+def test_tare_not_supported_for_survival_or_qol(goal):
+    for setting in vocab.SETTINGS:
+        r = decide.recommend(case(setting, goal=goal))
+        assert r["tare"]["stance"] == "not-supported"
+
+
+def test_extrahepatic_and_values():
+    for setting in vocab.SETTINGS:
+        for goal in vocab.GOALS:
+            r = decide.recommend(case(setting, "extrahepatic", goal))
+            assert set(stances(r).values()) == {"not-supported"}
+    r = decide.recommend(case(setting="after-progression", goal="regional-control", disease="extrahepatic"))
+    assert r["haip"]["because"] == ["cons-haip-no-extrahepatic"]
+    for setting in vocab.SETTINGS:
+        r = decide.recommend(case(setting, goal="avoid-procedures"))
+        assert set(stances(r).values()) == {"not-supported"}
+        assert all(r[m]["because"] == ["rev-values-preferences"] for m in vocab.MODALITIES)
+
+
+@pytest.mark.parametrize("bad,fragment", [
+    ({"setting": "second-line", "disease": "liver-limited", "goal": "survival"}, "setting"),
+    ({"setting": "adjuvant", "disease": "liver-limited", "goal": "survival", "age": 70}, "unknown field"),
+    ({"setting": "adjuvant", "disease": "liver-limited"}, "missing field 'goal'"),
+    ({"setting": "adjuvant", "disease": "liver-limited", "goal": "survival",
+      "contraindications": ["ascites"]}, "ascites"),
+    ({"setting": "adjuvant", "disease": "liver-limited", "goal": "survival",
+      "contraindications": "hyperbilirubinemia"}, "must be a list"),
+    (["adjuvant"], "JSON object"),
+])
+def test_invalid_input(bad, fragment):
+    with pytest.raises(decide.DecisionInputError, match=fragment):
+        decide.recommend(bad)
+
+
+def _cli(*args, stdin=None):
+    return subprocess.run([sys.executable, "-m", "quizzes", *args], cwd=ROOT, input=stdin,
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_cli_recommend(tmp_path):
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(case("first-line", goal="conversion")))
+    proc = _cli("recommend", str(path))
+    assert proc.returncode == 0
+    assert json.loads(proc.stdout) == decide.recommend(case("first-line", goal="conversion"))
+    proc = _cli("recommend", "-", stdin='{"setting": "adjuvant", "disease": "x", "goal": "survival"}')
+    assert proc.returncode == 2 and "disease" in proc.stderr and "Traceback" not in proc.stderr
+    proc = _cli("recommend", "-", stdin="not json")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+
+
+def _bank_questions():
+    for quiz_id in list_quizzes():
+        quiz = load_bank(quiz_id)
+        for c in quiz.cases:
+            for q in c.questions:
+                yield quiz_id, c, q
+
+
+def test_bank_keys_agree_with_recommend():
+    """Independent of `check`: every declared modality key matches recommend()."""
+    checked = 0
+    for quiz_id, c, q in _bank_questions():
+        verdict = decide.recommend(c.features)
+        for opt in q.options:
+            if opt.modality in vocab.MODALITIES and verdict[opt.modality]["stance"] == "contraindicated":
+                assert opt.credit <= 0, (quiz_id, q.id, opt.id)
+        if not q.modality:
+            continue
+        checked += 1
+        for opt in q.options:
+            if opt.credit > 0:
+                assert opt.modality in q.modality, (quiz_id, q.id, opt.id)
+                if opt.modality == "none":
+                    assert "option" not in {v["stance"] for v in verdict.values()}, (quiz_id, q.id)
+                else:
+                    assert verdict[opt.modality]["stance"] == "option", (quiz_id, q.id, opt.id)
+        if q.type == "single":
+            full = [o for o in q.options if o.credit == 1]
+            assert len(full) == 1 and full[0].modality == q.modality[0]
+    assert checked >= 5
