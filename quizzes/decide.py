@@ -152,16 +152,16 @@ SETTING_RULES: tuple[Rule, ...] = (
          goal=OUTCOME_GOALS),
     Rule(("haip",), "option",
          ("rev-after-progression-options", "rev-haip-response-conversion", "cons-haip-after-first-line"),
-         "After progression, HAIP is one of the review's valuable options for liver-limited or "
+         "After progression, HAIP is among the valuable options to consider, in the review's words, for liver-limited or "
          "liver-predominant disease when the aim is response and regional control.",
          setting=_set("after-progression"), goal=RESPONSE_GOALS),
     Rule(("tace",), "option",
          ("rev-after-progression-options", "rev-tace-debiri-response-safety", "tech-debiri-liver-dominant"),
-         "After progression, DEBIRI-TACE is one of the review's valuable options for "
+         "After progression, DEBIRI-TACE is among the valuable options to consider, in the review's words, for "
          "liver-limited or liver-predominant disease when the aim is response and regional "
          "control.", setting=_set("after-progression"), goal=RESPONSE_GOALS),
     Rule(("tare",), "option", ("rev-after-progression-options", "rev-tare-response"),
-         "After progression, TARE is one of the review's valuable options for liver-limited or "
+         "After progression, TARE is among the valuable options to consider, in the review's words, for liver-limited or "
          "liver-predominant disease when the aim is response and regional control (not "
          "survival).", setting=_set("after-progression"), goal=RESPONSE_GOALS),
 )

@@ -33,7 +33,7 @@ class Preset:
 SOURCES = {
     "a_tumour": ("0.90", "pmid2121343", "V", "about 90% of a liver tumour's blood comes from the hepatic artery"),
     "a_normal": ("0.20", "paulson2001", "S", "about 20% of normal liver inflow is arterial (other sources: 25%)"),
-    "flow": ("300 mL/min", None, "illustrative", "no published typical value was verified; derived teaching number"),
+    "flow": ("300 mL/min", None, "illustrative", "illustrative default: no published typical value was verified"),
     "clearance": ("2,000 mL/min", None, "illustrative", "chosen to show the effect; not a measured clearance"),
 }
 
