@@ -57,6 +57,8 @@ def fix_citation_list_role(app, pagename, templatename, context, doctree):
 
 def apply_environment(app, config):
     mode = os.environ.get("COURSE_EXECUTE")
+    if not mode and os.environ.get("COURSE_EXAM") == "1":
+        mode = "force"  # never reuse cached outputs that hold answer keys
     if mode:
         if mode not in {"force", "cache", "off", "auto"}:
             raise ValueError(f"COURSE_EXECUTE must be force, cache, off or auto, not {mode!r}")
