@@ -148,6 +148,8 @@ def exercise_widgets(page) -> int:
         control.focus()
         if kind == "range":
             page.keyboard.press("ArrowRight")
+        elif kind == "number":
+            page.keyboard.press("ArrowUp")
         elif kind in ("radio", "checkbox"):
             page.keyboard.press("Space")
         elif kind == "select":

@@ -1,4 +1,9 @@
 """The course's anywidgets. Each class sits beside its own .js and .css file."""
 from .blood_supply import BloodSupply
+from .debiri_sequencing import DebiriSequencing
+from .evidence import EvidenceExplorer
+from .quiz import Quiz
+from .tare_activity import TareActivity
+from .trial_outcomes import TrialOutcomes
 
-__all__ = ["BloodSupply"]
+__all__ = ["BloodSupply", "DebiriSequencing", "EvidenceExplorer", "Quiz", "TareActivity", "TrialOutcomes"]
