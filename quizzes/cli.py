@@ -1,4 +1,4 @@
-"""Command line: check | recommend | grade. (export is planned; add it as another subcommand.)"""
+"""Command line: check | recommend | grade | export."""
 from __future__ import annotations
 
 import argparse
@@ -7,6 +7,7 @@ import sys
 
 from . import decide, grade
 from .check import format_report, run_check
+from .export_cli import add_export_command
 
 
 def _cmd_check(args) -> int:
@@ -67,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--csv", help="write a gradebook CSV (atomically)")
     p.add_argument("--banks", help="bank directory (default: quizzes/banks)")
     p.set_defaults(func=_cmd_grade)
+    add_export_command(sub)
     return parser
 
 

@@ -4,6 +4,8 @@
 - sphinx-thebe (always loaded by Jupyter Book 1) injects an inline script that
   names a CDN URL and is emitted twice under Sphinx 7.4; we never launch thebe,
   so its scripts are dropped from every page.
+- After an HTML build the quizzes' Moodle and Canvas exports are written to
+  downloads/ (not in exam builds: they contain the answer key).
 - COURSE_EXECUTE=force|cache|off overrides the execution mode (tests use force,
   so nbval sees every output); COURSE_EXAM=1 builds quiz chapters in exam mode.
 """
@@ -55,6 +57,15 @@ def fix_citation_list_role(app, pagename, templatename, context, doctree):
         context["body"] = body.replace('<div role="list" class="citation-list">', '<div class="citation-list">')
 
 
+def publish_downloads(app, exception):
+    # The Moodle XML and Canvas QTI exports hold the answer key: never in exam builds.
+    if exception is not None or app.builder.format != "html" or os.environ.get("COURSE_EXAM") == "1":
+        return
+    from quizzes.publish import export_all
+
+    export_all(os.path.join(app.outdir, "downloads"))
+
+
 def apply_environment(app, config):
     mode = os.environ.get("COURSE_EXECUTE")
     if not mode and os.environ.get("COURSE_EXAM") == "1":
@@ -71,4 +82,5 @@ def setup(app):
     # priority > 500 so that thebe has added its scripts before we drop them
     app.connect("html-page-context", drop_thebe_scripts, priority=900)
     app.connect("html-page-context", fix_citation_list_role)
+    app.connect("build-finished", publish_downloads)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,72 @@
+"""Write the LMS downloads of every quiz (no Sphinx needed), for the site's downloads/ folder.
+
+export_all(outdir) writes
+  outdir/moodle/<quiz id>.xml, outdir/qti/<quiz id>.zip      one file per quiz chapter
+  outdir/crlm-quizzes-all.xml, outdir/crlm-quizzes-all.zip   the whole bank
+and returns the paths written. Call it after the HTML build with outdir = <html>/downloads.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from . import list_quizzes, load_bank
+from .export_common import BANK_NAME
+from .export_moodle import moodle_xml
+from .export_qti import qti_zip
+from .registry import load_registry
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def export_all(outdir) -> list[Path]:
+    outdir = Path(outdir)
+    registry = load_registry()
+    quizzes = [load_bank(q) for q in list_quizzes()]
+    written = []
+    for quiz in quizzes:
+        for path, data in ((outdir / "moodle" / f"{quiz.id}.xml", moodle_xml([quiz], registry)),
+                           (outdir / "qti" / f"{quiz.id}.zip", qti_zip([quiz], registry, quiz.id))):
+            write_atomic(path, data)
+            written.append(path)
+    for path, data in ((outdir / f"{BANK_NAME}-all.xml", moodle_xml(quizzes, registry)),
+                       (outdir / f"{BANK_NAME}-all.zip", qti_zip(quizzes, registry, BANK_NAME))):
+        write_atomic(path, data)
+        written.append(path)
+    return written
+
+
+def download_links(quiz_id: str):
+    """The LMS download links of one quiz chapter, for a notebook cell (relative to
+    book/chapters/). Nothing in an exam build (COURSE_EXAM=1): the files hold the answer key."""
+    import os
+    from html import escape
+
+    from IPython.display import HTML
+
+    if os.environ.get("COURSE_EXAM") == "1":
+        return None
+    q = escape(quiz_id)
+    # myst-nb paints HTML outputs with a light grey even in dark mode: give the paragraph the
+    # page's own colours so text and links keep their contrast.
+    style = ("<style>.crlm-downloads { background: var(--pst-color-background, #ffffff); "
+             "color: var(--pst-color-text-base, #1b1b1b); padding: 0.5rem; margin: 0; } "
+             'html[data-theme="dark"] .crlm-downloads a { color: #8ab4f8; }</style>')
+    return HTML(style +
+        '<p class="crlm-downloads"><strong>For educators:</strong> this quiz can be imported '
+        f'into a learning management system: <a href="../../downloads/moodle/{q}.xml" download>'
+        f'Moodle XML ({q}.xml)</a> or <a href="../../downloads/qti/{q}.zip" download>QTI 1.2 '
+        f'package for Canvas ({q}.zip)</a>. The <a href="educator-guide.html">guide for '
+        'educators</a> explains how to assign, grade and import the quizzes.</p>')

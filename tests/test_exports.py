@@ -1,0 +1,220 @@
+"""Moodle XML and QTI 1.2 exports, parsed back and compared with the banks."""
+import io
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from browser_support import SITE
+from quizzes import list_quizzes, load_bank
+from quizzes.bank import parse_bank
+from quizzes.export_common import BANK_NAME, percent
+from quizzes.export_moodle import moodle_xml
+from quizzes.export_qti import QTI_NS, qti_zip
+from quizzes.publish import export_all
+from quizzes.registry import load_registry
+from quizzes.render import markdown_html
+
+ROOT = Path(__file__).resolve().parents[1]
+REGISTRY = load_registry()
+QUIZZES = [load_bank(q) for q in list_quizzes()]
+# Moodle's grade list in percent, as written by its own exporter (question/engine/bank.php).
+MOODLE_PERCENTS = {"100", "90", "83.33333", "80", "75", "70", "66.66667", "60", "50", "40",
+                   "33.33333", "30", "25", "20", "16.66667", "14.28571", "12.5", "11.11111",
+                   "10", "5", "0"}
+MOODLE_PERCENTS |= {"-" + p for p in MOODLE_PERCENTS if p != "0"}
+NS = {"q": QTI_NS}
+
+
+def text_of(node, path):
+    found = node.find(path)
+    assert found is not None, path
+    return found.text or ""
+
+
+def check_moodle(data: bytes, quizzes):
+    root = ET.fromstring(data)
+    assert root.tag == "quiz"
+    questions = list(root)
+    for quiz in quizzes:
+        cat = questions.pop(0)
+        assert cat.get("type") == "category"
+        assert text_of(cat, "category/text").endswith(quiz.title.replace("/", "//"))
+        for case in quiz.cases:
+            for q in case.questions:
+                node = questions.pop(0)
+                assert node.get("type") == "multichoice"
+                assert text_of(node, "idnumber") == f"{quiz.id}/{q.id}"
+                assert text_of(node, "single") == ("true" if q.type == "single" else "false")
+                assert float(text_of(node, "defaultgrade")) == q.weight
+                qtext = node.find("questiontext")
+                assert qtext.get("format") == "html"
+                html = text_of(qtext, "text")
+                assert markdown_html(case.vignette) in html and markdown_html(q.stem) in html
+                general = text_of(node, "generalfeedback/text")
+                for rid in q.examines:
+                    assert f"<code>{rid}</code>" in general
+                answers = node.findall("answer")
+                assert len(answers) == len(q.options)
+                for opt, ans in zip(q.options, answers):
+                    fraction = ans.get("fraction")
+                    assert fraction in MOODLE_PERCENTS, fraction
+                    assert float(fraction) / 100 == pytest.approx(opt.credit, abs=1e-7)
+                    assert ans.get("format") == "html"
+                    assert text_of(ans, "text") == markdown_html(opt.text)
+                    assert ans.find("feedback").get("format") == "html"
+                    assert text_of(ans, "feedback/text") == markdown_html(opt.feedback)
+    assert questions == []
+
+
+def check_qti(data: bytes, quizzes):
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        names = zf.namelist()
+        manifest = ET.fromstring(zf.read("imsmanifest.xml"))
+        cp = {"cp": "http://www.imsglobal.org/xsd/imscp_v1p1"}
+        hrefs = [r.get("href") for r in manifest.findall("cp:resources/cp:resource", cp)]
+        assert hrefs == [f"{q.id}/{q.id}.xml" for q in quizzes]
+        assert sorted(names) == sorted(["imsmanifest.xml", *hrefs])
+        for quiz in quizzes:
+            root = ET.fromstring(zf.read(f"{quiz.id}/{quiz.id}.xml"))
+            assessment = root.find("q:assessment", NS)
+            assert assessment.get("ident") == quiz.id and assessment.get("title") == quiz.title
+            items = assessment.findall("q:section/q:item", NS)
+            pairs = [(c, q) for c in quiz.cases for q in c.questions]
+            assert len(items) == len(pairs)
+            for item, (case, q) in zip(items, pairs):
+                assert item.get("ident") == f"{quiz.id}.{q.id}"
+                meta = {f.find("q:fieldlabel", NS).text: f.find("q:fieldentry", NS).text
+                        for f in item.findall("q:itemmetadata/q:qtimetadata/q:qtimetadatafield", NS)}
+                assert meta["question_type"] == ("multiple_choice_question" if q.type == "single"
+                                                 else "multiple_answers_question")
+                assert float(meta["points_possible"]) == q.weight
+                html = item.find("q:presentation/q:material/q:mattext", NS).text
+                assert markdown_html(case.vignette) in html and markdown_html(q.stem) in html
+                lid = item.find("q:presentation/q:response_lid", NS)
+                assert lid.get("rcardinality") == ("Single" if q.type == "single" else "Multiple")
+                labels = lid.findall("q:render_choice/q:response_label", NS)
+                assert [lab.get("ident") for lab in labels] == [o.id for o in q.options]
+                for lab, opt in zip(labels, q.options):
+                    assert lab.find("q:material/q:mattext", NS).text == markdown_html(opt.text)
+                conds = {c.findtext("q:conditionvar/q:varequal", namespaces=NS): c
+                         for c in item.findall("q:resprocessing/q:respcondition", NS)
+                         if c.find("q:conditionvar/q:varequal", NS) is not None}
+                feedback = {f.get("ident"): f.find("q:flow_mat/q:material/q:mattext", NS).text
+                            for f in item.findall("q:itemfeedback", NS)}
+                for opt in q.options:
+                    cond = conds[opt.id]
+                    setvar = cond.find("q:setvar", NS)
+                    assert setvar.get("action") == "Add" and setvar.get("varname") == "SCORE"
+                    assert float(setvar.text) / 100 == pytest.approx(opt.credit, abs=1e-7)
+                    link = cond.find("q:displayfeedback", NS).get("linkrefid")
+                    assert feedback[link] == markdown_html(opt.feedback)
+                for rid in q.examines:
+                    assert f"<code>{rid}</code>" in feedback["general_fb"]
+
+
+@pytest.mark.parametrize("quiz", QUIZZES, ids=lambda q: q.id)
+def test_moodle_export_per_quiz_matches_the_bank(quiz):
+    check_moodle(moodle_xml([quiz], REGISTRY), [quiz])
+
+
+@pytest.mark.parametrize("quiz", QUIZZES, ids=lambda q: q.id)
+def test_qti_export_per_quiz_matches_the_bank(quiz):
+    check_qti(qti_zip([quiz], REGISTRY, quiz.id), [quiz])
+
+
+def test_whole_bank_exports_match_and_are_reproducible():
+    check_moodle(moodle_xml(QUIZZES, REGISTRY), QUIZZES)
+    data = qti_zip(QUIZZES, REGISTRY, BANK_NAME)
+    check_qti(data, QUIZZES)
+    assert qti_zip(QUIZZES, REGISTRY, BANK_NAME) == data
+
+
+def test_percent_strings():
+    assert [percent(x) for x in (1, 0.3333333, 0.6666667, 0.1428571, 0.125, 0, -0.5, -1)] == \
+        ["100", "33.33333", "66.66667", "14.28571", "12.5", "0", "-50", "-100"]
+
+
+HOSTILE = """id: quiz-hostile
+title: "A/B <script>alert(1)</script> & ]]> test"
+description: "Tags <b>bold</b> & entities &amp; stay text"
+cases:
+  - id: c1
+    title: "Case ]]> <i>one</i>"
+    vignette: "Vignette with <script>x()</script>, & and ]]> and a [link](javascript:alert(1))."
+    features: {setting: first-line, disease: liver-limited, goal: conversion, contraindications: []}
+    questions:
+      - id: q1
+        type: multiple
+        stem: "Pick <b>both</b> & ]]>"
+        options:
+          - {id: a, text: "A ]]> & <img src=x onerror=alert(1)>", credit: 0.5, feedback: "fb <a> & ]]>", follows: [], contradicts: []}
+          - {id: b, text: "B", credit: 0.5, feedback: "fb2", follows: [], contradicts: []}
+          - {id: c, text: "C", credit: -0.3333333, feedback: "fb3", follows: [], contradicts: []}
+"""
+
+
+def test_hostile_text_is_escaped_by_construction(tmp_path):
+    path = tmp_path / "quiz-hostile.yaml"
+    path.write_text(HOSTILE, encoding="utf-8")
+    quiz, issues = parse_bank(path, REGISTRY)
+    assert quiz is not None, [str(i) for i in issues.errors]
+    xml = moodle_xml([quiz], REGISTRY)
+    check_moodle(xml, [quiz])
+    # Raw markup never survives: the XML holds escaped text, and the HTML inside it was
+    # sanitised (no live script, image or javascript: link).
+    assert b"<script" not in xml and b"<img" not in xml
+    html = "".join(n.findtext("text") or "" for n in ET.fromstring(xml).iter()
+                   if n.get("format") == "html")
+    assert "<script" not in html and "<img" not in html and 'href="javascript' not in html
+    data = qti_zip([quiz], REGISTRY, quiz.id)
+    check_qti(data, [quiz])
+
+
+def run_cli(*args):
+    return subprocess.run([sys.executable, "-m", "quizzes", "export", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_command_line_export(tmp_path):
+    xml, zp = tmp_path / "haip.xml", tmp_path / "haip.zip"
+    done = run_cli("--moodle", str(xml), "--qti", str(zp), "--quiz", "quiz-haip")
+    assert done.returncode == 0, done.stderr
+    haip = load_bank("quiz-haip")
+    check_moodle(xml.read_bytes(), [haip])
+    check_qti(zp.read_bytes(), [haip])
+    done = run_cli("--moodle", str(tmp_path / "all.xml"))
+    assert done.returncode == 0
+    check_moodle((tmp_path / "all.xml").read_bytes(), QUIZZES)
+    assert run_cli("--moodle", str(xml), "--quiz", "nope").returncode == 2
+    assert run_cli().returncode == 2
+
+
+def test_export_all_writes_every_download(tmp_path):
+    written = export_all(tmp_path)
+    rel = sorted(p.relative_to(tmp_path).as_posix() for p in written)
+    want = sorted([f"moodle/{q.id}.xml" for q in QUIZZES] + [f"qti/{q.id}.zip" for q in QUIZZES]
+                  + [f"{BANK_NAME}-all.xml", f"{BANK_NAME}-all.zip"])
+    assert rel == want
+    check_moodle((tmp_path / f"{BANK_NAME}-all.xml").read_bytes(), QUIZZES)
+
+
+PAGES_WITH_DOWNLOADS = ["book/chapters/educator-guide.html", "book/chapters/quiz-haip.html",
+                        "book/chapters/quiz-embolic.html", "book/chapters/quiz-decisions.html"]
+
+
+@pytest.mark.parametrize("path", PAGES_WITH_DOWNLOADS)
+def test_download_links_resolve_on_the_built_site(path):
+    page = SITE / path
+    assert page.exists(), f"{page} not built"
+    html = page.read_text(encoding="utf-8")
+    links = re.findall(r'href="([^"]*downloads/[^"]+)"', html)
+    assert links, f"no download links in {path}"
+    for href in links:
+        target = (page.parent / href).resolve()
+        assert target.is_file(), f"{path}: {href} does not resolve (publish with quizzes.publish.export_all)"
+        assert target.stat().st_size > 0
