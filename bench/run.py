@@ -81,7 +81,7 @@ def page_table(site: Path) -> None:
         browser.close()
     plain = rows[PLAIN_PAGE]
     print(f"\nPage cost (cold cache, median of 3 loads; plain page = {PLAIN_PAGE})")
-    print(f"| page | requests | KB | foreign | widgets | widgets ready (ms) | load (ms) | +KB vs plain | +ms vs plain |")
+    print("| page | requests | KB | foreign | widgets | widgets ready (ms) | load (ms) | +KB vs plain | +ms vs plain |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for path, r in rows.items():
         extra_kb = (r["bytes"] - plain["bytes"]) / 1024

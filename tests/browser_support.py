@@ -160,3 +160,26 @@ def exercise_widgets(page) -> int:
             continue
         used += 1
     return used
+
+
+def check_phone_and_dark(browser, url: str, selector: str, before=None) -> None:
+    """The widget fits a 375 px screen, follows the dark theme, and stays axe-clean in both."""
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    try:
+        page.goto(url)
+        wait_for_widgets(page)
+        if before:
+            before(page)
+        widget = page.locator(selector).first
+        assert widget.bounding_box()["width"] <= 375
+        assert widget.evaluate("el => el.scrollWidth - el.clientWidth") <= 1
+        assert widget.evaluate(
+            "el => Math.max(...[el, ...el.querySelectorAll('*')].map((n) => n.getBoundingClientRect().right))"
+        ) <= 375, "something inside the widget sticks out past the screen"
+        assert serious_axe_violations(page) == []
+        light = widget.evaluate("el => getComputedStyle(el).color")
+        use_dark_mode(page)
+        assert widget.evaluate("el => getComputedStyle(el).color") != light, "the widget ignores dark mode"
+        assert serious_axe_violations(page) == [], "in dark mode"
+    finally:
+        page.close()

@@ -5,7 +5,7 @@ import math
 import pytest
 import traitlets
 
-from browser_support import ROOT, run_module_function, use_dark_mode, wait_for_widgets
+from browser_support import check_phone_and_dark, ROOT, run_module_function, wait_for_widgets
 from widgets import BloodSupply
 from widgets.pharmacology import PRESETS, regional_exposure
 
@@ -84,16 +84,14 @@ def test_keyboard_moves_a_slider_and_the_numbers_follow(page, site_url):
 
 @pytest.mark.browser
 def test_widget_is_readable_at_375px_and_in_dark_mode(browser, site_url):
-    page = browser.new_page(viewport={"width": 375, "height": 800})
-    try:
-        page.goto(f"{site_url}/{PAGE}")
-        wait_for_widgets(page)
-        box = page.locator(".bs-widget").bounding_box()
-        assert box["width"] <= 375
-        overflow = page.evaluate("document.querySelector('.bs-widget').scrollWidth - document.querySelector('.bs-widget').clientWidth")
-        assert overflow <= 1
-        use_dark_mode(page)
-        from browser_support import serious_axe_violations
-        assert serious_axe_violations(page) == []
-    finally:
-        page.close()
+    check_phone_and_dark(browser, f"{site_url}/{PAGE}", ".bs-widget")
+
+
+def test_front_end_is_bundled_without_relative_imports():
+    from widgets.base import bundle
+
+    source = (ROOT / "widgets" / "blood_supply.js").read_text()
+    assert 'from "./dom.js"' in source
+    esm = BloodSupply()._esm
+    assert "./dom.js" not in esm and "function el(" in esm and "export function el" not in esm
+    assert bundle("const a = 1;") == "const a = 1;"

@@ -4,7 +4,7 @@ import random
 import pytest
 import traitlets
 
-from browser_support import ROOT, run_module_function, serious_axe_violations, wait_for_widgets
+from browser_support import check_phone_and_dark, ROOT, run_module_function, wait_for_widgets
 from quizzes import decide, vocab
 from widgets.decision import (MODALITY_LABELS, STANCE_LABELS, DecisionExplorer, combo_key,
                               compact_table, expand)
@@ -137,15 +137,4 @@ def test_keyboard_sets_combinations_and_the_page_shows_the_engine_stances(page, 
 
 @pytest.mark.browser
 def test_explorer_is_readable_at_375px_and_in_dark_mode(browser, site_url):
-    page = browser.new_page(viewport={"width": 375, "height": 800})
-    try:
-        page.goto(f"{site_url}/{PAGE}")
-        wait_for_widgets(page)
-        overflow = page.evaluate(
-            "(() => { const w = document.querySelector('.de-widget');"
-            " return [w.getBoundingClientRect().width, w.scrollWidth - w.clientWidth]; })()")
-        assert overflow[0] <= 375 and overflow[1] <= 1
-        page.evaluate("document.documentElement.dataset.theme = 'dark'")
-        assert serious_axe_violations(page) == []
-    finally:
-        page.close()
+    check_phone_and_dark(browser, f"{site_url}/{PAGE}", ".de-widget")

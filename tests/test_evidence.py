@@ -4,7 +4,7 @@ import copy
 import pytest
 import traitlets
 
-from browser_support import ROOT, run_module_function, serious_axe_violations, use_dark_mode, wait_for_widgets
+from browser_support import check_phone_and_dark, ROOT, run_module_function, wait_for_widgets
 from widgets.evidence import (MODALITIES, SETTINGS, EvidenceExplorer, all_filter_combinations, bib_keys,
                               check_trials, filter_trials, forest_axis, forest_rows, load_trials)
 
@@ -153,19 +153,7 @@ def test_forest_plot_shows_exactly_the_verified_hrs(page, site_url, trials):
 
 @pytest.mark.browser
 def test_page_is_axe_clean_readable_at_375px_and_in_dark_mode(browser, site_url):
-    page = browser.new_page(viewport={"width": 375, "height": 800})
-    try:
-        page.goto(f"{site_url}/{PAGE}")
-        wait_for_widgets(page)
-        page.locator(".ev-trial summary").first.click()  # an open entry must fit too
-        widget = page.locator(".ev-widget")
-        assert widget.bounding_box()["width"] <= 375
-        assert widget.evaluate("el => el.scrollWidth - el.clientWidth") <= 1
-        assert widget.evaluate("el => Math.max(...[el, ...el.querySelectorAll('*')].map((n) => n.getBoundingClientRect().right))") <= 375
-        assert serious_axe_violations(page) == []
-        light = widget.evaluate("el => getComputedStyle(el).color")
-        use_dark_mode(page)
-        assert widget.evaluate("el => getComputedStyle(el).color") != light  # follows the theme
-        assert serious_axe_violations(page) == []
-    finally:
-        page.close()
+    def open_first_entry(page):  # an open entry must fit too
+        page.locator(".ev-trial summary").first.click()
+
+    check_phone_and_dark(browser, f"{site_url}/{PAGE}", ".ev-widget", before=open_first_entry)

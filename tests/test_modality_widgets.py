@@ -6,7 +6,7 @@ import math
 import pytest
 import traitlets
 
-from browser_support import ROOT, run_module_function, serious_axe_violations, use_dark_mode, wait_for_widgets
+from browser_support import check_phone_and_dark, ROOT, run_module_function, wait_for_widgets
 from widgets import debiri_sequencing as deb
 from widgets.debiri_sequencing import DebiriSequencing
 from widgets.dosimetry import EXAMPLES, LIMITS, bsa_activity, bsa_dubois, lsf_reduction
@@ -308,19 +308,4 @@ def test_tare_calculator_by_keyboard(page, site_url):
 @pytest.mark.browser
 @pytest.mark.parametrize("path, selector", [(HAIP, ".to-widget"), (DEBIRI, ".db-widget"), (TARE, ".ta-widget")])
 def test_widgets_are_axe_clean_at_375px_and_in_dark_mode(browser, site_url, path, selector):
-    page = browser.new_page(viewport={"width": 375, "height": 800})
-    try:
-        page.goto(f"{site_url}/{path}")
-        wait_for_widgets(page)
-        widget = page.locator(selector)
-        assert widget.bounding_box()["width"] <= 375
-        assert widget.evaluate("el => el.scrollWidth - el.clientWidth") <= 1
-        # nothing inside the widget sticks out past the viewport (chapter tables are not ours)
-        assert widget.evaluate("el => Math.max(...[el, ...el.querySelectorAll('*')].map((n) => n.getBoundingClientRect().right))") <= 375
-        assert serious_axe_violations(page) == []
-        light = widget.evaluate("el => getComputedStyle(el).color")
-        use_dark_mode(page)
-        assert widget.evaluate("el => getComputedStyle(el).color") != light
-        assert serious_axe_violations(page) == []
-    finally:
-        page.close()
+    check_phone_and_dark(browser, f"{site_url}/{path}", selector)

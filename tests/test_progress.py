@@ -5,7 +5,7 @@ import json
 import pytest
 
 import quizzes
-from browser_support import ROOT, run_module_function, serious_axe_violations, wait_for_widgets
+from browser_support import check_phone_and_dark, ROOT, run_module_function, wait_for_widgets
 from widgets.progress import EXAM_PREFIX, INDEX_KEY, PREFIX, Progress, quiz_list, summarize
 
 PAGE = "book/chapters/progress.html"
@@ -111,15 +111,4 @@ def test_answering_on_a_quiz_page_shows_on_the_progress_page(page, site_url):
 
 @pytest.mark.browser
 def test_progress_is_readable_at_375px_and_in_dark_mode(browser, site_url):
-    page = browser.new_page(viewport={"width": 375, "height": 800})
-    try:
-        page.goto(f"{site_url}/{PAGE}")
-        wait_for_widgets(page)
-        overflow = page.evaluate(
-            "(() => { const w = document.querySelector('.pg-widget');"
-            " return [w.getBoundingClientRect().width, w.scrollWidth - w.clientWidth]; })()")
-        assert overflow[0] <= 375 and overflow[1] <= 1
-        page.evaluate("document.documentElement.dataset.theme = 'dark'")
-        assert serious_axe_violations(page) == []
-    finally:
-        page.close()
+    check_phone_and_dark(browser, f"{site_url}/{PAGE}", ".pg-widget")

@@ -156,7 +156,7 @@ MOUNT = """async (payload) => {
 def harness_url(tmp_path_factory):
     folder = tmp_path_factory.mktemp("quiz-harness")
     (folder / "index.html").write_text(HARNESS, encoding="utf-8")
-    for name in ("quiz.js", "quiz.css"):
+    for name in ("quiz.js", "quiz.css", "dom.js"):
         (folder / name).write_bytes((ROOT / "widgets" / name).read_bytes())
     with serve(folder) as url:
         yield url

@@ -1,5 +1,4 @@
 """`python -m quizzes check`: malformed fixtures are reported with file, line and field."""
-import os
 import subprocess
 import sys
 from pathlib import Path

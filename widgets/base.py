@@ -6,11 +6,28 @@ and, mounted by ``widgets/static/widget-runtime.js``, on the static site.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import anywidget
 
 HERE = Path(__file__).parent
+# `import { a, b } from "./dom.js";`: shared helpers a widget module may import.
+LOCAL_IMPORT = re.compile(r'^import \{[^}]*\} from "\./(?P<name>[\w-]+\.js)";$', re.MULTILINE)
+
+
+def bundle(source: str) -> str:
+    """Inline the widget's imports of sibling helper modules.
+
+    The front end runs from a Blob URL on the static site (and as a string in
+    Jupyter), where "./x.js" cannot be resolved; the helpers are small, so each
+    is pasted in once with its `export` keywords removed.
+    """
+    def inline(match: re.Match) -> str:
+        helper = (HERE / match["name"]).read_text(encoding="utf-8")
+        return re.sub(r"^export ", "", helper, flags=re.MULTILINE)
+
+    return LOCAL_IMPORT.sub(inline, source)
 
 
 class CourseWidget(anywidget.AnyWidget):
@@ -23,7 +40,7 @@ class CourseWidget(anywidget.AnyWidget):
         super().__init_subclass__(**kwargs)
         # add_traits() subclasses the widget again at init: leave those alone.
         if "_front_end" in cls.__dict__:
-            cls._esm = (HERE / f"{cls._front_end}.js").read_text(encoding="utf-8")
+            cls._esm = bundle((HERE / f"{cls._front_end}.js").read_text(encoding="utf-8"))
             css = HERE / f"{cls._front_end}.css"
             cls._css = css.read_text(encoding="utf-8") if css.exists() else ""
 

@@ -1,6 +1,8 @@
 // Dual blood supply widget: how hepatic arterial infusion concentrates a drug in
 // liver tumours. Same formulas, same order as widgets/pharmacology.py.
 
+import { el, svg } from "./dom.js";
+
 export function compute({ a_tumour, a_normal, flow, clearance, extraction }) {
   const systemic = 1 - extraction;
   const boost = clearance / flow;
@@ -36,20 +38,7 @@ function times(v) {
 
 let counter = 0;
 
-function el(tag, attrs = {}, text) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
-const SVG_NS = "http://www.w3.org/2000/svg";
-function svg(tag, attrs = {}, text) {
-  const node = document.createElementNS(SVG_NS, tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 // Log-scale bar chart of exposure relative to IV infusion (the dashed line at 1).
 function drawChart(chart, r) {

@@ -1,6 +1,8 @@
 // DEBIRI session planner: lobar sequencing (FFCD-1201), supportive care, eligibility.
 // The pure functions mirror widgets/debiri_sequencing.py; a browser test compares them.
 
+import { el, svg } from "./dom.js";
+
 const LOBES = ["right", "left"];
 
 export function schedule({ strategy, rounds }) {
@@ -20,20 +22,7 @@ export function eligibility({ liver_share, involvement, thresholds }) {
 
 let counter = 0;
 
-function el(tag, attrs = {}, text) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
-const SVG_NS = "http://www.w3.org/2000/svg";
-function svg(tag, attrs = {}, text) {
-  const node = document.createElementNS(SVG_NS, tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 const cap = (s) => s[0].toUpperCase() + s.slice(1);
 

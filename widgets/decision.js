@@ -3,6 +3,8 @@
 // was computed by the engine at build time; this module only looks results up.
 // comboKey() and lookup() mirror combo_key() and expand() in widgets/decision.py.
 
+import { el } from "./dom.js";
+
 export function comboKey({ setting, disease, goal, contraindications }) {
   const contras = [...(contraindications || [])].sort().join(",");
   return `${setting}|${disease}|${goal}|${contras}`;
@@ -27,12 +29,6 @@ export function lookupAll({ table, inputs }) {
 const SYMBOL = { option: "✓", "not-supported": "–", contraindicated: "✕" };
 let counter = 0;
 
-function el(tag, attrs = {}, text) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 function radioGroup(id, legend, name, order, labels, current, onChange) {
   const set = el("fieldset", { class: "de-group" });

@@ -2,6 +2,8 @@
 // setting, and a forest plot of the hazard ratios that have verified 95% CIs.
 // filterTrials and forestRows mirror filter_trials and forest_rows in widgets/evidence.py.
 
+import { el, svg } from "./dom.js";
+
 export function filterTrials({ trials, modalities, setting }) {
   return trials
     .filter((t) => modalities.includes(t.modality) && (setting === "all" || (t.setting || "none") === setting))
@@ -35,20 +37,7 @@ export function forestAxis(rows) {
 
 let counter = 0;
 
-function el(tag, attrs = {}, text) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== undefined && text !== null) node.textContent = text;
-  return node;
-}
 
-const SVG_NS = "http://www.w3.org/2000/svg";
-function svg(tag, attrs = {}, text) {
-  const node = document.createElementNS(SVG_NS, tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 function resultLine(r, trial) {
   let text = `${r.endpoint}: ${r.text}`;

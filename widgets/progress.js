@@ -2,6 +2,8 @@
 // widgets/quiz.js (see its header comment); never writes. summarize() mirrors
 // widgets/progress.py step for step.
 
+import { el } from "./dom.js";
+
 export const PREFIX = "crlm-quiz:";
 export const EXAM_PREFIX = "crlm-quiz-exam:";
 export const INDEX_KEY = "crlm-quiz-progress";
@@ -82,12 +84,6 @@ function when(iso) {
   return Number.isNaN(d.getTime()) ? "" : d.toLocaleString();
 }
 
-function el(tag, attrs = {}, text) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 function render({ model, el: root }) {
   const quizzes = model.get("quizzes") || [];

@@ -16,6 +16,8 @@
 // kept aside (reported, never applied, never deleted here). "Start again" removes only the
 // current key and its index entry.
 
+import { el } from "./dom.js";
+
 export const PREFIX = "crlm-quiz:";
 export const EXAM_PREFIX = "crlm-quiz-exam:";
 export const INDEX_KEY = "crlm-quiz-progress";
@@ -189,12 +191,6 @@ function updateIndex(key, entry) {
 
 // ---------------------------------------------------------------- DOM helpers
 let counter = 0;
-function el(tag, attrs = {}, text) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 // The only innerHTML in this file: *_html fields, sanitized at build time (markdown-it + nh3).
 function trusted(tag, cls, sanitizedHtml, inline = false) {
   const node = el(tag, { class: cls });

@@ -2,6 +2,8 @@
 // resin microspheres. Same steps, same order as widgets/dosimetry.py; every
 // constant comes from Python (the `constants` trait), so it is written once.
 
+import { el } from "./dom.js";
+
 export function lsfReduction(lsf, steps) {
   for (const [above, cut] of steps) if (lsf > above) return cut;
   return 0;
@@ -49,12 +51,6 @@ const plain = (v) => String(Math.round(v * 100) / 100);
 
 let counter = 0;
 
-function el(tag, attrs = {}, text) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 function cite(sources, key) {
   const s = sources[key];

@@ -2,6 +2,8 @@
 // numbers printed, the source key and tag, and a short reading of what the number shows.
 // Data come from book/data/trials.yaml via widgets/trial_outcomes.py (the `data` trait).
 
+import { el, svg } from "./dom.js";
+
 export function barScale({ unit, values }) {
   if (unit === "%") return 100;
   const top = Math.max(...values.filter((v) => v !== null && v !== undefined));
@@ -15,20 +17,7 @@ function fmtValue(v, unit) {
 
 let counter = 0;
 
-function el(tag, attrs = {}, text) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== undefined && text !== null) node.textContent = text;
-  return node;
-}
 
-const SVG_NS = "http://www.w3.org/2000/svg";
-function svg(tag, attrs = {}, text) {
-  const node = document.createElementNS(SVG_NS, tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 // Paired horizontal bars; a missing value ("not reached") is drawn as text only.
 function drawBars(chart, trial, r) {
