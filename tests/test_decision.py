@@ -36,8 +36,11 @@ def test_compact_table_reproduces_recommend_for_every_combination():
 def test_key_format():
     case = {"setting": "first-line", "disease": "liver-limited", "goal": "conversion",
             "contraindications": ["unfit-for-laparotomy", "hyperbilirubinemia"]}
-    assert combo_key(case) == "first-line|liver-limited|conversion|hyperbilirubinemia,unfit-for-laparotomy"
-    assert combo_key({**case, "contraindications": []}) == "first-line|liver-limited|conversion|"
+    # first-line is setting 1, liver-limited disease 0, conversion goal 0
+    none = combo_key({**case, "contraindications": []})
+    assert none == ((1 * 3 + 0) * 5 + 0) * 32
+    assert combo_key(case) == none + (1 << 1) + (1 << 2)  # unfit (bit 1) and bilirubin (bit 2)
+    assert combo_key({**case, "contraindications": case["contraindications"][::-1]}) == combo_key(case)
 
 
 def test_widget_traits_validate_and_result_comes_from_the_engine():
@@ -63,7 +66,7 @@ def test_javascript_lookup_returns_the_engine_result_for_all_1440_combinations(b
     assert len(got) == len(inputs)
     for case, result in zip(inputs, got):
         assert result == decide.recommend(case), case
-    keys = run_module_function(browser, JS, "comboKey", inputs)
+    [keys] = run_module_function(browser, JS, "comboKeyAll", [{"order": table["order"], "inputs": inputs}])
     assert keys == [combo_key(c) for c in inputs]
 
 

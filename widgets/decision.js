@@ -5,18 +5,21 @@
 
 import { el } from "./dom.js";
 
-export function comboKey({ setting, disease, goal, contraindications }) {
-  const contras = [...(contraindications || [])].sort().join(",");
-  return `${setting}|${disease}|${goal}|${contras}`;
+export function comboKey(order, { setting, disease, goal, contraindications }) {
+  let bits = 0;
+  for (const c of new Set(contraindications || [])) bits |= 1 << order.contraindications.indexOf(c);
+  let index = order.settings.indexOf(setting) * order.diseases.length + order.diseases.indexOf(disease);
+  index = index * order.goals.length + order.goals.indexOf(goal);
+  return index * (1 << order.contraindications.length) + bits;
 }
 
 export function lookup(table, input) {
-  const cells = table.rows[comboKey(input)];
-  if (!cells) return null;
+  const cell = table.rows[comboKey(table.order, input)];
+  if (cell == null) return null;
   const out = {};
   table.modalities.forEach((m, i) => {
-    const [s, e, b] = cells[i];
-    out[m] = { stance: table.stances[s], because: [...table.becauses[b]], explanation: table.explanations[e] };
+    const [s, e, b] = table.cells[cell][i];
+    out[m] = { stance: table.stances[s], because: [...table.becauses[b]], explanation: table.explanations[e].map((i) => table.sentences[i]).join(" ") };
   });
   return out;
 }
@@ -24,6 +27,10 @@ export function lookup(table, input) {
 // One-argument bulk form for tests: every input against one copy of the table.
 export function lookupAll({ table, inputs }) {
   return inputs.map((input) => lookup(table, input));
+}
+
+export function comboKeyAll({ order, inputs }) {
+  return inputs.map((input) => comboKey(order, input));
 }
 
 const SYMBOL = { option: "✓", "not-supported": "–", contraindicated: "✕" };
@@ -48,7 +55,7 @@ function radioGroup(id, legend, name, order, labels, current, onChange) {
 
 function render({ model, el: root }) {
   const id = `de${++counter}`;
-  const table = model.get("table") || { rows: {}, modalities: [] };
+  const table = model.get("table") || { rows: [], cells: [], modalities: [] };
   const L = model.get("labels") || {};
   const order = L.order || {};
   const widget = el("div", { class: "de-widget" });

@@ -5,15 +5,19 @@ combination of the vocabulary (3 settings x 3 extents x 5 goals x 32 contraindic
 1440) is computed with decide.all_combinations() and handed to the browser as a compact table,
 so the static page shows exactly what the engine says.
 
-Compact table (trait `table`):
-  {"modalities": ["haip", "tace", "tare"], "stances": [...], "explanations": [str, ...],
-   "becauses": [[record id, ...], ...],
-   "rows": {key: [[stance index, explanation index, because index] per modality]}}
-  key = "setting|disease|goal|c1,c2" with the contraindications sorted alphabetically
-  (empty after the last bar when there are none). combo_key() and expand() are the Python
-  reference of the JavaScript comboKey() and lookup().
+Compact table (trait `table`), small enough for a page (about 10 KB of rows):
+  {"modalities": ["haip", "tace", "tare"], "stances": [...], "sentences": [str, ...],
+   "explanations": [[sentence index, ...], ...] (joined with one space),
+   "becauses": [[record id, ...], ...], "order": {vocabulary lists},
+   "cells": [[[stance index, explanation index, because index] per modality], ...],
+   "rows": [cell index for combination 0, 1, ... 1439]}
+  A combination's number is ((setting * 3 + disease) * 5 + goal) * 32 + contraindication bits,
+  each index taken from the vocabulary order and bit i set when contraindication i is present.
+  combo_key() and expand() are the Python reference of the JavaScript comboKey() and lookup().
 """
 from __future__ import annotations
+
+import re
 
 import traitlets
 
@@ -54,44 +58,58 @@ STANCE_LABELS = {
 }
 
 
-def combo_key(case: dict) -> str:
-    contras = ",".join(sorted(case.get("contraindications", [])))
-    return f"{case['setting']}|{case['disease']}|{case['goal']}|{contras}"
+def combo_key(case: dict) -> int:
+    """The combination's number in the table (see the module docstring)."""
+    bits = sum(1 << vocab.CONTRAINDICATIONS.index(c) for c in set(case.get("contraindications", [])))
+    index = (vocab.SETTINGS.index(case["setting"]) * len(vocab.DISEASES) + vocab.DISEASES.index(case["disease"]))
+    index = index * len(vocab.GOALS) + vocab.GOALS.index(case["goal"])
+    return index * (1 << len(vocab.CONTRAINDICATIONS)) + bits
+
+
+# Explanations combine the sentences of several rules; storing each sentence once keeps
+# the page small. A split is used only if joining the pieces gives the text back exactly.
+SENTENCE_END = re.compile(r"(?<=[.)])\s(?=[A-Z(])")
+
+
+def split_sentences(text: str) -> list[str]:
+    parts = SENTENCE_END.split(text)
+    return parts if " ".join(parts) == text else [text]
 
 
 def compact_table(rows: list[dict] | None = None) -> dict:
     """The engine's full decision table in the compact form described above."""
     rows = decide.all_combinations() if rows is None else rows
-    explanations: list[str] = []
-    becauses: list[list[str]] = []
-    exp_index: dict[str, int] = {}
-    because_index: dict[tuple, int] = {}
-    out: dict[str, list] = {}
+    strings: dict[str, list] = {"sentences": [], "explanations": [], "becauses": [], "cells": []}
+    seen: dict[str, dict] = {name: {} for name in strings}
+
+    def intern(name, value):
+        key = repr(value)
+        if key not in seen[name]:
+            seen[name][key] = len(strings[name])
+            strings[name].append(value)
+        return seen[name][key]
+
+    numbered = [None] * (len(vocab.SETTINGS) * len(vocab.DISEASES) * len(vocab.GOALS) << len(vocab.CONTRAINDICATIONS))
     for row in rows:
-        cells = []
-        for m in vocab.MODALITIES:
-            entry = row["result"][m]
-            e = exp_index.setdefault(entry["explanation"], len(explanations))
-            if e == len(explanations):
-                explanations.append(entry["explanation"])
-            b_key = tuple(entry["because"])
-            b = because_index.setdefault(b_key, len(becauses))
-            if b == len(becauses):
-                becauses.append(list(b_key))
-            cells.append([vocab.STANCES.index(entry["stance"]), e, b])
-        out[combo_key(row["input"])] = cells
-    return {"modalities": list(vocab.MODALITIES), "stances": list(vocab.STANCES),
-            "explanations": explanations, "becauses": becauses, "rows": out}
+        cells = [[vocab.STANCES.index(row["result"][m]["stance"]),
+                  intern("explanations", [intern("sentences", part)
+                                          for part in split_sentences(row["result"][m]["explanation"])]),
+                  intern("becauses", list(row["result"][m]["because"]))] for m in vocab.MODALITIES]
+        numbered[combo_key(row["input"])] = intern("cells", cells)
+    order = {"settings": list(vocab.SETTINGS), "diseases": list(vocab.DISEASES), "goals": list(vocab.GOALS),
+             "contraindications": list(vocab.CONTRAINDICATIONS)}
+    return {"modalities": list(vocab.MODALITIES), "stances": list(vocab.STANCES), "order": order,
+            **strings, "rows": numbered}
 
 
 def expand(table: dict, case: dict) -> dict | None:
     """recommend()-shaped result for a case, read back from the compact table."""
-    cells = table["rows"].get(combo_key(case))
-    if cells is None:
+    cell = table["rows"][combo_key(case)]
+    if cell is None:
         return None
     return {m: {"stance": table["stances"][s], "because": list(table["becauses"][b]),
-                "explanation": table["explanations"][e]}
-            for m, (s, e, b) in zip(table["modalities"], cells)}
+                "explanation": " ".join(table["sentences"][i] for i in table["explanations"][e])}
+            for m, (s, e, b) in zip(table["modalities"], table["cells"][cell])}
 
 
 def labels() -> dict:

@@ -6,12 +6,18 @@
   so its scripts are dropped from every page.
 - After an HTML build the quizzes' Moodle and Canvas exports are written to
   downloads/ (not in exam builds: they contain the answer key).
+- Cached execution keys on a notebook's own text, so a change to a widget, a quiz
+  bank or book/data would leave stale outputs: when those inputs change, every
+  page is re-read and re-executed.
 - COURSE_EXECUTE=force|cache|off overrides the execution mode (tests use force,
   so nbval sees every output); COURSE_EXAM=1 builds quiz chapters in exam mode.
 """
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
+from pathlib import Path
 
 from docutils import nodes
 from latex2mathml.converter import convert as latex_to_mathml
@@ -66,7 +72,37 @@ def publish_downloads(app, exception):
     export_all(os.path.join(app.outdir, "downloads"))
 
 
+ROOT = Path(__file__).resolve().parents[2]
+CODE_INPUTS = ("widgets", "quizzes", "book/data")
+
+
+def inputs_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for folder in CODE_INPUTS:
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix in {".py", ".js", ".css", ".yaml", ".yml", ".txt"}:
+                digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _stamp(app) -> Path:
+    return Path(app.outdir).parent / ".course-inputs"
+
+
+def reread_when_inputs_change(app, env, added, changed, removed):
+    return sorted(env.found_docs) if app._course_inputs_changed else []
+
+
+def remember_inputs(app, exception):
+    if exception is None:
+        _stamp(app).write_text(app._course_inputs_fingerprint)
+
+
 def apply_environment(app, config):
+    fingerprint = inputs_fingerprint()
+    stamp = _stamp(app)
+    app._course_inputs_fingerprint = fingerprint
+    app._course_inputs_changed = not stamp.exists() or stamp.read_text() != fingerprint
     mode = os.environ.get("COURSE_EXECUTE")
     if not mode and os.environ.get("COURSE_EXAM") == "1":
         mode = "force"  # never reuse cached outputs that hold answer keys
@@ -74,6 +110,10 @@ def apply_environment(app, config):
         if mode not in {"force", "cache", "off", "auto"}:
             raise ValueError(f"COURSE_EXECUTE must be force, cache, off or auto, not {mode!r}")
         config.nb_execution_mode = mode
+    elif app._course_inputs_changed and config.nb_execution_mode == "cache":
+        # Empty the execution cache rather than switching to force: a changed
+        # execution mode would itself make Sphinx re-read everything next time.
+        shutil.rmtree(Path(app.outdir).parent / ".jupyter_cache", ignore_errors=True)
 
 
 def setup(app):
@@ -83,4 +123,6 @@ def setup(app):
     app.connect("html-page-context", drop_thebe_scripts, priority=900)
     app.connect("html-page-context", fix_citation_list_role)
     app.connect("build-finished", publish_downloads)
+    app.connect("env-get-outdated", reread_when_inputs_change)
+    app.connect("build-finished", remember_inputs)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
