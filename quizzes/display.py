@@ -45,3 +45,45 @@ def review_position(modality: str) -> HTML:
                   "statements)</p>", "<ul>" + "".join(item(r) for r in other) + "</ul>"]
     parts.append("</div>")
     return HTML("".join(parts))
+
+
+def self_check(quiz_id: str, question_ids: list[str], exam: bool | None = None) -> HTML:
+    """A few questions of a bank, shown in a chapter as self-check items.
+
+    Each shows its case vignette, stem and options; outside exam mode a native
+    <details> reveals the best answer(s) with the bank's feedback. Text comes from
+    the payload, which is sanitized at build time; everything else is escaped.
+    """
+    import os
+
+    from . import payload
+
+    exam = os.environ.get("COURSE_EXAM") == "1" if exam is None else exam
+    data = payload(quiz_id, exam=exam)
+    found = {q["id"]: (case, q) for case in data["cases"] for q in case["questions"]}
+    missing = [qid for qid in question_ids if qid not in found]
+    if missing:
+        raise KeyError(f"{quiz_id} has no question(s) {', '.join(missing)}")
+    parts = ['<div class="crlm-self-check">']
+    for n, qid in enumerate(question_ids, 1):
+        case, q = found[qid]
+        kind = "choose one" if q["type"] == "single" else "choose all that apply"
+        parts.append(f'<section class="crlm-self-check-item" aria-labelledby="sc-{escape(qid)}">')
+        parts.append(f'<p class="crlm-self-check-title" id="sc-{escape(qid)}"><strong>Self-check {n}: '
+                     f'{escape(case["title"])}</strong> ({kind})</p>')
+        parts.append(case["vignette_html"] + q["stem_html"] + "<ol type=\"A\">")
+        parts.extend(f"<li>{o['text_html']}</li>" for o in q["options"])
+        parts.append("</ol>")
+        if not exam:
+            best = max(o["credit"] for o in q["options"])
+            keyed = [o for o in q["options"] if o["credit"] > 0]
+            parts.append("<details><summary>Show the answer and why</summary><ul>")
+            for o in q["options"]:
+                if o["credit"] > 0:
+                    label = "Best answer" if o["credit"] == best and len(keyed) == 1 else f"Credit {o['credit']:g}"
+                    parts.append(f"<li><strong>{label}:</strong> {o['text_html']}{o['feedback_html']}</li>")
+            parts.append("</ul></details>")
+        parts.append("</section>")
+    parts.append(f'<p>More questions like these: the <a href="{escape(quiz_id)}.html">{escape(data["title"])}</a>.</p>')
+    parts.append("</div>")
+    return HTML("".join(parts))

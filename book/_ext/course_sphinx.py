@@ -74,28 +74,32 @@ def publish_downloads(app, exception):
 
 ROOT = Path(__file__).resolve().parents[2]
 CODE_INPUTS = ("widgets", "quizzes", "book/data")
+# Sphinx copies static files only when some page is rewritten: a CSS-only edit
+# must still reach the site, so these make every page outdated (no re-execution).
+ASSET_INPUTS = ("book/_static", "widgets/static")
 
 
-def inputs_fingerprint() -> str:
+def inputs_fingerprint(folders=CODE_INPUTS) -> str:
     digest = hashlib.sha256()
-    for folder in CODE_INPUTS:
+    for folder in folders:
         for path in sorted((ROOT / folder).rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts and path.suffix in {".py", ".js", ".css", ".yaml", ".yml", ".txt"}:
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix in {".py", ".js", ".css", ".yaml", ".yml", ".txt", ".bib"}:
                 digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
-def _stamp(app) -> Path:
-    return Path(app.outdir).parent / ".course-inputs"
+def _stamp(app, kind: str = "inputs") -> Path:
+    return Path(app.outdir).parent / f".course-{kind}"
 
 
 def reread_when_inputs_change(app, env, added, changed, removed):
-    return sorted(env.found_docs) if app._course_inputs_changed else []
+    return sorted(env.found_docs) if app._course_inputs_changed or app._course_assets_changed else []
 
 
 def remember_inputs(app, exception):
     if exception is None:
         _stamp(app).write_text(app._course_inputs_fingerprint)
+        _stamp(app, "assets").write_text(app._course_assets_fingerprint)
 
 
 def apply_environment(app, config):
@@ -103,6 +107,9 @@ def apply_environment(app, config):
     stamp = _stamp(app)
     app._course_inputs_fingerprint = fingerprint
     app._course_inputs_changed = not stamp.exists() or stamp.read_text() != fingerprint
+    assets, assets_stamp = inputs_fingerprint(ASSET_INPUTS), _stamp(app, "assets")
+    app._course_assets_fingerprint = assets
+    app._course_assets_changed = not assets_stamp.exists() or assets_stamp.read_text() != assets
     mode = os.environ.get("COURSE_EXECUTE")
     if not mode and os.environ.get("COURSE_EXAM") == "1":
         mode = "force"  # never reuse cached outputs that hold answer keys

@@ -1,0 +1,42 @@
+"""Self-check questions in the modality chapters come from the bank, with answers only outside exam mode."""
+import re
+
+import pytest
+
+import quizzes
+from browser_support import EXAM_SITE, SITE
+from quizzes.display import self_check
+
+CHAPTERS = {"haip": "quiz-haip", "debiri": "quiz-embolic", "tare": "quiz-embolic"}
+
+
+def test_self_check_shows_the_bank_question_and_its_feedback():
+    html = self_check("quiz-haip", ["haip-pvt-why"]).data
+    data = quizzes.payload("quiz-haip")
+    question = next(q for c in data["cases"] for q in c["questions"] if q["id"] == "haip-pvt-why")
+    assert question["stem_html"] in html
+    best = max(question["options"], key=lambda o: o["credit"])
+    assert best["feedback_html"] in html and "<details>" in html
+
+
+def test_exam_mode_leaves_out_answers_and_feedback():
+    html = self_check("quiz-haip", ["haip-pvt-why"], exam=True).data
+    data = quizzes.payload("quiz-haip")
+    question = next(q for c in data["cases"] for q in c["questions"] if q["id"] == "haip-pvt-why")
+    assert "<details>" not in html
+    assert not any(o["feedback_html"] in html for o in question["options"])
+
+
+def test_unknown_question_is_a_clear_error():
+    with pytest.raises(KeyError, match="quiz-haip has no question"):
+        self_check("quiz-haip", ["no-such-question"])
+
+
+@pytest.mark.parametrize("chapter, quiz", CHAPTERS.items())
+def test_built_chapters_carry_self_checks_and_the_exam_site_no_answers(chapter, quiz):
+    page = (SITE / "book" / "chapters" / f"{chapter}.html").read_text(encoding="utf-8")
+    exam = (EXAM_SITE / "book" / "chapters" / f"{chapter}.html").read_text(encoding="utf-8")
+    assert len(re.findall(r'class="crlm-self-check-item"', page)) == 2
+    assert "Show the answer and why" in page and f'href="{quiz}.html"' in page
+    assert len(re.findall(r'class="crlm-self-check-item"', exam)) == 2
+    assert "Show the answer and why" not in exam
