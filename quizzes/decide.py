@@ -146,9 +146,11 @@ SETTING_RULES: tuple[Rule, ...] = (
          "line, which is what this patient is seeking.", setting=_set("after-progression"),
          goal=OUTCOME_GOALS),
     Rule(("haip", "tace"), "not-supported", ("rev-after-progression-options",),
-         "After progression the review presents regional options for patients seeking response "
-         "and regional control; it makes no survival or quality-of-life claim for them, so it "
-         "does not support them for this goal.", setting=_set("after-progression"),
+         "After progression the review names the regional options for patients seeking response "
+         "and regional control; its abstract claims no survival or quality-of-life gain for them, "
+         "so it does not support them for this goal. (A small randomized trial of DEBIRI in "
+         "chemorefractory disease did report longer survival, Fiorentini 2012; the review's "
+         "abstract draws no survival recommendation from the evidence.)", setting=_set("after-progression"),
          goal=OUTCOME_GOALS),
     Rule(("haip",), "option",
          ("rev-after-progression-options", "rev-haip-response-conversion", "cons-haip-after-first-line"),
