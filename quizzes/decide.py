@@ -138,8 +138,8 @@ SETTING_RULES: tuple[Rule, ...] = (
          "only first-line recommendation concerns HAIP for conversion.",
          setting=_set("first-line")),
     Rule(("tare",), "not-supported", ("rev-tare-no-os-qol",),
-         "Adding TARE in first line raises liver response but not overall survival or quality "
-         "of life, so the review does not support it here.", setting=_set("first-line")),
+         "Adding TARE in first line raises liver response, but the review finds it is not "
+         "associated with better overall survival or quality of life, so it does not support it here.", setting=_set("first-line")),
     # After progression on chemotherapy (liver-limited or liver-dominant: extrahepatic is above).
     Rule(("tare",), "not-supported", ("rev-tare-no-os-qol",),
          "TARE is not associated with better overall survival or quality of life in second "
