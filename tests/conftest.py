@@ -48,3 +48,11 @@ def page(context, site_url):
     page.watch = PageWatch(page, site_url)
     yield page
     page.close()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    # Close the widgets the tests created while ipywidgets is still intact; otherwise
+    # their __del__ runs during interpreter shutdown and prints ignored exceptions.
+    from ipywidgets import Widget
+
+    Widget.close_all()
