@@ -111,8 +111,9 @@ def apply_environment(app, config):
     app._course_assets_fingerprint = assets
     app._course_assets_changed = not assets_stamp.exists() or assets_stamp.read_text() != assets
     mode = os.environ.get("COURSE_EXECUTE")
-    if not mode and os.environ.get("COURSE_EXAM") == "1":
-        mode = "force"  # never reuse cached outputs that hold answer keys
+    if os.environ.get("COURSE_EXAM") == "1":
+        app.tags.add("exam")  # pages can say {only} exam / not exam
+        mode = mode or "force"  # never reuse cached outputs that hold answer keys
     if mode:
         if mode not in {"force", "cache", "off", "auto"}:
             raise ValueError(f"COURSE_EXECUTE must be force, cache, off or auto, not {mode!r}")
