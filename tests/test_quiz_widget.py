@@ -136,7 +136,7 @@ def test_rounding_and_percentages_match_python(browser):
 
 # ---------------------------------------------------------------- the widget in a blank page
 HARNESS = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>quiz harness</title>
-<link rel="stylesheet" href="quiz.css"></head><body><main><h1>Harness</h1><h2>Quiz</h2><div id="host"></div></main></body></html>"""
+<link rel="stylesheet" href="theme.css"><link rel="stylesheet" href="quiz.css"></head><body><main><h1>Harness</h1><h2>Quiz</h2><div id="host"></div></main></body></html>"""
 
 MOUNT = """async (payload) => {
   class Model {  // the shape of widgets/static/widget-runtime.js LocalModel
@@ -156,7 +156,7 @@ MOUNT = """async (payload) => {
 def harness_url(tmp_path_factory):
     folder = tmp_path_factory.mktemp("quiz-harness")
     (folder / "index.html").write_text(HARNESS, encoding="utf-8")
-    for name in ("quiz.js", "quiz.css", "dom.js"):
+    for name in ("quiz.js", "quiz.css", "theme.css", "dom.js"):
         (folder / name).write_bytes((ROOT / "widgets" / name).read_bytes())
     with serve(folder) as url:
         yield url

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import anywidget
+import traitlets
 
 HERE = Path(__file__).parent
 # `import { a, b } from "./dom.js";`: shared helpers a widget module may import.
@@ -31,7 +32,10 @@ def bundle(source: str) -> str:
 
 
 class CourseWidget(anywidget.AnyWidget):
-    """An anywidget whose front end is ``<name>.js`` and ``<name>.css`` beside it."""
+    """An anywidget whose front end is ``<name>.js`` and ``<name>.css`` beside it.
+
+    Every widget's CSS is preceded by ``theme.css``, the colour variables they share.
+    """
 
     _front_end = ""  # file stem, set by subclasses
     _repr_traits: tuple[str, ...] = ()
@@ -42,7 +46,17 @@ class CourseWidget(anywidget.AnyWidget):
         if "_front_end" in cls.__dict__:
             cls._esm = bundle((HERE / f"{cls._front_end}.js").read_text(encoding="utf-8"))
             css = HERE / f"{cls._front_end}.css"
-            cls._css = css.read_text(encoding="utf-8") if css.exists() else ""
+            own = css.read_text(encoding="utf-8") if css.exists() else ""
+            cls._css = (HERE / "theme.css").read_text(encoding="utf-8") + own
+
+    @staticmethod
+    def within_limits(limits: dict, proposal) -> float:
+        """Validator body for numeric traits: refuse values outside ``limits[name]``."""
+        name, value = proposal["trait"].name, proposal["value"]
+        low, high = limits[name]
+        if not low <= value <= high:
+            raise traitlets.TraitError(f"{name} must be between {low} and {high}, got {value!r}")
+        return value
 
     def __repr__(self) -> str:
         # Stable across runs (no model ids or addresses), so nbval can compare it.

@@ -123,7 +123,9 @@ function render({ model, el: root }) {
     const label = el("label", { for: input.id }, s.label);
     const out = el("output", { for: input.id, class: "bs-out" });
     const src = sources[s.key];
-    const tag = el("span", { class: "bs-src" }, src ? `${src[0]}: ${src[2] === "illustrative" ? "illustrative" : src[2]}` : "");
+    // e.g. "Default 0.90: pmid2121343 (V)" or "Default 300 mL/min: illustrative value"
+    const origin = src && (src[2] === "illustrative" ? "illustrative value" : `${src[1]} (${src[2]})`);
+    const tag = el("span", { class: "bs-src" }, src ? `Default ${src[0]}: ${origin}` : "");
     if (src) tag.title = src[3];
     input.addEventListener("input", () => {
       model.set(s.key, Number(input.value));

@@ -41,11 +41,7 @@ class BloodSupply(CourseWidget):
 
     @traitlets.validate("a_tumour", "a_normal", "flow", "clearance", "extraction")
     def _within_limits(self, proposal):
-        name, value = proposal["trait"].name, proposal["value"]
-        low, high = LIMITS[name]
-        if not low <= value <= high:
-            raise traitlets.TraitError(f"{name} must be between {low} and {high}, got {value!r}")
-        return value
+        return self.within_limits(LIMITS, proposal)
 
     @traitlets.observe("preset")
     def _apply_preset(self, change):

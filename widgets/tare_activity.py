@@ -47,11 +47,7 @@ class TareActivity(CourseWidget):
 
     @traitlets.validate(*LIMITS)
     def _within_limits(self, proposal):
-        name, value = proposal["trait"].name, proposal["value"]
-        low, high = LIMITS[name]
-        if not low <= value <= high:
-            raise traitlets.TraitError(f"{name} must be between {low} and {high}, got {value!r}")
-        return value
+        return self.within_limits(LIMITS, proposal)
 
     def result(self) -> dict:
         """What the front end shows, computed by the Python reference."""
