@@ -1,7 +1,7 @@
 // Dual blood supply widget: how hepatic arterial infusion concentrates a drug in
 // liver tumours. Same formulas, same order as widgets/pharmacology.py.
 
-import { el, svg } from "./dom.js";
+import { el, svg, keepKeysInWidget } from "./dom.js";
 
 export function compute({ a_tumour, a_normal, flow, clearance, extraction }) {
   const systemic = 1 - extraction;
@@ -89,6 +89,7 @@ function drawSupply(box, aTumour, aNormal) {
 }
 
 function render({ model, el: root }) {
+  keepKeysInWidget(root);
   const id = `bs${++counter}`;
   const presets = model.get("presets") || {};
   const limits = model.get("limits") || {};

@@ -1,7 +1,7 @@
 // DEBIRI session planner: lobar sequencing (FFCD-1201), supportive care, eligibility.
 // The pure functions mirror widgets/debiri_sequencing.py; a browser test compares them.
 
-import { el, svg } from "./dom.js";
+import { el, svg, keepKeysInWidget } from "./dom.js";
 
 const LOBES = ["right", "left"];
 
@@ -66,6 +66,7 @@ function drawIcons(box, n) {
 }
 
 function render({ model, el: root }) {
+  keepKeysInWidget(root);
   const id = `db${++counter}`;
   const strategies = model.get("strategies") || {};
   const checklist = model.get("checklist") || [];

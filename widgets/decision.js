@@ -3,7 +3,7 @@
 // was computed by the engine at build time; this module only looks results up.
 // comboKey() and lookup() mirror combo_key() and expand() in widgets/decision.py.
 
-import { el } from "./dom.js";
+import { el, keepKeysInWidget } from "./dom.js";
 
 export function comboKey(order, { setting, disease, goal, contraindications }) {
   let bits = 0;
@@ -54,6 +54,7 @@ function radioGroup(id, legend, name, order, labels, current, onChange) {
 }
 
 function render({ model, el: root }) {
+  keepKeysInWidget(root);
   const id = `de${++counter}`;
   const table = model.get("table") || { rows: [], cells: [], modalities: [] };
   const L = model.get("labels") || {};

@@ -18,3 +18,12 @@ export function svg(tag, attrs = {}, text) {
   if (text != null) node.textContent = text;
   return node;
 }
+
+// In JupyterLab and Notebook 7 the notebook takes arrow keys, Space and letters for
+// its own commands (and prevents their default), so a slider would not move. The
+// attribute tells Lumino's keymap to ignore keys pressed inside the widget, and
+// stopping keydown at the widget keeps them from the notebook's own handler.
+export function keepKeysInWidget(root) {
+  root.setAttribute("data-lm-suppress-shortcuts", "true");
+  root.addEventListener("keydown", (event) => event.stopPropagation());
+}

@@ -2,7 +2,7 @@
 // setting, and a forest plot of the hazard ratios that have verified 95% CIs.
 // filterTrials and forestRows mirror filter_trials and forest_rows in widgets/evidence.py.
 
-import { el, svg } from "./dom.js";
+import { el, svg, keepKeysInWidget } from "./dom.js";
 
 export function filterTrials({ trials, modalities, setting }) {
   return trials
@@ -119,6 +119,7 @@ function drawForest(box, rows) {
 }
 
 function render({ model, el: root }) {
+  keepKeysInWidget(root);
   const id = `ev${++counter}`;
   const trials = model.get("trials") || [];
   const labels = { modality: model.get("modality_labels") || {}, setting: model.get("setting_labels") || {} };

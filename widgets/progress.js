@@ -2,7 +2,7 @@
 // widgets/quiz.js (see its header comment); never writes. summarize() mirrors
 // widgets/progress.py step for step.
 
-import { el } from "./dom.js";
+import { el, keepKeysInWidget } from "./dom.js";
 
 export const PREFIX = "crlm-quiz:";
 export const EXAM_PREFIX = "crlm-quiz-exam:";
@@ -86,6 +86,7 @@ function when(iso) {
 
 
 function render({ model, el: root }) {
+  keepKeysInWidget(root);
   const quizzes = model.get("quizzes") || [];
   const widget = el("div", { class: "pg-widget" });
   widget.append(el("p", { class: "pg-note" },

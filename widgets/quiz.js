@@ -16,7 +16,7 @@
 // kept aside (reported, never applied, never deleted here). "Start again" removes only the
 // current key and its index entry.
 
-import { el } from "./dom.js";
+import { el, keepKeysInWidget } from "./dom.js";
 
 export const PREFIX = "crlm-quiz:";
 export const EXAM_PREFIX = "crlm-quiz-exam:";
@@ -209,6 +209,7 @@ function badge(word) {
 
 // ---------------------------------------------------------------- widget
 function render({ model, el: root }) {
+  keepKeysInWidget(root);
   const payload = model.get("payload") || {};
   const uid = `qz${++counter}`;
   if (!Array.isArray(payload.cases) || typeof payload.id !== "string") {

@@ -2,7 +2,7 @@
 // resin microspheres. Same steps, same order as widgets/dosimetry.py; every
 // constant comes from Python (the `constants` trait), so it is written once.
 
-import { el } from "./dom.js";
+import { el, keepKeysInWidget } from "./dom.js";
 
 export function lsfReduction(lsf, steps) {
   for (const [above, cut] of steps) if (lsf > above) return cut;
@@ -87,6 +87,7 @@ export function flags(r, c) {
 }
 
 function render({ model, el: root }) {
+  keepKeysInWidget(root);
   const id = `ta${++counter}`;
   const c = model.get("constants");
   const limits = model.get("limits") || {};

@@ -2,7 +2,7 @@
 // numbers printed, the source key and tag, and a short reading of what the number shows.
 // Data come from book/data/trials.yaml via widgets/trial_outcomes.py (the `data` trait).
 
-import { el, svg } from "./dom.js";
+import { el, svg, keepKeysInWidget } from "./dom.js";
 
 export function barScale({ unit, values }) {
   if (unit === "%") return 100;
@@ -73,6 +73,7 @@ function drawHazard(chart, r) {
 }
 
 function render({ model, el: root }) {
+  keepKeysInWidget(root);
   const id = `to${++counter}`;
   const data = model.get("data") || [];
   const widget = el("div", { class: "to-widget" });
