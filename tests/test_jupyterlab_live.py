@@ -1,6 +1,6 @@
-"""Live in JupyterLab with a kernel: a widget renders and its traits sync both ways.
+"""Live in JupyterLab and Notebook 7 with a kernel: a widget renders and its traits sync both ways.
 
-Starts a real JupyterLab server on 127.0.0.1 with a throw-away notebook, drives it in
+Starts a real Jupyter server on 127.0.0.1 with a throw-away notebook, drives it in
 Debian's Chromium, moves a slider with the keyboard and reads the value back in Python,
 then sets a value in Python and reads it on the page.
 """
@@ -30,8 +30,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
+# (module to run, its option that exposes the app to the page, the notebook's URL path)
+FRONT_ENDS = {
+    "jupyterlab": ("jupyterlab", "--LabApp.expose_app_in_browser=True", "lab/tree/live.ipynb"),
+    "notebook7": ("notebook", "--JupyterNotebookApp.expose_app_in_browser=True", "notebooks/live.ipynb"),
+}
+
+
+@pytest.fixture(scope="module", params=sorted(FRONT_ENDS))
+def lab(request, tmp_path_factory):
+    module, expose, path = FRONT_ENDS[request.param]
     folder = tmp_path_factory.mktemp("lab")
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -39,9 +47,9 @@ def lab(tmp_path_factory):
     port = free_port()
     env = dict(os.environ, PYTHONPATH=str(ROOT), JUPYTER_PLATFORM_DIRS="1")
     server = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
+        [sys.executable, "-m", module, "--no-browser", f"--port={port}", "--ip=127.0.0.1",
          f"--ServerApp.root_dir={folder}", f"--IdentityProvider.token={TOKEN}",
-         "--LabApp.expose_app_in_browser=True", "--ServerApp.disable_check_xsrf=True", "--allow-root"],
+         expose, "--ServerApp.disable_check_xsrf=True", "--allow-root"],
         cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
@@ -54,8 +62,8 @@ def lab(tmp_path_factory):
             time.sleep(0.5)
     else:
         server.kill()
-        pytest.fail("JupyterLab did not start within 60 s")
-    yield url
+        pytest.fail(f"{module} did not start within 60 s")
+    yield f"{url}/{path}?token={TOKEN}"
     server.terminate()
     server.wait(timeout=20)
 
@@ -72,10 +80,10 @@ def run_cell(page, index: int) -> None:
 
 
 @pytest.mark.browser
-def test_widget_syncs_both_ways_in_jupyterlab(browser, lab):
+def test_widget_syncs_both_ways_live(browser, lab):
     page = browser.new_page()
     try:
-        page.goto(f"{lab}/lab/tree/live.ipynb?token={TOKEN}")
+        page.goto(lab)
         page.wait_for_function("window.jupyterapp && window.jupyterapp.shell.currentWidget"
                                " && window.jupyterapp.shell.currentWidget.sessionContext?.session?.kernel",
                                timeout=60_000)

@@ -20,10 +20,13 @@ export function svg(tag, attrs = {}, text) {
 }
 
 // In JupyterLab and Notebook 7 the notebook takes arrow keys, Space and letters for
-// its own commands (and prevents their default), so a slider would not move. The
-// attribute tells Lumino's keymap to ignore keys pressed inside the widget, and
-// stopping keydown at the widget keeps them from the notebook's own handler.
+// its own commands (and prevents their default), so a slider would not move. Lumino's
+// keymap skips key presses whose target, or an ancestor below a matching selector,
+// carries data-lm-suppress-shortcuts: mark the widget and each control as it gains
+// focus. Stopping keydown at the widget keeps keys from the notebook's own handler.
 export function keepKeysInWidget(root) {
-  root.setAttribute("data-lm-suppress-shortcuts", "true");
+  const mark = (node) => node.setAttribute?.("data-lm-suppress-shortcuts", "true");
+  mark(root);
+  root.addEventListener("focusin", (event) => mark(event.target));
   root.addEventListener("keydown", (event) => event.stopPropagation());
 }
