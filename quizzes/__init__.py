@@ -6,6 +6,8 @@ Public API used by the book (signatures are a contract):
 """
 from __future__ import annotations
 
+import os
+
 from . import paths
 from .bank import parse_bank
 from .check import bank_files
@@ -15,7 +17,7 @@ from .payload import build_payload
 from .registry import load_registry
 from . import scoring
 
-__all__ = ["load_bank", "list_quizzes", "payload", "score_answers", "iter_questions", "Quiz",
+__all__ = ["load_bank", "list_quizzes", "exam_mode", "payload", "score_answers", "iter_questions", "Quiz",
            "DataError"]
 
 
@@ -32,6 +34,12 @@ def load_bank(quiz_id: str) -> Quiz:
     if quiz is None:
         raise DataError(issues.errors)
     return quiz
+
+
+def exam_mode() -> bool:
+    """True when the book is built as an exam (COURSE_EXAM=1): no answer key, feedback or
+    LMS downloads may reach the pages."""
+    return os.environ.get("COURSE_EXAM") == "1"
 
 
 def payload(quiz_id: str, exam: bool = False) -> dict:

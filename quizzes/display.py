@@ -54,11 +54,9 @@ def self_check(quiz_id: str, question_ids: list[str], exam: bool | None = None) 
     <details> reveals the best answer(s) with the bank's feedback. Text comes from
     the payload, which is sanitized at build time; everything else is escaped.
     """
-    import os
+    from . import exam_mode, payload
 
-    from . import payload
-
-    exam = os.environ.get("COURSE_EXAM") == "1" if exam is None else exam
+    exam = exam_mode() if exam is None else exam
     data = payload(quiz_id, exam=exam)
     found = {q["id"]: (case, q) for case in data["cases"] for q in case["questions"]}
     missing = [qid for qid in question_ids if qid not in found]

@@ -51,20 +51,17 @@ def export_all(outdir) -> list[Path]:
 def download_links(quiz_id: str):
     """The LMS download links of one quiz chapter, for a notebook cell (relative to
     book/chapters/). Nothing in an exam build (COURSE_EXAM=1): the files hold the answer key."""
-    import os
     from html import escape
 
     from IPython.display import HTML
 
-    if os.environ.get("COURSE_EXAM") == "1":
+    from . import exam_mode
+
+    if exam_mode():
         return None
     q = escape(quiz_id)
-    # myst-nb paints HTML outputs with a light grey even in dark mode: give the paragraph the
-    # page's own colours so text and links keep their contrast.
-    style = ("<style>.crlm-downloads { background: var(--pst-color-background, #ffffff); "
-             "color: var(--pst-color-text-base, #1b1b1b); padding: 0.5rem; margin: 0; } "
-             'html[data-theme="dark"] .crlm-downloads a { color: #8ab4f8; }</style>')
-    return HTML(style +
+    # Dark-mode colours of HTML outputs come from book/_static/course.css.
+    return HTML(
         '<p class="crlm-downloads"><strong>For educators:</strong> this quiz can be imported '
         f'into a learning management system: <a href="../../downloads/moodle/{q}.xml" download>'
         f'Moodle XML ({q}.xml)</a> or <a href="../../downloads/qti/{q}.zip" download>QTI 1.2 '

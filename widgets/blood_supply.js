@@ -94,7 +94,7 @@ function render({ model, el: root }) {
   const presets = model.get("presets") || {};
   const limits = model.get("limits") || {};
   const sources = model.get("sources") || {};
-  const widget = el("div", { class: "bs-widget" });
+  const widget = el("div", { class: "bs-widget cw-card" });
 
   const presetSet = el("fieldset", { class: "bs-presets" });
   presetSet.append(el("legend", {}, "Drug"));

@@ -71,7 +71,7 @@ function render({ model, el: root }) {
   const strategies = model.get("strategies") || {};
   const checklist = model.get("checklist") || [];
   const t = model.get("thresholds") || {};
-  const widget = el("div", { class: "db-widget" });
+  const widget = el("div", { class: "db-widget cw-card" });
 
   // 1. Strategy and number of rounds.
   const plan = el("fieldset");

@@ -59,7 +59,7 @@ function render({ model, el: root }) {
   const table = model.get("table") || { rows: [], cells: [], modalities: [] };
   const L = model.get("labels") || {};
   const order = L.order || {};
-  const widget = el("div", { class: "de-widget" });
+  const widget = el("div", { class: "de-widget cw-card" });
   widget.append(el("p", { class: "de-disclaimer" },
     "Illustrative teaching tool, not for clinical use: it shows how this course's decision rules " +
     "read the sources, not advice for any patient."));

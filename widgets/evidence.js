@@ -123,7 +123,7 @@ function render({ model, el: root }) {
   const id = `ev${++counter}`;
   const trials = model.get("trials") || [];
   const labels = { modality: model.get("modality_labels") || {}, setting: model.get("setting_labels") || {} };
-  const widget = el("div", { class: "ev-widget" });
+  const widget = el("div", { class: "ev-widget cw-card" });
 
   const controls = el("div", { class: "ev-controls" });
   const mods = el("fieldset");

@@ -260,7 +260,7 @@ function render({ model, el: root }) {
 
   function build() {
     views = new Map();
-    const widget = el("div", { class: "qz-widget" + (exam ? " qz-exam" : "") });
+    const widget = el("div", { class: "qz-widget cw-card" + (exam ? " qz-exam" : "") });
     if (payload.description_html) widget.append(trusted("div", "qz-description", payload.description_html));
     const intro = el("p", { class: "qz-intro" }, exam
       ? "Exam: there is no feedback and no score on this page. Answers are collected for grading: confirm each answer, then download your answers and give the file to your educator."

@@ -6,18 +6,11 @@ the book is built with COURSE_EXAM=1); in Jupyter the learner's answers sync bac
 """
 from __future__ import annotations
 
-import os
-
 import traitlets
 
 import quizzes
 
 from .base import CourseWidget
-
-
-def exam_mode() -> bool:
-    """True when the book is built as an exam (no answer key or feedback in the page)."""
-    return os.environ.get("COURSE_EXAM") == "1"
 
 
 class Quiz(CourseWidget):
@@ -35,7 +28,7 @@ class Quiz(CourseWidget):
     learner = traitlets.Unicode("").tag(sync=True)
 
     def __init__(self, quiz_id: str, *, exam: bool | None = None, **kwargs):
-        exam = exam_mode() if exam is None else bool(exam)
+        exam = quizzes.exam_mode() if exam is None else bool(exam)
         super().__init__(quiz_id=quiz_id, exam=exam, payload=quizzes.payload(quiz_id, exam=exam), **kwargs)
 
     def result(self) -> dict:

@@ -92,7 +92,7 @@ function render({ model, el: root }) {
   const c = model.get("constants");
   const limits = model.get("limits") || {};
   const sources = model.get("sources") || {};
-  const widget = el("div", { class: "ta-widget" });
+  const widget = el("div", { class: "ta-widget cw-card" });
   const banner = el("p", { class: "ta-banner", role: "note" });
   banner.append(el("strong", {}, "Teaching tool: illustrative, not for clinical use."),
     document.createTextNode(" Real activity planning uses imaging-based dosimetry and the manufacturer's instructions."));

@@ -76,7 +76,7 @@ function render({ model, el: root }) {
   keepKeysInWidget(root);
   const id = `to${++counter}`;
   const data = model.get("data") || [];
-  const widget = el("div", { class: "to-widget" });
+  const widget = el("div", { class: "to-widget cw-card" });
 
   const trialRow = el("div", { class: "to-row" });
   const select = el("select", { id: `${id}-trial` });

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from docutils import nodes
 from latex2mathml.converter import convert as latex_to_mathml
+from quizzes import exam_mode
 
 THEBE_MARKERS = ("THEBE_JS_URL", "sphinx-thebe", "thebe")
 
@@ -65,10 +66,10 @@ def fix_citation_list_role(app, pagename, templatename, context, doctree):
 
 def publish_downloads(app, exception):
     # The Moodle XML and Canvas QTI exports hold the answer key: never in exam builds.
-    if exception is not None or app.builder.format != "html" or os.environ.get("COURSE_EXAM") == "1":
-        return
     from quizzes.publish import export_all
 
+    if exception is not None or app.builder.format != "html" or exam_mode():
+        return
     export_all(os.path.join(app.outdir, "downloads"))
 
 
@@ -111,7 +112,7 @@ def apply_environment(app, config):
     app._course_assets_fingerprint = assets
     app._course_assets_changed = not assets_stamp.exists() or assets_stamp.read_text() != assets
     mode = os.environ.get("COURSE_EXECUTE")
-    if os.environ.get("COURSE_EXAM") == "1":
+    if exam_mode():
         app.tags.add("exam")  # pages can say {only} exam / not exam
         mode = mode or "force"  # never reuse cached outputs that hold answer keys
     if mode:
