@@ -112,8 +112,10 @@ def cmd_serve(args) -> None:
 
 def cmd_bench(args) -> None:
     ensure_env()
-    ensure_chromium()
-    run([PY, "bench/run.py", *args.bench_args], env=env_with())
+    flags = [f for f, on in (("--testwise", args.testwise), ("--skip-build", args.skip_build)) if on]
+    if not args.testwise:
+        ensure_chromium()
+    run([PY, "bench/run.py", *flags, *args.bench_args], env=env_with())
 
 
 def main() -> None:
@@ -133,6 +135,9 @@ def main() -> None:
     s.set_defaults(func=cmd_serve)
     m = sub.add_parser("bench", help="print build, page-weight and grading benchmarks")
     m.add_argument("bench_args", nargs="*")
+    m.add_argument("--testwise", action="store_true",
+                   help="print only the test-wise baseline of the quiz banks (no build)")
+    m.add_argument("--skip-build", action="store_true", help="reuse the last bench build")
     m.set_defaults(func=cmd_bench)
     args = parser.parse_args()
     args.func(args)

@@ -22,7 +22,7 @@ from browser_support import CHROMIUM, CHROMIUM_ARGS, serve, site_pages  # noqa: 
 
 OUT = Path(tempfile.gettempdir()) / "crlm-course-bench"
 PLAIN_PAGE = "book/glossary.html"  # a text page: the theme's own floor
-TARGETS = {"clean": 60.0, "rebuild": 5.0, "extra_kb": 100.0, "extra_ms": 150.0, "grade_10k": 5.0}
+TARGETS = {"clean": 60.0, "rebuild": 5.0, "extra_kb": 100.0, "extra_ms": 150.0, "grade_10k": 5.0, "testwise": 10.0}
 
 
 def timed_build() -> float:
@@ -138,10 +138,32 @@ def grading_table() -> None:
     print(f"| {count} | {graded} | {seconds:.2f} | < {TARGETS['grade_10k']:.0f} |")
 
 
+def testwise_table() -> None:
+    """Content-free strategies against uniform guessing, on the order the page shows."""
+    from quizzes import list_quizzes, load_bank
+    from quizzes.testwise import STRATEGIES, baseline
+
+    print(f"\nTest-wise baseline (mean score %, over 200 learner seeds; target: every strategy "
+          f"within {TARGETS['testwise']:.0f} points of guessing)")
+    print("| quiz | questions | " + " | ".join(STRATEGIES) + " | guessing | worst gap | target |")
+    print("|---|---:|" + "---:|" * (len(STRATEGIES) + 3))
+    for quiz_id in list_quizzes():
+        b = baseline(load_bank(quiz_id))
+        cells = " | ".join(f"{100 * b.scores[s]:.0f}" for s in STRATEGIES)
+        ok = "ok" if b.worst_gap() <= TARGETS["testwise"] else "MISSED"
+        print(f"| {quiz_id} | {b.questions} | {cells} | {100 * b.scores['guessing']:.0f} | "
+              f"{b.worst_gap():+.0f} | {ok} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--skip-build", action="store_true", help="reuse the last bench build")
+    parser.add_argument("--testwise", action="store_true",
+                        help="print only the test-wise baseline (no build, no browser)")
     args = parser.parse_args()
+    if args.testwise:
+        testwise_table()
+        return
     if not args.skip_build:
         shutil.rmtree(OUT, ignore_errors=True)
         clean = timed_build()
@@ -154,6 +176,7 @@ def main() -> None:
     page_table(OUT / "_build" / "html")
     asset_table()
     grading_table()
+    testwise_table()
 
 
 if __name__ == "__main__":

@@ -1,10 +1,13 @@
 """Answer files: the versioned JSON a learner's browser saves, parsed defensively.
 
-Format (version 1), exactly these fields:
-  {"format": "crlm-quiz-answers", "version": 1, "quiz": "<quiz id>", "hash": "<content hash>",
-   "learner": "<optional name or id>", "answers": {"<question id>": ["<option id>", ...]},
+Format (version 2), exactly these fields:
+  {"format": "crlm-quiz-answers", "version": 2, "quiz": "<quiz id>", "hash": "<content hash>",
+   "learner": "<optional name or id>", "order_seed": "<hex seed of the option order shown>",
+   "answers": {"<question id>": ["<option id>", ...]},
    "score_shown": <number 0..1 or null>, "saved_at": "<ISO 8601 timestamp>"}
-"learner" may be absent or null. Anything else (extra fields, wrong types, NaN, duplicate JSON
+"learner" may be absent or null. Version 1 (before options were shuffled) is the same without
+"order_seed"; it is still read, so that files for an earlier bank are reported as old-version
+rather than invalid. Grading never uses the seed: it records what order the learner saw. Anything else (extra fields, wrong types, NaN, duplicate JSON
 keys, non-UTF-8 bytes) makes the file invalid; parse_answer_bytes raises AnswerFileError with the
 reason and never anything else.
 """
@@ -19,12 +22,15 @@ from datetime import datetime
 from .model import Quiz
 
 FORMAT = "crlm-quiz-answers"
-VERSION = 1
+VERSION = 2
+VERSIONS = (1, 2)
 MAX_BYTES = 1_000_000          # a real answer file is a few kB
 MAX_TEXT = 200                 # learner names/ids and ids are short
 _HASH = re.compile(r"^[0-9a-f]{16}$")
-_FIELDS = {"format", "version", "quiz", "hash", "learner", "answers", "score_shown", "saved_at"}
-_REQUIRED = _FIELDS - {"learner"}
+_FIELDS = {"format", "version", "quiz", "hash", "learner", "order_seed", "answers", "score_shown",
+           "saved_at"}
+_REQUIRED = _FIELDS - {"learner", "order_seed"}
+_SEED = re.compile(r"^[0-9a-f]{8,64}$")
 
 
 class AnswerFileError(Exception):
@@ -42,6 +48,7 @@ class AnswerFile:
     answers: dict            # question id -> list of option ids, as saved
     score_shown: float | None
     saved_at: str
+    order_seed: str = ""
 
     def dedup_key(self) -> tuple:
         """Same learner, quiz version and choices, whatever the order or timestamp."""
@@ -108,8 +115,11 @@ def parse_answer_data(data) -> AnswerFile:
     if data["format"] != FORMAT:
         fail(f"format must be {FORMAT!r}")
     version = data["version"]
-    if isinstance(version, bool) or not isinstance(version, int) or version != VERSION:
+    if isinstance(version, bool) or not isinstance(version, int) or version not in VERSIONS:
         fail(f"unsupported version {str(version)[:20]!r} (expected {VERSION})")
+    if "order_seed" in data and (version == 1 or not isinstance(data["order_seed"], str)
+                                 or not _SEED.match(data["order_seed"])):
+        fail("order_seed must be 8 to 64 lowercase hex characters (version 2 only)")
     for key in ("quiz", "hash", "saved_at"):
         if not isinstance(data[key], str) or not data[key] or len(data[key]) > MAX_TEXT:
             fail(f"{key} must be a non-empty string of at most {MAX_TEXT} characters")
@@ -140,7 +150,8 @@ def parse_answer_data(data) -> AnswerFile:
                 not all(isinstance(i, str) and 0 < len(i) <= MAX_TEXT for i in ids):
             fail(f"answers[{qid[:40]!r}] must be a list of option id strings")
         clean[qid] = list(ids)
-    return AnswerFile(data["quiz"], data["hash"], learner, clean, shown, data["saved_at"])
+    return AnswerFile(data["quiz"], data["hash"], learner, clean, shown, data["saved_at"],
+                      data.get("order_seed", ""))
 
 
 def answer_problems(answer: AnswerFile, quiz: Quiz) -> list[str]:

@@ -16,7 +16,7 @@ _CASE = ("id", "title", "vignette", "features", "questions")
 _FEATURES = vocab.FEATURE_KEYS
 _QUESTION = ("id", "type", "stem", "weight", "reveal_after", "modality", "options")
 _QUESTION_REQUIRED = ("id", "type", "stem", "options")
-_OPTION = ("id", "text", "credit", "feedback", "follows", "contradicts", "modality")
+_OPTION = ("id", "text", "credit", "feedback", "follows", "contradicts", "modality", "pin")
 _OPTION_REQUIRED = ("id", "text", "credit", "feedback", "follows", "contradicts")
 
 
@@ -135,7 +135,7 @@ def _parse_question(issues, value, path, line, registry, state, seen_in_case, fe
         return None
     _check_credits(f, qtype, options)
     question = Question(qid, qtype, f.text("stem") or "", tuple(options), weight, reveal,
-                        tuple(modality or ()))
+                        tuple(modality or ()), line=line, path=path)
     if features is not None:
         _check_key_against_decision(issues, question, features, option_lines, path, f)
     return question if len(issues.errors) == before else None
@@ -170,10 +170,12 @@ def _parse_option(issues, value, path, line, registry) -> Option | None:
     if both:
         f.err("contradicts", f"an option cannot both follow and contradict {sorted(both)}")
     modality = f.text("modality", required=False, choices=vocab.OPTION_MODALITIES)
+    pin = f.text("pin", required=False, choices=("last",))
     text, feedback = f.text("text"), f.text("feedback")
     if len(issues.errors) > before:
         return None
-    return Option(oid, text, credit, feedback, tuple(follows), tuple(contradicts), modality)
+    return Option(oid, text, credit, feedback, tuple(follows), tuple(contradicts), modality, pin,
+                  line=line)
 
 
 def _check_credits(f, qtype, options) -> None:
@@ -195,10 +197,11 @@ def _check_key_against_decision(issues, q: Question, features, lines, path, f) -
     for i, opt in enumerate(q.options):
         where = join(join(path, "options"), i)
         if opt.modality in vocab.MODALITIES and opt.credit > 0 \
-                and verdict[opt.modality]["stance"] == "contraindicated":
+                and verdict[opt.modality]["stance"] in ("contraindicated", "caution"):
             issues.error(lines[i], where + ".credit",
-                         f"option names {opt.modality}, which recommend() marks contraindicated "
-                         f"for this case, but gives it positive credit")
+                         f"option names {opt.modality}, which recommend() marks "
+                         f"{verdict[opt.modality]['stance']} for this case, but gives it "
+                         f"positive credit")
     if not q.modality:
         return
     for m in q.modality:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import decide, paths, vocab
+from . import decide, itemlint, paths, vocab
 from .bank import parse_bank
 from .bib import load_keys
 from .issues import Issue, Issues
@@ -62,6 +62,7 @@ def run_check(banks=None, registry_path=None, strict: bool = False, bib=None,
         result.issues.extend(issues)
         if quiz is not None:
             result.quizzes.append(quiz)
+            result.issues.extend(itemlint.lint_bank(quiz, registry, keys, strict))
     if registry is not None:
         result.coverage = coverage_rows(registry, result.quizzes)
         level = "error" if strict else "warning"
@@ -123,6 +124,9 @@ def format_report(result: CheckResult) -> str:
     lines.append("Contraindication coverage (cases whose features list it)")
     for r in result.contra_coverage:
         lines.append(f"{r['contraindication']:<30}  {r['cases']:>3}  {', '.join(r['where']) or '-'}")
+    if result.quizzes:
+        lines.append("")
+        lines.extend(itemlint.format_cue_table(itemlint.cue_rows(result.quizzes)))
     lines.append("")
     lines.append(f"{len(result.quizzes)} quiz bank(s) valid; {len(result.errors)} error(s), "
                  f"{len(result.warnings)} warning(s)")

@@ -2,18 +2,21 @@
 
 recommend(case) reads the decision vocabulary (vocab.SETTINGS, DISEASES, GOALS,
 CONTRAINDICATIONS) and returns, for each of haip, tace and tare:
-  {"stance": "option" | "not-supported" | "contraindicated",
+  {"stance": "option" | "caution" | "not-supported" | "contraindicated",
    "because": [registry record ids], "explanation": str}
 
   option           the review (or a consensus statement consistent with it) supports offering or
                    discussing the modality in this situation;
   not-supported    the sources do not support it here (including where the review is silent), or
                    the patient's stated values rule it out;
+  caution          the sources name a risk for a listed factor, disagree, or say nothing about
+                   it (silence is not evidence of safety): the MDT must weigh it. Never a key.
   contraindicated  a listed patient factor rules it out. This takes precedence over everything.
 
 Vocabulary meanings: adjuvant = after complete resection of liver metastases; after-progression
-= after progression on systemic chemotherapy; liver-dominant = most tumour burden in the liver
-with limited disease elsewhere; extrahepatic = substantial disease outside the liver;
+= after progression on systemic chemotherapy; liver-dominant = at least 80% of the tumour burden
+in the liver (the DEBIRI recommendations' definition) with limited disease elsewhere;
+extrahepatic = substantial disease outside the liver;
 hyperbilirubinemia = total bilirubin at or above 1.5 mg/dL (the HAIP selection threshold).
 
 The rules are two ordered tables below; each names the registry records it rests on, and a test
@@ -37,6 +40,7 @@ class ContraRule:
     factor: str
     because: tuple[str, ...]
     explanation: str
+    stance: str = "contraindicated"  # or "caution": a named risk the MDT must weigh
 
 
 @dataclass(frozen=True)
@@ -62,22 +66,24 @@ ALL = vocab.MODALITIES
 RESPONSE_GOALS = _set("regional-control", "conversion")
 OUTCOME_GOALS = _set("survival", "quality-of-life")
 
+# A factor either rules a modality out (contraindicated) or calls for the MDT to weigh a named
+# risk (caution). Both keep the modality from ever being a quiz key.
 CONTRA_RULES: tuple[ContraRule, ...] = (
     ContraRule("haip", "portal-vein-thrombosis", ("dev-haip-selection-portal",),
                "Portal vein thrombosis excludes pump chemotherapy: the manufacturer's selection "
                "criteria exclude it, and without portal inflow the normal liver depends on the "
                "hepatic artery that the pump would perfuse."),
     ContraRule("haip", "unfit-for-laparotomy", ("dev-haip-selection-fitness",),
-               "The pump is placed at laparotomy; selection requires fitness for major abdominal "
-               "surgery (ECOG 0-1)."),
+               "Placing the pump is an abdominal operation under general anaesthesia; the "
+               "selection criteria require fitness for it (ECOG 0-1)."),
     ContraRule("haip", "hyperbilirubinemia", ("dev-haip-selection-bilirubin",),
                "Pump selection criteria require total bilirubin below 1.5 mg/dL."),
     ContraRule("tare", "hyperbilirubinemia", ("dev-tare-glass-label", "dev-tare-reild-risk"),
-               "Raised bilirubin signals impaired liver function: the glass-microsphere label "
-               "lists severe liver dysfunction as a contraindication and a raised baseline "
-               "bilirubin is a risk factor for radioembolization-induced liver disease. Our "
-               "sources give no bilirubin cut-off for TARE, so this flag is deliberately "
-               "conservative; the cause (for example a correctable obstruction) needs review."),
+               "Caution: a raised baseline bilirubin is a risk factor for radioembolization-"
+               "induced liver disease, and the glass-microsphere label lists severe liver "
+               "dysfunction as a contraindication. The course's sources set no bilirubin cut-off "
+               "for TARE (1.5 mg/dL is the pump's criterion), so the cause and the liver's "
+               "reserve need specialist review before TARE is discussed.", stance="caution"),
     ContraRule("tare", "lung-shunt-over-20pct", ("dev-tare-lsf-resin",),
                "With resin microspheres the dosing rules say not to treat when the lung shunt "
                "fraction exceeds 20%. (Glass-microsphere labelling sets a lung-dose limit "
@@ -85,7 +91,21 @@ CONTRA_RULES: tuple[ContraRule, ...] = (
     ContraRule("tace", "liver-involvement-over-60pct", ("tech-debiri-involvement",),
                "DEBIRI technical recommendations limit treatment to livers with no more than 60% "
                "parenchymal involvement."),
+    ContraRule("tare", "liver-involvement-over-60pct", ("dev-tare-reild-risk",),
+               "Caution: the course's sources set no involvement limit for TARE, but a small "
+               "remaining liver volume and a high absorbed dose to the liver are risk factors "
+               "for radioembolization-induced liver disease; with most of the liver replaced by "
+               "tumour, the MDT must weigh that risk.", stance="caution"),
 )
+
+# Factors that concern one modality's access route and not another's: pump placement is an
+# operation; chemoembolization and radioembolization are catheter procedures without one.
+NOT_APPLICABLE = {
+    ("tace", "unfit-for-laparotomy"): "Chemoembolization is a catheter procedure, so unfitness "
+    "for an abdominal operation does not by itself rule it out.",
+    ("tare", "unfit-for-laparotomy"): "Radioembolization is a catheter procedure, so unfitness "
+    "for an abdominal operation does not by itself rule it out.",
+}
 
 SETTING_RULES: tuple[Rule, ...] = (
     # Values first: the review puts the patient's values and philosophy of care above all.
@@ -105,6 +125,11 @@ SETTING_RULES: tuple[Rule, ...] = (
          "with substantial extrahepatic disease it does not support TARE.",
          disease=_set("extrahepatic")),
     # Adjuvant: after complete resection of liver metastases.
+    Rule(("haip",), "not-supported", ("cons-haip-no-extrahepatic", "rev-haip-adjuvant"),
+         "The adjuvant evidence concerns patients whose disease was completely removed; with "
+         "disease left outside the liver this is not the adjuvant setting, and the Canadian "
+         "consensus does not recommend HAIP with extrahepatic disease outside a trial.",
+         setting=_set("adjuvant"), disease=_set("liver-dominant")),
     Rule(("haip",), "option", ("rev-haip-adjuvant", "cons-haip-adjuvant-option"),
          "After resection the review reports a potential (not proven) survival benefit from "
          "adjuvant HAIP, and the Canadian consensus lists it as an option; worth discussing at "
@@ -122,12 +147,35 @@ SETTING_RULES: tuple[Rule, ...] = (
          "The review discusses TARE only for unresectable CRLM and is silent on use after "
          "complete resection; there is no evidence for it in the adjuvant setting.",
          setting=_set("adjuvant")),
+    # Liver-dominant disease (some disease outside the liver) before the adjuvant setting: the
+    # review's after-progression statement includes liver-predominant CRLM, the consensus advises
+    # against HAIP with extrahepatic disease outside a trial. Sources disagree: caution.
+    Rule(("haip",), "caution",
+         ("rev-haip-first-line-conversion", "cons-haip-no-extrahepatic"),
+         "Caution: conversion means removing all disease, and there is disease outside the "
+         "liver; the Canadian consensus does not recommend HAIP with extrahepatic disease "
+         "outside a clinical trial. The MDT must weigh whether that disease is treatable.",
+         setting=_set("first-line"), disease=_set("liver-dominant"), goal=_set("conversion")),
+    Rule(("haip",), "caution",
+         ("rev-after-progression-options", "cons-haip-no-extrahepatic"),
+         "Caution: after progression the review names HAIP among the options for liver-"
+         "predominant disease, but the Canadian consensus does not recommend HAIP with "
+         "extrahepatic disease outside a clinical trial; the sources disagree, so the MDT must "
+         "weigh it (a trial is one route).",
+         setting=_set("after-progression"), disease=_set("liver-dominant"), goal=RESPONSE_GOALS),
     # First line, unresectable.
     Rule(("haip",), "option",
          ("rev-haip-first-line-conversion", "rev-haip-response-conversion", "cons-haip-first-line"),
          "In first line the review says HAIP could be offered to motivated patients hoping for "
          "conversion to resectability, given its high response and conversion rates alongside "
          "systemic therapy.", setting=_set("first-line"), goal=_set("conversion")),
+    Rule(("haip",), "caution", ("rev-haip-first-line-conversion", "cons-haip-first-line"),
+         "Caution: the review's first-line statement on HAIP concerns patients hoping for "
+         "conversion; the Canadian consensus accepts HAIP in first line more broadly, and an "
+         "older randomized trial of HAI alone against systemic fluorouracil reported longer "
+         "survival (Kemeny 2006). The sources differ, so the MDT must weigh it.",
+         setting=_set("first-line"), disease=_set("liver-limited"),
+         goal=_set("survival", "regional-control")),
     Rule(("haip",), "not-supported", ("rev-haip-first-line-conversion",),
          "The review's first-line statement on HAIP is limited to patients hoping for "
          "conversion to resectability; for this goal it does not support HAIP in first line.",
@@ -139,33 +187,37 @@ SETTING_RULES: tuple[Rule, ...] = (
          setting=_set("first-line")),
     Rule(("tare",), "not-supported", ("rev-tare-no-os-qol",),
          "Adding TARE in first line raises liver response, but the review finds it is not "
-         "associated with better overall survival or quality of life, so it does not support it here.", setting=_set("first-line")),
+         "associated with better overall survival or quality of life, so it does not support "
+         "it here.", setting=_set("first-line")),
     # After progression on chemotherapy (liver-limited or liver-dominant: extrahepatic is above).
     Rule(("tare",), "not-supported", ("rev-tare-no-os-qol",),
-         "TARE is not associated with better overall survival or quality of life in second "
-         "line, which is what this patient is seeking.", setting=_set("after-progression"),
+         "The review finds TARE not associated with better overall survival or quality of life "
+         "in first and second line; for later lines its abstract claims no such gain either, "
+         "so it does not support TARE for this goal.", setting=_set("after-progression"),
          goal=OUTCOME_GOALS),
     Rule(("haip", "tace"), "not-supported", ("rev-after-progression-options",),
          "After progression the review names the regional options for patients seeking response "
-         "and regional control; its abstract claims no survival or quality-of-life gain for them, "
-         "so it does not support them for this goal. (A small randomized trial of DEBIRI in "
-         "chemorefractory disease did report longer survival, Fiorentini 2012; the review's "
-         "abstract draws no survival recommendation from the evidence.)", setting=_set("after-progression"),
+         "and regional control, and draws no survival or quality-of-life recommendation for "
+         "them. Trials did report such outcomes (a small randomized trial of DEBIRI in "
+         "chemorefractory disease reported longer survival and longer-lasting quality-of-life "
+         "improvement, Fiorentini 2012), but the review's abstract does not make them a reason "
+         "to choose a regional therapy.", setting=_set("after-progression"),
          goal=OUTCOME_GOALS),
     Rule(("haip",), "option",
          ("rev-after-progression-options", "rev-haip-response-conversion", "cons-haip-after-first-line"),
-         "After progression, HAIP is among the valuable options to consider, in the review's words, for liver-limited or "
-         "liver-predominant disease when the aim is response and regional control.",
+         "After progression, HAIP is among the valuable options to consider, in the review's "
+         "words, for liver-limited or liver-predominant disease when the aim is response and "
+         "regional control.",
          setting=_set("after-progression"), goal=RESPONSE_GOALS),
     Rule(("tace",), "option",
          ("rev-after-progression-options", "rev-tace-debiri-response-safety", "tech-debiri-liver-dominant"),
-         "After progression, DEBIRI-TACE is among the valuable options to consider, in the review's words, for "
-         "liver-limited or liver-predominant disease when the aim is response and regional "
-         "control.", setting=_set("after-progression"), goal=RESPONSE_GOALS),
+         "After progression, DEBIRI-TACE is among the valuable options to consider, in the "
+         "review's words, for liver-limited or liver-predominant disease when the aim is "
+         "response and regional control.", setting=_set("after-progression"), goal=RESPONSE_GOALS),
     Rule(("tare",), "option", ("rev-after-progression-options", "rev-tare-response"),
-         "After progression, TARE is among the valuable options to consider, in the review's words, for liver-limited or "
-         "liver-predominant disease when the aim is response and regional control (not "
-         "survival).", setting=_set("after-progression"), goal=RESPONSE_GOALS),
+         "After progression, TARE is among the valuable options to consider, in the review's "
+         "words, for liver-limited or liver-predominant disease when the aim is response and "
+         "regional control (not survival).", setting=_set("after-progression"), goal=RESPONSE_GOALS),
 )
 
 _ALLOWED_KEYS = set(vocab.FEATURE_KEYS)
@@ -207,31 +259,50 @@ def recommend(case: dict) -> dict:
     for modality in vocab.MODALITIES:
         hits = [r for r in CONTRA_RULES
                 if r.modality == modality and r.factor in case["contraindications"]]
-        if hits:
-            because: list[str] = []
-            for r in hits:
-                because.extend(b for b in r.because if b not in because)
-            result[modality] = {"stance": "contraindicated", "because": because,
-                                "explanation": " ".join(r.explanation for r in hits)}
+        hard = [r for r in hits if r.stance == "contraindicated"]
+        if hard:
+            result[modality] = {"stance": "contraindicated", "because": _because(hard),
+                                "explanation": " ".join(r.explanation for r in hard)}
             continue
         rule = next((r for r in SETTING_RULES if modality in r.modalities and r.matches(case)),
                     None)
         if rule is None:  # the table is meant to be complete; tests enumerate every input
             raise AssertionError(f"no decision rule for {modality} in {case}")
-        result[modality] = {"stance": rule.stance, "because": list(rule.because),
-                            "explanation": rule.explanation + _unmodelled(modality, case)}
+        stance, because, text = rule.stance, list(rule.because), [rule.explanation]
+        for r in hits:  # cautions: a named risk the MDT must weigh
+            because.extend(b for b in r.because if b not in because)
+            text.append(r.explanation)
+        text.extend(NOT_APPLICABLE[(modality, c)] for c in case["contraindications"]
+                    if (modality, c) in NOT_APPLICABLE)
+        unmodelled = _unmodelled(modality, case)
+        if unmodelled:
+            text.append(unmodelled)
+        if stance == "option" and (hits or unmodelled):
+            stance = "caution"
+        result[modality] = {"stance": stance, "because": because, "explanation": " ".join(text)}
     return result
 
 
+def _because(rules) -> list[str]:
+    out: list[str] = []
+    for r in rules:
+        out.extend(b for b in r.because if b not in out)
+    return out
+
+
+
+
 def _unmodelled(modality: str, case: dict) -> str:
-    """Say so when a listed factor is one the sources do not address for this modality:
-    silence in the sources is not evidence of safety."""
+    """Name a listed factor the sources do not address for this modality: silence in the
+    sources is not evidence of safety, so it turns an option into a caution."""
     covered = {r.factor for r in CONTRA_RULES if r.modality == modality}
-    rest = [c for c in case["contraindications"] if c not in covered]
+    covered.update(c for (m, c) in NOT_APPLICABLE if m == modality)
+    rest = [_lower_first(vocab.CONTRAINDICATION_LABELS[c]) for c in case["contraindications"] if c not in covered]
     if not rest:
         return ""
-    return (f" Not modelled for {modality.upper()}: {', '.join(rest)} (the course's sources do "
-            "not address this for this modality; the MDT must weigh it).")
+    return (f"Caution, not modelled: {'; '.join(rest)}. The course's sources do not address "
+            f"this for {vocab.MODALITY_NAMES[modality]}, and silence is not evidence of safety; "
+            "the MDT must weigh it.")
 
 
 def all_combinations() -> list[dict]:
@@ -251,3 +322,7 @@ def rule_record_ids() -> set[str]:
     ids = {b for r in CONTRA_RULES for b in r.because}
     ids.update(b for r in SETTING_RULES for b in r.because)
     return ids
+
+
+def _lower_first(label: str) -> str:
+    return label[:1].lower() + label[1:]

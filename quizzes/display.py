@@ -6,7 +6,10 @@ from html import escape
 from IPython.display import HTML
 
 from . import vocab
+from .order import display_order
 from .registry import load_registry
+
+SELF_CHECK_SEED = "00000000selfcheck"
 
 _CERTAINTY_TEXT = {
     "randomized": "randomized trials",
@@ -20,20 +23,24 @@ _CERTAINTY_TEXT = {
 }
 
 
-def review_position(modality: str) -> HTML:
-    """The registry records for a modality (and those covering all modalities): the review's
-    statements first, then other sources, each with its source and certainty."""
-    if modality not in vocab.MODALITIES:
-        raise ValueError(f"modality must be one of {', '.join(vocab.MODALITIES)}")
+def review_position(modality: str | None) -> HTML:
+    """The registry records for a modality (and those covering all modalities), or every record
+    when modality is None: the review's statements first, then other sources, each with its
+    source and certainty. With None each item carries the anchor rec-<id> that bank citations
+    ([#id], quizzes/cite.py) link to."""
+    if modality is not None and modality not in vocab.MODALITIES:
+        raise ValueError(f"modality must be None or one of {', '.join(vocab.MODALITIES)}")
     registry = load_registry()
-    records = [r for r in registry.records.values() if r.modality in (modality, "all")]
+    records = [r for r in registry.records.values()
+               if modality is None or r.modality in (modality, "all")]
     review = [r for r in records if r.is_review]
     other = [r for r in records if not r.is_review]
 
     def item(rec) -> str:
         src = registry.sources[rec.source]
-        return ("<li><strong>" + escape(rec.label) + "</strong>: " + escape(rec.paraphrase)
-                + " <small>(" + escape(src.label) + ", " + escape(rec.locator)
+        anchor = f' id="rec-{escape(rec.id)}"' if modality is None else ""
+        return (f"<li{anchor}><strong>" + escape(rec.label) + "</strong>: " + escape(rec.paraphrase)
+                + " <small>(" + escape(src.short) + ": " + escape(src.label) + ", " + escape(rec.locator)
                 + "; basis: " + escape(_CERTAINTY_TEXT.get(rec.certainty, rec.certainty))
                 + " &mdash; " + escape(rec.certainty_note) + ")</small></li>")
 
@@ -70,13 +77,16 @@ def self_check(quiz_id: str, question_ids: list[str], exam: bool | None = None) 
         parts.append(f'<p class="crlm-self-check-title" id="sc-{escape(qid)}"><strong>Self-check {n}: '
                      f'{escape(case["title"])}</strong> ({kind})</p>')
         parts.append(case["vignette_html"] + q["stem_html"] + "<ol type=\"A\">")
-        parts.extend(f"<li>{o['text_html']}</li>" for o in q["options"])
+        # A static page has no learner seed: one fixed shuffle, so the key is in no set place.
+        by_id = {o["id"]: o for o in q["options"]}
+        shown = [by_id[i] for i in display_order(q["options"], SELF_CHECK_SEED, quiz_id, qid)]
+        parts.extend(f"<li>{o['text_html']}</li>" for o in shown)
         parts.append("</ol>")
         if not exam:
             best = max(o["credit"] for o in q["options"])
             keyed = [o for o in q["options"] if o["credit"] > 0]
             parts.append("<details><summary>Show the answer and why</summary><ul>")
-            for o in q["options"]:
+            for o in shown:
                 if o["credit"] > 0:
                     label = "Best answer" if o["credit"] == best and len(keyed) == 1 else f"Credit {o['credit']:g}"
                     parts.append(f"<li><strong>{label}:</strong> {o['text_html']}{o['feedback_html']}</li>")

@@ -7,11 +7,21 @@ from __future__ import annotations
 
 from html import escape
 
-from .model import Case, Question, Quiz, Registry
+from . import cite
+from .model import Case, Option, Question, Quiz, Registry
+from .order import display_order
 from .render import markdown_html
 
 BANK_NAME = "crlm-quizzes"          # file stem of the whole-bank downloads
 CATEGORY_ROOT = "CRLM regional therapy"
+# Exports list options in a shuffled order (the LMS may shuffle again per attempt), so that an
+# LMS set not to shuffle still shows no key in a fixed place; pinned options stay last.
+EXPORT_SEED = "0000000000lms000"
+
+
+def export_options(quiz: Quiz, question: Question) -> list[Option]:
+    by_id = {o.id: o for o in question.options}
+    return [by_id[i] for i in display_order(question.options, EXPORT_SEED, quiz.id, question.id)]
 
 
 def percent(credit: float) -> str:
@@ -27,10 +37,10 @@ def number(value: float) -> str:
 
 def question_html(case: Case, question: Question) -> str:
     """Case title, vignette and stem: each LMS question stands alone, so it carries the case."""
-    parts = [f"<p><strong>{escape(case.title)}</strong></p>", markdown_html(case.vignette)]
+    parts = [f"<p><strong>{escape(case.title)}</strong></p>", markdown_html(case.vignette, links=False)]
     if question.reveal_after:
         parts.append("<p><em>The case continues.</em></p>")
-    parts.append(markdown_html(question.stem))
+    parts.append(markdown_html(question.stem, links=False))
     if question.type == "multiple" and "select all" not in question.stem.lower():
         parts.append("<p><em>Select all that apply.</em></p>")
     return "\n".join(p for p in parts if p)
@@ -42,7 +52,7 @@ def general_feedback_html(question: Question, registry: Registry) -> str:
     for rid in sorted(question.examines, key=lambda r: list(registry.records).index(r)):
         rec = registry.records[rid]
         origin = "the review" if rec.is_review else "not the review"
-        items.append(f"<li><code>{escape(rid)}</code>: {escape(rec.label)} "
+        items.append(f"<li>{escape(cite.record_label(registry, rid))} "
                      f"({escape(registry.citation(rec))}; {origin})</li>")
     if not items:
         return ""
@@ -50,7 +60,7 @@ def general_feedback_html(question: Question, registry: Registry) -> str:
 
 
 def option_html(text: str) -> str:
-    return markdown_html(text)
+    return markdown_html(text, links=False)
 
 
 def select_quizzes(quizzes: list[Quiz], ids: list[str] | None) -> list[Quiz]:

@@ -30,7 +30,7 @@ def _add_quiz(root: ET.Element, quiz: Quiz, registry: Registry) -> None:
     cat = ET.SubElement(root, "question", {"type": "category"})
     cat_node = ET.SubElement(cat, "category")
     ET.SubElement(cat_node, "text").text = category_path(quiz)
-    _text(cat, "info", markdown_html(quiz.description))
+    _text(cat, "info", markdown_html(quiz.description, links=False))
     ET.SubElement(cat, "idnumber").text = quiz.id
     for case, q in iter_questions(quiz):
         node = ET.SubElement(root, "question", {"type": "multichoice"})
@@ -43,14 +43,17 @@ def _add_quiz(root: ET.Element, quiz: Quiz, registry: Registry) -> None:
         ET.SubElement(node, "hidden").text = "0"
         ET.SubElement(node, "idnumber").text = f"{quiz.id}/{q.id}"
         ET.SubElement(node, "single").text = "true" if q.type == "single" else "false"
-        ET.SubElement(node, "shuffleanswers").text = "false"   # distractor order is authored
+        # Moodle shuffles per attempt, but cannot keep one option last: questions with a
+        # pinned option keep the exported (already shuffled) order.
+        pinned = any(o.pin for o in q.options)
+        ET.SubElement(node, "shuffleanswers").text = "false" if pinned else "true"
         ET.SubElement(node, "answernumbering").text = "abc"
         ET.SubElement(node, "showstandardinstruction").text = "0"
-        for opt in q.options:
+        for opt in export_options(quiz, q):
             answer = ET.SubElement(node, "answer", {"fraction": percent(opt.credit),
                                                     "format": "html"})
             ET.SubElement(answer, "text").text = option_html(opt.text)
-            _text(answer, "feedback", markdown_html(opt.feedback))
+            _text(answer, "feedback", markdown_html(opt.feedback, links=False))
 
 
 def moodle_xml(quizzes: list[Quiz], registry: Registry) -> bytes:

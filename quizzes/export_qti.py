@@ -57,9 +57,10 @@ def _item(section: ET.Element, quiz: Quiz, case, q, registry: Registry) -> None:
     lid = ET.SubElement(presentation, "response_lid",
                         {"ident": RESPONSE,
                          "rcardinality": "Single" if q.type == "single" else "Multiple"})
-    choice = ET.SubElement(lid, "render_choice", {"shuffle": "No"})
-    for opt in q.options:
-        label = ET.SubElement(choice, "response_label", {"ident": opt.id})
+    choice = ET.SubElement(lid, "render_choice", {"shuffle": "Yes"})
+    for opt in export_options(quiz, q):
+        attrs = {"ident": opt.id, "rshuffle": "No"} if opt.pin else {"ident": opt.id}
+        label = ET.SubElement(choice, "response_label", attrs)
         _material(label, option_html(opt.text))
     proc = ET.SubElement(item, "resprocessing")
     outcomes = ET.SubElement(proc, "outcomes")
@@ -84,7 +85,7 @@ def _item(section: ET.Element, quiz: Quiz, case, q, registry: Registry) -> None:
         _material(ET.SubElement(fb, "flow_mat"), general)
     for opt in q.options:
         fb = ET.SubElement(item, "itemfeedback", {"ident": f"{opt.id}_fb"})
-        _material(ET.SubElement(fb, "flow_mat"), markdown_html(opt.feedback))
+        _material(ET.SubElement(fb, "flow_mat"), markdown_html(opt.feedback, links=False))
 
 
 def assessment_xml(quiz: Quiz, registry: Registry) -> bytes:

@@ -16,6 +16,7 @@ class Source:
     label: str
     citation: str          # bibliography key
     kind: str              # review | consensus | manufacturer | expert-panel | secondary
+    short: str = ""        # what a learner sees, e.g. "Review abstract"
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,8 @@ class Option:
     follows: tuple[str, ...]
     contradicts: tuple[str, ...]
     modality: str | None = None
+    pin: str | None = None      # "last": shown after the shuffled options (e.g. "no regional therapy")
+    line: int = field(default=0, compare=False)   # where it stands in the bank, for messages
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,8 @@ class Question:
     weight: float = 1.0
     reveal_after: str | None = None
     modality: tuple[str, ...] = ()   # modalities the key concerns (empty: not a modality choice)
+    line: int = field(default=0, compare=False)
+    path: str = field(default="", compare=False)
 
     @property
     def examines(self) -> set[str]:

@@ -18,6 +18,8 @@ def build_payload(quiz: Quiz, registry: Registry, exam: bool = False) -> dict:
             options = []
             for o in q.options:
                 entry = {"id": o.id, "text_html": markdown_html(o.text)}
+                if o.pin:
+                    entry["pin"] = o.pin   # shown after the shuffled options (quizzes/order.py)
                 if not exam:
                     entry.update(credit=float(o.credit), feedback_html=markdown_html(o.feedback),
                                  follows=list(o.follows), contradicts=list(o.contradicts))

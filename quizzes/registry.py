@@ -16,7 +16,7 @@ REVIEW_SENTENCES = 10          # the abstract has ten sentences
 MAX_QUOTE_CHARS = 80           # quotes stay short phrases, never whole sentences
 
 _TOP = ("format", "version", "note", "sources", "records")
-_SOURCE = ("label", "citation", "kind")
+_SOURCE = ("label", "short", "citation", "kind")
 _RECORD = ("id", "source", "label", "modality", "setting", "stance", "paraphrase", "locator",
            "quote", "evidence", "certainty", "certainty_note", "verification")
 _RECORD_REQUIRED = tuple(k for k in _RECORD if k not in ("quote",))
@@ -56,9 +56,9 @@ def parse_registry(path, bibkeys: set[str]) -> tuple[Registry | None, Issues]:
             f.err("citation", f"unknown bibliography key {citation!r}")
         if (sid == "review") != (kind == "review") and kind:
             f.err("kind", "only the source named 'review' may have kind 'review'")
-        label = f.text("label")
-        if label and kind and citation:
-            sources[sid] = Source(sid, label, citation, kind)
+        label, short = f.text("label"), f.text("short")
+        if label and short and kind and citation:
+            sources[sid] = Source(sid, label, citation, kind, short)
     if "review" not in src_map:
         top.err("sources", "must define the source 'review' (the spine article)")
 

@@ -56,7 +56,19 @@ GOALS = ("conversion", "regional-control", "survival", "quality-of-life", "avoid
 CONTRAINDICATIONS = ("portal-vein-thrombosis", "unfit-for-laparotomy", "hyperbilirubinemia",
                      "lung-shunt-over-20pct", "liver-involvement-over-60pct")
 FEATURE_KEYS = ("setting", "disease", "goal", "contraindications")
-STANCES = ("option", "not-supported", "contraindicated")
+# Output of decide.recommend(): caution = the sources name a risk, disagree, or are silent on a
+# listed factor; it is never a plain option and never a quiz key.
+STANCES = ("option", "caution", "not-supported", "contraindicated")
+
+# Reader-facing names, one place for the explorer, the chapters and recommend()'s sentences.
+MODALITY_NAMES = {"haip": "HAIP", "tace": "DEBIRI-TACE", "tare": "TARE"}
+CONTRAINDICATION_LABELS = {
+    "portal-vein-thrombosis": "Portal vein thrombosis",
+    "unfit-for-laparotomy": "Not fit for an abdominal operation",
+    "hyperbilirubinemia": "Total bilirubin 1.5 mg/dL or more",
+    "lung-shunt-over-20pct": "Lung shunt fraction above 20%",
+    "liver-involvement-over-60pct": "Tumour involves more than 60% of the liver",
+}
 
 # Minimum number of questions that must examine each review record (error only with --strict).
 MIN_QUESTIONS_PER_REVIEW_RECORD = 2

@@ -5,6 +5,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 import zipfile
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,8 @@ import pytest
 from browser_support import SITE
 from quizzes import list_quizzes, load_bank
 from quizzes.bank import parse_bank
-from quizzes.export_common import BANK_NAME, percent
+from quizzes.cite import record_label
+from quizzes.export_common import BANK_NAME, export_options, percent
 from quizzes.export_moodle import moodle_xml
 from quizzes.export_qti import QTI_NS, qti_zip
 from quizzes.publish import export_all
@@ -54,20 +56,23 @@ def check_moodle(data: bytes, quizzes):
                 qtext = node.find("questiontext")
                 assert qtext.get("format") == "html"
                 html = text_of(qtext, "text")
-                assert markdown_html(case.vignette) in html and markdown_html(q.stem) in html
+                assert markdown_html(case.vignette, links=False) in html and markdown_html(q.stem, links=False) in html
                 general = text_of(node, "generalfeedback/text")
                 for rid in q.examines:
-                    assert f"<code>{rid}</code>" in general
+                    assert escape(record_label(REGISTRY, rid)) in general
+                    assert f"<code>{rid}</code>" not in general   # learners never see raw ids
+                shown = export_options(quiz, q)
+                assert text_of(node, "shuffleanswers") == ("false" if any(o.pin for o in q.options) else "true")
                 answers = node.findall("answer")
                 assert len(answers) == len(q.options)
-                for opt, ans in zip(q.options, answers):
+                for opt, ans in zip(shown, answers):
                     fraction = ans.get("fraction")
                     assert fraction in MOODLE_PERCENTS, fraction
                     assert float(fraction) / 100 == pytest.approx(opt.credit, abs=1e-7)
                     assert ans.get("format") == "html"
-                    assert text_of(ans, "text") == markdown_html(opt.text)
+                    assert text_of(ans, "text") == markdown_html(opt.text, links=False)
                     assert ans.find("feedback").get("format") == "html"
-                    assert text_of(ans, "feedback/text") == markdown_html(opt.feedback)
+                    assert text_of(ans, "feedback/text") == markdown_html(opt.feedback, links=False)
     assert questions == []
 
 
@@ -94,13 +99,16 @@ def check_qti(data: bytes, quizzes):
                                                  else "multiple_answers_question")
                 assert float(meta["points_possible"]) == q.weight
                 html = item.find("q:presentation/q:material/q:mattext", NS).text
-                assert markdown_html(case.vignette) in html and markdown_html(q.stem) in html
+                assert markdown_html(case.vignette, links=False) in html and markdown_html(q.stem, links=False) in html
                 lid = item.find("q:presentation/q:response_lid", NS)
                 assert lid.get("rcardinality") == ("Single" if q.type == "single" else "Multiple")
                 labels = lid.findall("q:render_choice/q:response_label", NS)
-                assert [lab.get("ident") for lab in labels] == [o.id for o in q.options]
-                for lab, opt in zip(labels, q.options):
-                    assert lab.find("q:material/q:mattext", NS).text == markdown_html(opt.text)
+                assert lid.find("q:render_choice", NS).get("shuffle") == "Yes"
+                shown = export_options(quiz, q)
+                assert [lab.get("ident") for lab in labels] == [o.id for o in shown]
+                assert [lab.get("rshuffle") == "No" for lab in labels] == [o.pin == "last" for o in shown]
+                for lab, opt in zip(labels, shown):
+                    assert lab.find("q:material/q:mattext", NS).text == markdown_html(opt.text, links=False)
                 conds = {c.findtext("q:conditionvar/q:varequal", namespaces=NS): c
                          for c in item.findall("q:resprocessing/q:respcondition", NS)
                          if c.find("q:conditionvar/q:varequal", NS) is not None}
@@ -112,9 +120,9 @@ def check_qti(data: bytes, quizzes):
                     assert setvar.get("action") == "Add" and setvar.get("varname") == "SCORE"
                     assert float(setvar.text) / 100 == pytest.approx(opt.credit, abs=1e-7)
                     link = cond.find("q:displayfeedback", NS).get("linkrefid")
-                    assert feedback[link] == markdown_html(opt.feedback)
+                    assert feedback[link] == markdown_html(opt.feedback, links=False)
                 for rid in q.examines:
-                    assert f"<code>{rid}</code>" in feedback["general_fb"]
+                    assert escape(record_label(REGISTRY, rid)) in feedback["general_fb"]
 
 
 @pytest.mark.parametrize("quiz", QUIZZES, ids=lambda q: q.id)
@@ -218,3 +226,16 @@ def test_download_links_resolve_on_the_built_site(path):
         target = (page.parent / href).resolve()
         assert target.is_file(), f"{path}: {href} does not resolve (publish with quizzes.publish.export_all)"
         assert target.stat().st_size > 0
+
+
+def test_exports_show_no_key_in_a_fixed_place():
+    """Options leave in a shuffled order, pinned ones last, so an LMS that does not shuffle
+    still shows no positional cue."""
+    singles = [(quiz, q) for quiz in QUIZZES for q in quiz.questions() if q.type == "single"]
+    first = [export_options(quiz, q)[0].credit >= 1 for quiz, q in singles]
+    assert sum(first) <= len(singles) / 2
+    for quiz, q in ((quiz, q) for quiz in QUIZZES for q in quiz.questions()):
+        shown = export_options(quiz, q)
+        assert sorted(o.id for o in shown) == sorted(o.id for o in q.options)
+        pinned = [o.pin == "last" for o in shown]
+        assert pinned == sorted(pinned)   # pinned options close the list

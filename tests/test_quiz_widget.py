@@ -183,11 +183,26 @@ def harness(context, harness_url):
     page.close()
 
 
-def answer(page, index, option_indexes):
+def shown_ids(box):
+    """Option ids in the order the reader sees them (the widget shuffles per learner)."""
+    return [row.get_attribute("data-option") for row in box.locator(".qz-option").all()]
+
+
+def answer(page, index, option_indexes, payload=None):
+    """Tick options of question `index` and check it. With a payload the indexes are bank
+    positions (ticked by id wherever the shuffle put them); without, display positions.
+    Returns the ids ticked."""
     box = page.locator(".qz-question").nth(index)
-    for i in option_indexes:
-        box.locator("input").nth(i).check()
+    if payload is not None:
+        q = questions(payload)[index]
+        ids = [q["options"][i]["id"] for i in option_indexes]
+    else:
+        shown = shown_ids(box)
+        ids = [shown[i] for i in option_indexes]
+    for oid in ids:
+        box.locator(f'.qz-option[data-option="{oid}"] input').check()
     box.locator(".qz-check").click()
+    return ids
 
 
 def storage_items(page):
@@ -213,8 +228,8 @@ def dom_is_inert(page):
 def test_hostile_bank_renders_as_inert_text(harness):
     payload = fixture_payload("quiz-hostile")
     widget = harness.mount(payload)
-    answer(harness, 0, [1])
-    answer(harness, 1, [0, 1])
+    answer(harness, 0, [1], payload)
+    answer(harness, 1, [0, 1], payload)
     harness.locator(".qz-start").click()
     assert harness.locator(".qz-confirm").is_visible()
     assert "<script>" in widget.locator(".qz-vignette").inner_text()  # shown as text, not run
@@ -238,9 +253,10 @@ def test_hostile_local_storage_is_never_markup(harness):
                                      f"crlm-quiz:quiz-fixture:{evil}": evil})
     # fx-q1 keeps one known option (bank order), checked; fx-q3 was not a list: dropped
     q1 = widget.locator(".qz-question").nth(0)
-    assert [q1.locator("input").nth(i).is_checked() for i in range(3)] == [True, False, False]
+    assert [q1.locator(f'.qz-option[data-option="fx-q1-{x}"] input').is_checked()
+            for x in "abc"] == [True, False, False]
     assert q1.locator(".qz-verdict").inner_text().startswith("Question 1: ✓ Correct")
-    assert widget.locator(".qz-question").nth(1).locator("input").nth(1).is_checked()
+    assert widget.locator(".qz-question").nth(1).locator('.qz-option[data-option="fx-q2-b"] input').is_checked()
     assert not widget.locator(".qz-question").nth(1).locator(".qz-verdict").count()
     assert widget.get_by_label("Your name or ID").input_value() == evil
     assert "kept aside" in widget.locator(".qz-notice").first.inner_text()  # the evil-hash key is another version
@@ -267,7 +283,7 @@ def test_broken_storage_never_breaks_the_page(context, harness_url, breakage):
         page.evaluate("""(h) => { localStorage.setItem(`crlm-quiz:quiz-fixture:${h}`, '{"answers": {"fx-q1": [');
                                   localStorage.setItem('crlm-quiz-progress', 'null'); }""", payload["hash"])
     page.evaluate(MOUNT, payload)
-    answer(page, 0, [0])
+    answer(page, 0, [0], payload)
     assert page.locator(".qz-verdict").first.inner_text().startswith("Question 1: ✓ Correct")
     notice = page.locator(".qz-notice", has_text="not keeping your answers")
     assert notice.is_visible() == (breakage != "corrupt")
@@ -289,7 +305,7 @@ def test_changed_quiz_keeps_old_answers_aside_and_start_again_clears(harness):
                                                  "were kept aside".capitalize()).is_visible()
     assert not widget.locator("input:checked").count()
     assert widget.locator(".qz-question").nth(1).is_hidden()  # unfolds after question 1
-    answer(harness, 0, [2])
+    answer(harness, 0, [2], payload)
     assert widget.locator(".qz-question").nth(1).is_visible()
     items = storage_items(harness)
     key = f"crlm-quiz:quiz-fixture:{payload['hash']}"
@@ -322,8 +338,8 @@ def test_exam_mode_shows_no_feedback_or_score_and_downloads_for_grading(harness,
     payload = fixture_payload("quiz-fixture", exam=True)
     widget = harness.mount(payload)
     assert "collected for grading" in widget.locator(".qz-intro").inner_text()
-    answer(harness, 0, [2])
-    answer(harness, 1, [0, 2])
+    answer(harness, 0, [2], payload)
+    answer(harness, 1, [0, 2], payload)
     text = widget.inner_text()
     assert "answer recorded" in widget.locator(".qz-verdict").first.inner_text()
     for word in ("Correct", "Incorrect", "Score", "%", "Summary", "Follows", "Contradicts"):
@@ -364,7 +380,7 @@ def test_whole_quiz_by_keyboard_scores_like_the_engine_and_is_kept(page, site_ur
     widget = page.locator(".qz-widget")
     assert serious_axe_violations(page) == []
     live = widget.locator("[aria-live=polite]")
-    chosen = {}
+    chosen, order = {}, {}
     page.locator(".qz-case h3").first.focus()  # where a reader arrives: the first case
     for n, (q, picks) in enumerate(zip(questions(payload), plan(payload))):
         box = widget.locator(".qz-question").nth(n)
@@ -381,7 +397,8 @@ def test_whole_quiz_by_keyboard_scores_like_the_engine_and_is_kept(page, site_ur
                 if i in picks:
                     page.keyboard.press("Space")
                 page.keyboard.press("Tab")
-        chosen[q["id"]] = [q["options"][i]["id"] for i in picks]
+        order[q["id"]] = shown_ids(box)
+        chosen[q["id"]] = [order[q["id"]][i] for i in picks]   # picks are display positions
         tab_to(page, "el.classList.contains('qz-check')")
         page.keyboard.press("Enter")
         assert page.evaluate("document.activeElement.classList.contains('qz-verdict')")
@@ -404,8 +421,9 @@ def test_whole_quiz_by_keyboard_scores_like_the_engine_and_is_kept(page, site_ur
     wait_for_widgets(page)
     for n, q in enumerate(questions(payload)):
         box = widget.locator(".qz-question").nth(n)
+        assert shown_ids(box) == order[q["id"]]   # the same order after a reload
         states = [box.locator("input").nth(i).is_checked() for i in range(len(q["options"]))]
-        assert states == [o["id"] in chosen[q["id"]] for o in q["options"]]
+        assert states == [oid in chosen[q["id"]] for oid in order[q["id"]]]
         assert box.locator(".qz-verdict").is_visible()
     assert float(score.get_attribute("data-score")) == want["score"]
     # Download for the educator, by keyboard, and grade it with the engine.
@@ -479,10 +497,64 @@ def test_every_bank_renders_and_scores_in_the_widget(harness, quiz_id):
     widget = harness.mount(payload)
     chosen = {}
     for n, (q, picks) in enumerate(zip(questions(payload), plan(payload))):
-        answer(harness, n, picks)  # fails if a question is not revealed in time
-        chosen[q["id"]] = [q["options"][i]["id"] for i in picks]
+        chosen[q["id"]] = answer(harness, n, picks, payload)  # fails if a question is not revealed in time
     want = quizzes.score_answers(quiz_id, chosen)["score"]
     assert float(widget.locator(".qz-score").get_attribute("data-score")) == want
     assert widget.locator(".qz-verdict").count() == len(chosen)
     assert dom_is_inert(harness) == [] and harness.evaluate("window.__pwned") is None
+    harness.watch.assert_clean()
+
+
+# ---------------------------------------------------------------- display order
+def test_javascript_display_order_equals_the_python_reference(browser):
+    """quiz.js displayOrder() and quizzes/order.py agree on 600 seeds, ids and pins."""
+    from quizzes.order import display_order
+    rng = random.Random(7)
+    cases = []
+    for n in range(600):
+        k = rng.randint(2, 6)
+        options = [{"id": f"o{i}-é{n}", "pin": "last" if rng.random() < 0.15 else None}
+                   for i in range(k)]
+        cases.append({"options": options, "seed": f"{rng.getrandbits(64):016x}",
+                      "quiz": rng.choice(["quiz-haip", "quiz-ü"]), "question": f"q-{n}"})
+    [js] = run_module_function(browser, JS, "displayOrders", [cases])
+    py = [display_order(c["options"], c["seed"], c["quiz"], c["question"]) for c in cases]
+    assert js == py
+    # The shuffle really moves things: the first bank option is shown first about 1/k of the time.
+    firsts = sum(order[0] == c["options"][0]["id"] for order, c in zip(py, cases)
+                 if not any(o["pin"] for o in c["options"]))
+    assert firsts < 0.5 * len(cases)
+
+
+@pytest.mark.browser
+def test_order_is_shuffled_per_learner_kept_on_reload_and_recorded(harness, tmp_path):
+    from quizzes.order import display_order
+    payload = fixture_payload("quiz-fixture")
+    seed = "00112233aabbccdd"
+    widget = harness.mount(payload, {"crlm-quiz-seed": seed})
+    boxes = widget.locator(".qz-question")
+    qs = questions(payload)
+    want = [display_order(q["options"], seed, payload["id"], q["id"]) for q in qs]
+    assert shown_ids(boxes.nth(0)) == want[0]
+    ticked = answer(harness, 0, [0])   # the first option *shown*
+    assert shown_ids(boxes.nth(1)) == want[1]
+    assert shown_ids(boxes.nth(2))[-1] == "fx-q3-c"   # pinned last, whatever the seed
+    # A reload keeps the order and the answer (the seed is stored with the answers).
+    harness.reload()
+    harness.evaluate(MOUNT, payload)
+    assert shown_ids(widget.locator(".qz-question").nth(0)) == want[0]
+    assert widget.locator(f'.qz-option[data-option="{ticked[0]}"] input').is_checked()
+    saved = json.loads(storage_items(harness)[f"crlm-quiz:quiz-fixture:{payload['hash']}"])
+    assert saved["seed"] == seed and saved["answers"] == {qs[0]["id"]: ticked}
+    # Another learner (another seed) sees another order somewhere in the quiz.
+    other = [display_order(q["options"], "ffeeddccbbaa9988", payload["id"], q["id"]) for q in qs]
+    assert other != want
+    # The answer file records the seed; grading is by id, whatever the order.
+    with harness.expect_download() as dl:
+        widget.get_by_role("button", name="Download my answers").click()
+    data = json.loads(Path(dl.value.path()).read_text())
+    assert data["version"] == 2 and data["order_seed"] == seed
+    assert data["answers"] == {qs[0]["id"]: ticked}
+    want_score = scoring.score_quiz(fixture_bank("quiz-fixture"), data["answers"])["score"]
+    assert data["score_shown"] == round(want_score, 4)
     harness.watch.assert_clean()

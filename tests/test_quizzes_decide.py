@@ -45,7 +45,6 @@ def test_rules_cite_existing_records():
     ("portal-vein-thrombosis", "haip", "dev-haip-selection-portal"),
     ("unfit-for-laparotomy", "haip", "dev-haip-selection-fitness"),
     ("hyperbilirubinemia", "haip", "dev-haip-selection-bilirubin"),
-    ("hyperbilirubinemia", "tare", "dev-tare-reild-risk"),
     ("lung-shunt-over-20pct", "tare", "dev-tare-lsf-resin"),
     ("liver-involvement-over-60pct", "tace", "tech-debiri-involvement"),
 ])
@@ -57,14 +56,60 @@ def test_contraindication_takes_precedence_everywhere(factor, modality, record):
             assert record in entry["because"]
 
 
+@pytest.mark.parametrize("factor,modality,record", [
+    ("hyperbilirubinemia", "tare", "dev-tare-reild-risk"),
+    ("liver-involvement-over-60pct", "tare", "dev-tare-reild-risk"),
+])
+def test_named_risks_are_cautions_never_options(factor, modality, record):
+    """Raised bilirubin and heavy involvement for TARE: a sourced risk without a sourced limit."""
+    for row in decide.all_combinations():
+        if factor in row["input"]["contraindications"]:
+            entry = row["result"][modality]
+            assert entry["stance"] != "option"
+            if entry["stance"] != "contraindicated":
+                assert record in entry["because"]
+    r = decide.recommend(case(contra=[factor]))
+    assert r[modality]["stance"] == "caution" and "Caution" in r[modality]["explanation"]
+
+
+def test_silence_is_a_caution_never_an_option():
+    """A factor no source addresses for a modality turns its option into a caution, named."""
+    covered = {(r.modality, r.factor) for r in decide.CONTRA_RULES} | set(decide.NOT_APPLICABLE)
+    for row in decide.all_combinations():
+        for m in vocab.MODALITIES:
+            unaddressed = [c for c in row["input"]["contraindications"] if (m, c) not in covered]
+            if unaddressed:
+                entry = row["result"][m]
+                assert entry["stance"] != "option", (m, row["input"])
+                if entry["stance"] == "caution":
+                    assert "not modelled" in entry["explanation"]
+    r = decide.recommend(case(contra=["portal-vein-thrombosis"]))
+    assert stances(r) == {"haip": "contraindicated", "tace": "caution", "tare": "caution"}
+    assert "portal vein thrombosis" in r["tace"]["explanation"]
+    r = decide.recommend(case(contra=["hyperbilirubinemia"]))
+    assert r["tace"]["stance"] == "caution"   # DEBIRI at raised bilirubin is never a plain option
+
+
 def test_contraindications_only_hit_their_modalities():
     r = decide.recommend(case(contra=["liver-involvement-over-60pct"]))
-    assert stances(r) == {"haip": "option", "tace": "contraindicated", "tare": "option"}
+    assert stances(r) == {"haip": "caution", "tace": "contraindicated", "tare": "caution"}
     r = decide.recommend(case(contra=["lung-shunt-over-20pct"]))
-    assert stances(r) == {"haip": "option", "tace": "option", "tare": "contraindicated"}
-    r = decide.recommend(case(contra=["portal-vein-thrombosis"]))
-    assert r["tace"]["stance"] == "option"
-    assert "Not modelled for TACE: portal-vein-thrombosis" in r["tace"]["explanation"]
+    assert stances(r) == {"haip": "caution", "tace": "caution", "tare": "contraindicated"}
+    r = decide.recommend(case(contra=["unfit-for-laparotomy"]))
+    assert stances(r) == {"haip": "contraindicated", "tace": "option", "tare": "option"}
+    assert "catheter procedure" in r["tace"]["explanation"]
+
+
+def test_liver_dominant_haip_is_a_caution_or_unsupported():
+    """The consensus advises against HAIP with extrahepatic disease outside a trial."""
+    for row in decide.all_combinations():
+        if row["input"]["disease"] != "liver-limited":
+            assert row["result"]["haip"]["stance"] != "option", row["input"]
+    r = decide.recommend(case("adjuvant", "liver-dominant", "survival"))
+    assert r["haip"]["stance"] == "not-supported"
+    assert "cons-haip-no-extrahepatic" in r["haip"]["because"]
+    r = decide.recommend(case(disease="liver-dominant"))
+    assert stances(r) == {"haip": "caution", "tace": "option", "tare": "option"}
 
 
 def test_adjuvant():
@@ -82,6 +127,9 @@ def test_first_line():
     assert r["tare"]["because"] == ["rev-tare-no-os-qol"]
     assert "does not recommend" in r["tace"]["explanation"]
     r = decide.recommend(case("first-line", goal="survival"))
+    assert r["haip"]["stance"] == "caution"   # consensus accepts first-line HAIP; review narrower
+    assert "cons-haip-first-line" in r["haip"]["because"]
+    r = decide.recommend(case("first-line", goal="quality-of-life"))
     assert r["haip"]["stance"] == "not-supported"
 
 
@@ -89,7 +137,8 @@ def test_first_line():
 @pytest.mark.parametrize("disease", ["liver-limited", "liver-dominant"])
 def test_after_progression_response_goals_all_options(goal, disease):
     r = decide.recommend(case(disease=disease, goal=goal))
-    assert set(stances(r).values()) == {"option"}
+    want = {"option"} if disease == "liver-limited" else {"option", "caution"}
+    assert set(stances(r).values()) == want
     assert all("rev-after-progression-options" in r[m]["because"] for m in vocab.MODALITIES)
 
 

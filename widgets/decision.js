@@ -33,7 +33,7 @@ export function comboKeyAll({ order, inputs }) {
   return inputs.map((input) => comboKey(order, input));
 }
 
-const SYMBOL = { option: "✓", "not-supported": "–", contraindicated: "✕" };
+const SYMBOL = { option: "✓", caution: "!", "not-supported": "–", contraindicated: "✕" };
 let counter = 0;
 
 

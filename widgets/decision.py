@@ -26,7 +26,7 @@ from quizzes.registry import load_registry
 
 from .base import CourseWidget
 
-MODALITY_LABELS = {"haip": "HAIP", "tace": "DEBIRI-TACE", "tare": "TARE"}
+MODALITY_LABELS = vocab.MODALITY_NAMES
 SETTING_LABELS = {
     "adjuvant": "After complete resection of the liver metastases (adjuvant)",
     "first-line": "First line, unresectable disease",
@@ -34,7 +34,7 @@ SETTING_LABELS = {
 }
 DISEASE_LABELS = {
     "liver-limited": "Liver only",
-    "liver-dominant": "Liver-dominant (most of the tumour in the liver)",
+    "liver-dominant": "Liver-dominant (at least 80% of the tumour in the liver)",
     "extrahepatic": "Substantial disease outside the liver",
 }
 GOAL_LABELS = {
@@ -44,15 +44,10 @@ GOAL_LABELS = {
     "quality-of-life": "Quality of life",
     "avoid-procedures": "Avoid further procedures",
 }
-CONTRA_LABELS = {
-    "portal-vein-thrombosis": "Portal vein thrombosis",
-    "unfit-for-laparotomy": "Not fit for a laparotomy",
-    "hyperbilirubinemia": "Total bilirubin 1.5 mg/dL or more",
-    "lung-shunt-over-20pct": "Lung shunt fraction above 20%",
-    "liver-involvement-over-60pct": "Tumour involves more than 60% of the liver",
-}
+CONTRA_LABELS = vocab.CONTRAINDICATION_LABELS
 STANCE_LABELS = {
     "option": "Option to discuss",
+    "caution": "Caution: the MDT must weigh a risk",
     "not-supported": "Not supported here",
     "contraindicated": "Contraindicated",
 }

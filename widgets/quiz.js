@@ -7,8 +7,9 @@
 //     value: JSON {"v": 1, "quiz": id, "hash": hash, "exam": bool,
 //                  "answers": {question id: [option ids in bank order]},
 //                  "checked": [question ids checked (or confirmed in an exam), bank order],
-//                  "learner": string, "saved_at": ISO 8601}
+//                  "learner": string, "seed": display-order seed, "saved_at": ISO 8601}
 //     Only checked questions count for the score and the downloaded file.
+//   "crlm-quiz-seed"  this browser's display-order seed (hex), shared by every quiz
 //   "crlm-quiz-progress"  index of the keys above:
 //     JSON {"v": 1, "quizzes": {<storage key>: {"quiz", "hash", "title", "exam": bool,
 //           "checked": n, "total": n, "score": 0..1 rounded to 4 decimals or null, "saved_at"}}}
@@ -21,6 +22,8 @@ import { el, keepKeysInWidget } from "./dom.js";
 export const PREFIX = "crlm-quiz:";
 export const EXAM_PREFIX = "crlm-quiz-exam:";
 export const INDEX_KEY = "crlm-quiz-progress";
+export const SEED_KEY = "crlm-quiz-seed";
+const SEED_PATTERN = /^[0-9a-f]{8,64}$/;
 const FULL = 1 - 1e-6; // three credits of 0.3333333 make a full answer
 
 // ---------------------------------------------------------------- scoring (pure)
@@ -79,6 +82,51 @@ export function verdict(score) {
   return score > 0 ? "Partly correct" : "Incorrect";
 }
 
+// ---------------------------------------------------------------- display order (pure)
+// Port of quizzes/order.py: options shuffled per learner seed and question, pinned ones last.
+export function fnv1a32(text) {
+  let h = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(text)) h = Math.imul(h ^ byte, 0x01000193) >>> 0;
+  return h;
+}
+
+export function mulberry32(state) {
+  let a = state >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1) >>> 0;
+    t = (t ^ ((t + (Math.imul(t ^ (t >>> 7), t | 61) >>> 0)) >>> 0)) >>> 0;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function displayOrder(options, seed, quizId, questionId) {
+  const free = options.filter((o) => o.pin !== "last").map((o) => o.id);
+  const pinned = options.filter((o) => o.pin === "last").map((o) => o.id);
+  const next = mulberry32(fnv1a32(`${seed}|${quizId}|${questionId}`));
+  for (let i = free.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [free[i], free[j]] = [free[j], free[i]];
+  }
+  return [...free, ...pinned];
+}
+
+// One-argument form for tests.
+export function displayOrders(cases) {
+  return cases.map(({ options, seed, quiz, question }) => displayOrder(options, seed, quiz, question));
+}
+
+export function newSeed() {
+  const bytes = new Uint8Array(8);
+  try {
+    crypto.getRandomValues(bytes);
+  } catch {
+    for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
+  }
+  return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 // ---------------------------------------------------------------- saved answers (pure)
 function own(obj, key) {
   return obj && typeof obj === "object" && Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
@@ -92,7 +140,7 @@ export function storageKey(payload) {
 // Keep only what fits this quiz: known questions, known options (bank order), one option for a
 // single-answer question, checked only where something was chosen. Anything else is dropped.
 export function cleanSaved(payload, text) {
-  const out = { answers: {}, checked: [], learner: "" };
+  const out = { answers: {}, checked: [], learner: "", seed: "" };
   let data;
   try {
     data = typeof text === "string" ? JSON.parse(text) : text;
@@ -112,11 +160,13 @@ export function cleanSaved(payload, text) {
     if (checked.includes(q.id)) out.checked.push(q.id);
   }
   if (typeof data.learner === "string") out.learner = data.learner.slice(0, 200);
+  if (typeof data.seed === "string" && SEED_PATTERN.test(data.seed)) out.seed = data.seed;
   return out;
 }
 
-// The answer file of quizzes/answers.py (version 1). Only checked questions are included.
-export function answerFile(payload, answers, checked, learner, savedAt) {
+// The answer file of quizzes/answers.py (version 2: with the display-order seed). Only checked
+// questions are included.
+export function answerFile(payload, answers, checked, learner, savedAt, seed) {
   const chosen = {};
   for (const q of questionsOf(payload)) {
     const ids = own(answers, q.id);
@@ -124,8 +174,8 @@ export function answerFile(payload, answers, checked, learner, savedAt) {
   }
   const name = (learner || "").trim().slice(0, 200);
   return {
-    format: "crlm-quiz-answers", version: 1, quiz: payload.id, hash: payload.hash,
-    learner: name || null, answers: chosen,
+    format: "crlm-quiz-answers", version: 2, quiz: payload.id, hash: payload.hash,
+    learner: name || null, order_seed: seed, answers: chosen,
     score_shown: payload.exam === true ? null : round4(scoreQuiz(payload, chosen).score),
     saved_at: savedAt,
   };
@@ -225,7 +275,19 @@ function render({ model, el: root }) {
   const stored = readItem(key);
   const initial = cleanSaved(payload, stored !== null ? stored
     : { answers: model.get("answers"), checked: model.get("checked"), learner: model.get("learner") });
-  const state = { answers: initial.answers, checked: initial.checked, learner: initial.learner };
+  // The order seed: kept with this quiz's answers (a reload shows the same order), else this
+  // browser's seed, else a new one (storage blocked: the order holds for this page view only).
+  let seed = initial.seed || (typeof model.get("seed") === "string" && SEED_PATTERN.test(model.get("seed")) ? model.get("seed") : "");
+  if (!seed) {
+    const shared = readItem(SEED_KEY);
+    seed = typeof shared === "string" && SEED_PATTERN.test(shared) ? shared : newSeed();
+    if (shared !== seed) writeItem(SEED_KEY, seed);
+  }
+  const state = { answers: initial.answers, checked: initial.checked, learner: initial.learner, seed };
+  const shown = new Map(all.map((q) => {
+    const byId = new Map(q.options.map((o) => [o.id, o]));
+    return [q.id, displayOrder(q.options, seed, payload.id, q.id).map((id) => byId.get(id))];
+  }));
   let storageFailed = false;
   let views = new Map();
   let live, scoreLine, summary, storageNote;
@@ -240,7 +302,7 @@ function render({ model, el: root }) {
   function persist() {
     const savedAt = new Date().toISOString();
     const ok = writeItem(key, JSON.stringify({ v: 1, quiz: payload.id, hash: payload.hash, exam,
-      answers: state.answers, checked: state.checked, learner: state.learner, saved_at: savedAt }));
+      answers: state.answers, checked: state.checked, learner: state.learner, seed: state.seed, saved_at: savedAt }));
     const indexed = ok && updateIndex(key, { quiz: payload.id, hash: payload.hash, title: String(payload.title || ""),
       exam, checked: state.checked.length, total: all.length,
       score: exam || !state.checked.length ? null : round4(scored().score), saved_at: savedAt });
@@ -251,6 +313,7 @@ function render({ model, el: root }) {
     model.set("answers", { ...state.answers });
     model.set("checked", [...state.checked]);
     model.set("learner", state.learner);
+    model.set("seed", state.seed);
     model.save_changes();
   }
 
@@ -304,11 +367,13 @@ function render({ model, el: root }) {
     stem.id = `${base}-stem`;
     fieldset.append(stem);
     const inputs = [];
-    q.options.forEach((o, j) => {
-      const row = el("div", { class: "qz-option" });
+    const options = shown.get(q.id);
+    options.forEach((o, j) => {
+      const row = el("div", { class: "qz-option", "data-option": o.id });
       const input = el("input", { type: q.type === "single" ? "radio" : "checkbox", name: base, id: `${base}-o${j}` });
       input.addEventListener("change", () => {
-        state.answers[q.id] = q.options.filter((_, k) => inputs[k].checked).map((x) => x.id);
+        const ticked = new Set(options.filter((_, k) => inputs[k].checked).map((x) => x.id));
+        state.answers[q.id] = q.options.filter((x) => ticked.has(x.id)).map((x) => x.id); // bank order
         if (!state.answers[q.id].length) delete state.answers[q.id];
         hint.textContent = "";
         persist();
@@ -335,7 +400,7 @@ function render({ model, el: root }) {
     const key = el("div", { class: "qz-print-key" });
     key.append(el("p", { class: "qz-print-title" }, "Explanations"));
     const list = el("ul");
-    for (const o of q.options) {
+    for (const o of shown.get(q.id)) {
       const li = el("li");
       li.append(badge(optionVerdict(q, o)), ": ", trusted("span", "qz-option-text", o.text_html, true));
       li.append(trusted("div", "qz-fb", o.feedback_html));
@@ -376,7 +441,7 @@ function render({ model, el: root }) {
     const chosen = state.answers[q.id] || [];
     const isChecked = state.checked.includes(q.id);
     v.box.hidden = !!q.reveal_after && !state.checked.includes(q.reveal_after);
-    q.options.forEach((o, j) => {
+    shown.get(q.id).forEach((o, j) => {
       v.inputs[j].checked = chosen.includes(o.id);
       v.inputs[j].disabled = isChecked;
       v.inputs[j].parentNode.classList.toggle("qz-picked", isChecked && chosen.includes(o.id));
@@ -395,9 +460,9 @@ function render({ model, el: root }) {
     const s = scoreQuestion(q, chosen);
     heading.append(`Question ${n}: `, badge(verdict(s)), ` (${percent(s)} of this question)`);
     const list = el("ul", { class: "qz-chosen", "aria-label": "Your choices" });
-    for (const o of q.options.filter((x) => chosen.includes(x.id))) list.append(optionFeedback(q, o));
+    for (const o of shown.get(q.id).filter((x) => chosen.includes(x.id))) list.append(optionFeedback(q, o));
     v.feedback.append(list);
-    const keyed = q.options.filter((o) => (q.type === "single" ? o.credit >= FULL : o.credit > 0));
+    const keyed = shown.get(q.id).filter((o) => (q.type === "single" ? o.credit >= FULL : o.credit > 0));
     if (s < FULL && keyed.length) {
       v.feedback.append(el("p", { class: "qz-answer" }, keyed.length > 1 ? "Answers that earn credit:" : "Best answer:"));
       const ul = el("ul", { class: "qz-keyed" });
@@ -497,7 +562,7 @@ function render({ model, el: root }) {
     nameRow.append(el("label", { for: nameId }, "Your name or ID (optional; it goes into the downloaded file)"), name);
     const download = el("button", { type: "button", class: "qz-button qz-download" }, "Download my answers");
     download.addEventListener("click", () => {
-      const file = answerFile(payload, state.answers, state.checked, state.learner, new Date().toISOString());
+      const file = answerFile(payload, state.answers, state.checked, state.learner, new Date().toISOString(), state.seed);
       const url = URL.createObjectURL(new Blob([JSON.stringify(file, null, 2)], { type: "application/json" }));
       const a = el("a", { href: url, download: `${payload.id}-answers.json`, hidden: "" });
       document.body.append(a);
@@ -549,6 +614,7 @@ function render({ model, el: root }) {
     model.set("answers", { ...state.answers });
     model.set("checked", [...state.checked]);
     model.set("learner", state.learner);
+    model.set("seed", state.seed);
     model.save_changes();
   }
 }

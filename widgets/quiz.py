@@ -26,6 +26,8 @@ class Quiz(CourseWidget):
     answers = traitlets.Dict().tag(sync=True)
     checked = traitlets.List(traitlets.Unicode()).tag(sync=True)
     learner = traitlets.Unicode("").tag(sync=True)
+    # Display-order seed (quizzes/order.py); the browser creates it and keeps it with the answers.
+    seed = traitlets.Unicode("").tag(sync=True)
 
     def __init__(self, quiz_id: str, *, exam: bool | None = None, **kwargs):
         exam = quizzes.exam_mode() if exam is None else bool(exam)

@@ -1,0 +1,78 @@
+"""Test-wise baseline: what content-free strategies score on a bank, next to uniform guessing.
+
+A sound bank keeps every strategy close to chance. Each strategy picks options from what a
+reader sees (option text, and the order the page shows for a learner's seed, quizzes/order.py)
+and never from the key; scores use the engine's own scoring (quizzes/scoring.py). Strategies
+are averaged over many learner seeds, since the order differs per learner.
+
+  longest      single: the longest option; select-all: the longer half of the options
+  hedging      single: the first option shown with a hedge word ("may", "potential", ...), else
+               the first shown; select-all: every option with a hedge word, else the first shown
+  first shown  single and select-all: the first option shown
+  first half   single: the first option shown; select-all: the first half shown (rounded up)
+  guessing     the expected score of a uniformly random answer: one option for a single
+               answer, one of the non-empty subsets for a select-all
+"""
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+
+from .itemlint import HEDGES, plain
+from .model import Question, Quiz, iter_questions
+from .order import display_order
+from .scoring import score_question
+
+STRATEGIES = ("longest", "hedging", "first shown", "first half")
+SEEDS = tuple(f"{n:016x}" for n in range(1, 201))
+
+
+def _pick(strategy: str, q: Question, shown: list) -> list[str]:
+    if strategy == "longest":
+        by_length = sorted(shown, key=lambda o: -len(plain(o.text)))   # stable: ties as shown
+        n = 1 if q.type == "single" else math.ceil(len(shown) / 2)
+        return [o.id for o in by_length[:n]]
+    if strategy == "hedging":
+        hedged = [o.id for o in shown if HEDGES.search(plain(o.text))]
+        if not hedged:
+            return [shown[0].id]
+        return hedged[:1] if q.type == "single" else hedged
+    if strategy == "first shown" or q.type == "single":
+        return [shown[0].id]
+    return [o.id for o in shown[:math.ceil(len(shown) / 2)]]   # first half
+
+
+def guessing(q: Question) -> float:
+    if q.type == "single":
+        return sum(score_question(q, [o.id]) for o in q.options) / len(q.options)
+    ids = [o.id for o in q.options]
+    subsets = [c for n in range(1, len(ids) + 1) for c in itertools.combinations(ids, n)]
+    return sum(score_question(q, s) for s in subsets) / len(subsets)
+
+
+@dataclass(frozen=True)
+class Baseline:
+    quiz: str
+    questions: int
+    scores: dict          # strategy -> mean quiz score 0..1, plus "guessing"
+
+    def worst_gap(self) -> float:
+        """Points (0..100) by which the best content-free strategy beats guessing."""
+        return 100 * max(self.scores[s] - self.scores["guessing"] for s in STRATEGIES)
+
+
+def baseline(quiz: Quiz, seeds=SEEDS) -> Baseline:
+    pairs = [q for _, q in iter_questions(quiz)]
+    weights = sum(q.weight for q in pairs)
+    scores = {}
+    for strategy in STRATEGIES:
+        total = 0.0
+        for seed in seeds:
+            for q in pairs:
+                by_id = {o.id: o for o in q.options}
+                shown = [by_id[i] for i in display_order(q.options, seed, quiz.id, q.id)]
+                total += q.weight * score_question(q, _pick(strategy, q, shown))
+        scores[strategy] = total / (weights * len(seeds))
+    scores["guessing"] = sum(q.weight * guessing(q) for q in pairs) / weights
+    return Baseline(quiz.id, len(pairs), scores)
