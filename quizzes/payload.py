@@ -38,6 +38,7 @@ def build_payload(quiz: Quiz, registry: Registry, exam: bool = False) -> dict:
             cited |= q.examines
         data["recommendations"] = {
             rid: {"label": rec.label, "source": rec.source,
+                  "source_label": registry.sources[rec.source].short,
                   "paraphrase_html": markdown_html(rec.paraphrase),
                   "citation": registry.citation(rec)}
             for rid, rec in registry.records.items() if rid in cited}

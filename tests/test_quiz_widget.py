@@ -22,6 +22,7 @@ from widgets.quiz import Quiz
 QUIZ_ID = "quiz-settings"
 PAGE = f"book/chapters/{QUIZ_ID}.html"
 JS = ROOT / "widgets" / "quiz.js"
+DATA_JS = ROOT / "widgets" / "quiz-data.js"   # the pure functions quiz.js imports
 FIXTURES = ROOT / "tests" / "fixtures" / "quiz"
 
 
@@ -67,6 +68,8 @@ def test_javascript_stays_small():
     assert size < 25_600, f"quiz.js is {size} bytes"
     # innerHTML only ever receives the payload's sanitized *_html fields (one helper).
     assert JS.read_text().count("innerHTML") == 2  # the assignment and the comment naming it
+    for helper in ("quiz-data.js", "storage.js", "order.js"):   # the modules it imports: none
+        assert "innerHTML" not in (ROOT / "widgets" / helper).read_text()
 
 
 # ---------------------------------------------------------------- same score as Python
@@ -109,7 +112,7 @@ def test_javascript_scores_bit_for_bit_as_the_engine(browser):
                                   (fixture_payload("quiz-fixture"), fixture_bank("quiz-fixture"), False)):
         for answers in answer_vectors(payload, rng, 250):
             cases.append((payload, quiz, banked, answers))
-    js = run_module_function(browser, JS, "scoreInput", [{"payload": p, "answers": a} for p, _, _, a in cases])
+    js = run_module_function(browser, DATA_JS, "scoreInput", [{"payload": p, "answers": a} for p, _, _, a in cases])
     engine_calls = 0
     for (payload, quiz, banked, answers), got in zip(cases, js):
         want = scoring.score_quiz(quiz, answers)
@@ -129,9 +132,9 @@ def test_rounding_and_percentages_match_python(browser):
     values = [i / 32 for i in range(33)] + [i / 7 for i in range(8)] + [0.3333333, 0.9999999, 0.0238095238,
                                                                           0.12345, 0.00005, 0.99995]
     values += [random.Random(i).random() for i in range(300)]
-    got = run_module_function(browser, JS, "round4", values)
+    got = run_module_function(browser, DATA_JS, "round4", values)
     assert got == [round(v, 4) for v in values]
-    assert run_module_function(browser, JS, "percent", values) == [pct(v) for v in values]
+    assert run_module_function(browser, DATA_JS, "percent", values) == [pct(v) for v in values]
 
 
 # ---------------------------------------------------------------- the widget in a blank page
@@ -156,7 +159,7 @@ MOUNT = """async (payload) => {
 def harness_url(tmp_path_factory):
     folder = tmp_path_factory.mktemp("quiz-harness")
     (folder / "index.html").write_text(HARNESS, encoding="utf-8")
-    for name in ("quiz.js", "quiz.css", "theme.css", "dom.js"):
+    for name in ("quiz.js", "quiz-data.js", "storage.js", "quiz.css", "theme.css", "dom.js", "order.js"):
         (folder / name).write_bytes((ROOT / "widgets" / name).read_bytes())
     with serve(folder) as url:
         yield url
@@ -517,7 +520,7 @@ def test_javascript_display_order_equals_the_python_reference(browser):
                    for i in range(k)]
         cases.append({"options": options, "seed": f"{rng.getrandbits(64):016x}",
                       "quiz": rng.choice(["quiz-haip", "quiz-ü"]), "question": f"q-{n}"})
-    [js] = run_module_function(browser, JS, "displayOrders", [cases])
+    [js] = run_module_function(browser, ROOT / "widgets" / "order.js", "displayOrders", [cases])
     py = [display_order(c["options"], c["seed"], c["quiz"], c["question"]) for c in cases]
     assert js == py
     # The shuffle really moves things: the first bank option is shown first about 1/k of the time.
@@ -558,3 +561,37 @@ def test_order_is_shuffled_per_learner_kept_on_reload_and_recorded(harness, tmp_
     want_score = scoring.score_quiz(fixture_bank("quiz-fixture"), data["answers"])["score"]
     assert data["score_shown"] == round(want_score, 4)
     harness.watch.assert_clean()
+
+
+@pytest.mark.browser
+def test_two_tabs_never_lose_each_others_answers(context, harness_url):
+    """Answer question 1 in tab A and question 2 in tab B, type a name in A: after reloading
+    both, every answer and the name are kept, and each tab showed the other's work live."""
+    payload = fixture_payload("quiz-fixture")
+    tabs = []
+    for _ in range(2):
+        page = context.new_page()
+        page.watch = PageWatch(page, harness_url)
+        page.goto(f"{harness_url}/")
+        page.evaluate(MOUNT, payload)
+        tabs.append(page)
+    a, b = tabs
+    a.evaluate("localStorage.clear()")
+    ticked_a = answer(a, 0, [2], payload)                      # fx-q1-c, checked in A
+    b.locator(".qz-question").nth(0).locator(".qz-verdict").wait_for()   # B saw it arrive
+    assert b.locator(f'.qz-option[data-option="{ticked_a[0]}"] input').is_checked()
+    ticked_b = answer(b, 1, [0, 2], payload)                   # fx-q2 in B (revealed by q1)
+    a.get_by_label("Your name or ID").fill("Trainee A")
+    b.locator(".qz-question").nth(2).locator(f'.qz-option[data-option="fx-q3-a"] input').check()
+    for page in (a, b):
+        page.reload()
+        page.evaluate(MOUNT, payload)
+    for page in (a, b):
+        saved = json.loads(storage_items(page)[f"crlm-quiz:quiz-fixture:{payload['hash']}"])
+        assert saved["answers"]["fx-q1"] == ticked_a and saved["answers"]["fx-q2"] == ticked_b
+        assert saved["answers"]["fx-q3"] == ["fx-q3-a"]
+        assert saved["checked"] == ["fx-q1", "fx-q2"] and saved["learner"] == "Trainee A"
+        assert page.get_by_label("Your name or ID").input_value() == "Trainee A"
+        assert page.locator(".qz-verdict").count() == 2
+        page.watch.assert_clean()
+        page.close()

@@ -3,10 +3,7 @@
 // widgets/progress.py step for step.
 
 import { el, keepKeysInWidget } from "./dom.js";
-
-export const PREFIX = "crlm-quiz:";
-export const EXAM_PREFIX = "crlm-quiz-exam:";
-export const INDEX_KEY = "crlm-quiz-progress";
+import { EXAM_PREFIX, INDEX_KEY, PREFIX } from "./storage.js";
 
 const isObj = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
 const isNum = (v) => typeof v === "number" && Number.isFinite(v);

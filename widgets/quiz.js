@@ -7,7 +7,11 @@
 //     value: JSON {"v": 1, "quiz": id, "hash": hash, "exam": bool,
 //                  "answers": {question id: [option ids in bank order]},
 //                  "checked": [question ids checked (or confirmed in an exam), bank order],
-//                  "learner": string, "seed": display-order seed, "saved_at": ISO 8601}
+//                  "learner": string, "seed": display-order seed, "saved_at": ISO 8601,
+//                  "times": {question id: ms of the last change or check}, "learner_at": ms}
+//     Two tabs share a key: each re-reads and merges before it writes, and merges on `storage`
+//     events (mergeSaved: per question, a checked answer beats an unchecked one, else the later
+//     change wins; the later name wins).
 //     Only checked questions count for the score and the downloaded file.
 //   "crlm-quiz-seed"  this browser's display-order seed (hex), shared by every quiz
 //   "crlm-quiz-progress"  index of the keys above:
@@ -18,225 +22,12 @@
 // current key and its index entry.
 
 import { el, keepKeysInWidget } from "./dom.js";
-
-export const PREFIX = "crlm-quiz:";
-export const EXAM_PREFIX = "crlm-quiz-exam:";
-export const INDEX_KEY = "crlm-quiz-progress";
-export const SEED_KEY = "crlm-quiz-seed";
-const SEED_PATTERN = /^[0-9a-f]{8,64}$/;
-const FULL = 1 - 1e-6; // three credits of 0.3333333 make a full answer
-
-// ---------------------------------------------------------------- scoring (pure)
-export function questionsOf(payload) {
-  const out = [];
-  for (const c of payload?.cases || []) for (const q of c.questions || []) out.push(q);
-  return out;
-}
-
-export function scoreQuestion(question, chosenIds) {
-  const chosen = new Set(typeof chosenIds === "string" ? [chosenIds] : chosenIds || []);
-  if (question.type === "single") {
-    for (const o of question.options) if (chosen.has(o.id)) return o.credit;
-    return 0;
-  }
-  let total = 0;
-  for (const o of question.options) if (chosen.has(o.id)) total += o.credit; // bank order
-  return Math.min(1, Math.max(0, total));
-}
-
-export function scoreQuiz(payload, answers) {
-  const questions = {};
-  let weighted = 0;
-  let weights = 0;
-  for (const q of questionsOf(payload)) {
-    const s = scoreQuestion(q, own(answers, q.id) || []);
-    questions[q.id] = s;
-    weighted += q.weight * s;
-    weights += q.weight;
-  }
-  return { questions, score: weights ? weighted / weights : 0 };
-}
-
-// One-argument form for tests (run_module_function passes a single input).
-export function scoreInput({ payload, answers }) {
-  return scoreQuiz(payload, answers);
-}
-
-// Python's round(x, 4): correctly rounded, ties to even. toFixed is correctly rounded but
-// breaks ties upwards; exact ties at the 5th decimal are odd multiples of 1/32.
-export function round4(x) {
-  const t = x * 32;
-  if (Number.isInteger(t) && Math.abs(t % 2) === 1) {
-    const k = Math.floor(x * 10000);
-    return (k % 2 === 0 ? k : k + 1) / 10000;
-  }
-  return Number(x.toFixed(4));
-}
-
-export function percent(x) {
-  return `${(round4(x) * 100).toFixed(2).replace(/\.?0+$/, "")}%`;
-}
-
-export function verdict(score) {
-  if (score >= FULL) return "Correct";
-  return score > 0 ? "Partly correct" : "Incorrect";
-}
-
-// ---------------------------------------------------------------- display order (pure)
-// Port of quizzes/order.py: options shuffled per learner seed and question, pinned ones last.
-export function fnv1a32(text) {
-  let h = 0x811c9dc5;
-  for (const byte of new TextEncoder().encode(text)) h = Math.imul(h ^ byte, 0x01000193) >>> 0;
-  return h;
-}
-
-export function mulberry32(state) {
-  let a = state >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1) >>> 0;
-    t = (t ^ ((t + (Math.imul(t ^ (t >>> 7), t | 61) >>> 0)) >>> 0)) >>> 0;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export function displayOrder(options, seed, quizId, questionId) {
-  const free = options.filter((o) => o.pin !== "last").map((o) => o.id);
-  const pinned = options.filter((o) => o.pin === "last").map((o) => o.id);
-  const next = mulberry32(fnv1a32(`${seed}|${quizId}|${questionId}`));
-  for (let i = free.length - 1; i > 0; i--) {
-    const j = Math.floor(next() * (i + 1));
-    [free[i], free[j]] = [free[j], free[i]];
-  }
-  return [...free, ...pinned];
-}
-
-// One-argument form for tests.
-export function displayOrders(cases) {
-  return cases.map(({ options, seed, quiz, question }) => displayOrder(options, seed, quiz, question));
-}
-
-export function newSeed() {
-  const bytes = new Uint8Array(8);
-  try {
-    crypto.getRandomValues(bytes);
-  } catch {
-    for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
-  }
-  return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-// ---------------------------------------------------------------- saved answers (pure)
-function own(obj, key) {
-  return obj && typeof obj === "object" && Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
-}
-const isObj = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+import { displayOrder, newSeed } from "./order.js";
+import { EXAM_PREFIX, PREFIX, SEED_KEY, keysStartingWith, readItem, removeItem, updateIndex, writeItem } from "./storage.js";
+import { FULL, SEED_PATTERN, answerFile, cleanSaved, isObj, mergeSaved, own, percent, questionsOf, round4, scoreQuestion, scoreQuiz, verdict } from "./quiz-data.js";
 
 export function storageKey(payload) {
   return `${payload.exam === true ? EXAM_PREFIX : PREFIX}${payload.id}:${payload.hash}`;
-}
-
-// Keep only what fits this quiz: known questions, known options (bank order), one option for a
-// single-answer question, checked only where something was chosen. Anything else is dropped.
-export function cleanSaved(payload, text) {
-  const out = { answers: {}, checked: [], learner: "", seed: "" };
-  let data;
-  try {
-    data = typeof text === "string" ? JSON.parse(text) : text;
-  } catch {
-    return out;
-  }
-  if (!isObj(data)) return out;
-  const saved = isObj(data.answers) ? data.answers : {};
-  const checked = Array.isArray(data.checked) ? data.checked : [];
-  for (const q of questionsOf(payload)) {
-    const ids = own(saved, q.id);
-    if (!Array.isArray(ids)) continue;
-    let keep = q.options.map((o) => o.id).filter((id) => ids.includes(id));
-    if (q.type === "single") keep = keep.slice(0, 1);
-    if (!keep.length) continue;
-    out.answers[q.id] = keep;
-    if (checked.includes(q.id)) out.checked.push(q.id);
-  }
-  if (typeof data.learner === "string") out.learner = data.learner.slice(0, 200);
-  if (typeof data.seed === "string" && SEED_PATTERN.test(data.seed)) out.seed = data.seed;
-  return out;
-}
-
-// The answer file of quizzes/answers.py (version 2: with the display-order seed). Only checked
-// questions are included.
-export function answerFile(payload, answers, checked, learner, savedAt, seed) {
-  const chosen = {};
-  for (const q of questionsOf(payload)) {
-    const ids = own(answers, q.id);
-    if (checked.includes(q.id) && ids?.length) chosen[q.id] = [...ids];
-  }
-  const name = (learner || "").trim().slice(0, 200);
-  return {
-    format: "crlm-quiz-answers", version: 2, quiz: payload.id, hash: payload.hash,
-    learner: name || null, order_seed: seed, answers: chosen,
-    score_shown: payload.exam === true ? null : round4(scoreQuiz(payload, chosen).score),
-    saved_at: savedAt,
-  };
-}
-
-// ---------------------------------------------------------------- storage (never throws)
-function storage() {
-  try {
-    return window.localStorage;
-  } catch {
-    return null;
-  }
-}
-function readItem(key) {
-  try {
-    return storage()?.getItem(key) ?? null;
-  } catch {
-    return null;
-  }
-}
-function writeItem(key, value) {
-  try {
-    const s = storage();
-    if (!s) return false;
-    s.setItem(key, value);
-    return true;
-  } catch {
-    return false;
-  }
-}
-function removeItem(key) {
-  try {
-    storage()?.removeItem(key);
-  } catch {
-    /* nothing to clear */
-  }
-}
-function keysStartingWith(prefix) {
-  const out = [];
-  try {
-    const s = storage();
-    for (let i = 0; s && i < s.length; i++) {
-      const k = s.key(i);
-      if (typeof k === "string" && k.startsWith(prefix)) out.push(k);
-    }
-  } catch {
-    /* storage unavailable */
-  }
-  return out;
-}
-function updateIndex(key, entry) {
-  let index;
-  try {
-    index = JSON.parse(readItem(INDEX_KEY));
-  } catch {
-    index = null;
-  }
-  if (!isObj(index) || !isObj(index.quizzes)) index = { v: 1, quizzes: {} };
-  if (entry) index.quizzes[key] = entry;
-  else delete index.quizzes[key];
-  return writeItem(INDEX_KEY, JSON.stringify(index));
 }
 
 // ---------------------------------------------------------------- DOM helpers
@@ -249,6 +40,11 @@ function trusted(tag, cls, sanitizedHtml, inline = false) {
   if (inline && /^<p>/.test(html) && html.endsWith("</p>") && html.indexOf("<p>", 1) < 0) html = html.slice(3, -4);
   node.innerHTML = html;
   return node;
+}
+// Whose statement it is, in words: "Review abstract", or e.g. "Canadian HAIP consensus 2014, not the review".
+function sourceWords(r) {
+  const name = typeof r.source_label === "string" && r.source_label ? r.source_label : "another source";
+  return r.source === "review" ? name : `${name}, not the review`;
 }
 const ICON = { Correct: "✓", "Partly correct": "◐", Incorrect: "✗" };
 function badge(word) {
@@ -283,14 +79,15 @@ function render({ model, el: root }) {
     seed = typeof shared === "string" && SEED_PATTERN.test(shared) ? shared : newSeed();
     if (shared !== seed) writeItem(SEED_KEY, seed);
   }
-  const state = { answers: initial.answers, checked: initial.checked, learner: initial.learner, seed };
+  const state = { answers: initial.answers, checked: initial.checked, learner: initial.learner, seed,
+    times: initial.times, learner_at: initial.learner_at };
   const shown = new Map(all.map((q) => {
     const byId = new Map(q.options.map((o) => [o.id, o]));
     return [q.id, displayOrder(q.options, seed, payload.id, q.id).map((id) => byId.get(id))];
   }));
   let storageFailed = false;
   let views = new Map();
-  let live, scoreLine, summary, storageNote;
+  let live, scoreLine, summary, storageNote, nameInput;
 
   const scored = () => scoreQuiz(payload, checkedAnswers());
   function checkedAnswers() {
@@ -299,10 +96,18 @@ function render({ model, el: root }) {
     return out;
   }
 
+  // Another tab may have saved since this one read: merge, never overwrite.
+  function mergeStored(text) {
+    Object.assign(state, mergeSaved(payload, state, cleanSaved(payload, text)));
+  }
+
   function persist() {
+    const current = readItem(key);
+    if (current !== null) mergeStored(current);
     const savedAt = new Date().toISOString();
     const ok = writeItem(key, JSON.stringify({ v: 1, quiz: payload.id, hash: payload.hash, exam,
-      answers: state.answers, checked: state.checked, learner: state.learner, seed: state.seed, saved_at: savedAt }));
+      answers: state.answers, checked: state.checked, learner: state.learner, seed: state.seed,
+      times: state.times, learner_at: state.learner_at, saved_at: savedAt }));
     const indexed = ok && updateIndex(key, { quiz: payload.id, hash: payload.hash, title: String(payload.title || ""),
       exam, checked: state.checked.length, total: all.length,
       score: exam || !state.checked.length ? null : round4(scored().score), saved_at: savedAt });
@@ -375,6 +180,7 @@ function render({ model, el: root }) {
         const ticked = new Set(options.filter((_, k) => inputs[k].checked).map((x) => x.id));
         state.answers[q.id] = q.options.filter((x) => ticked.has(x.id)).map((x) => x.id); // bank order
         if (!state.answers[q.id].length) delete state.answers[q.id];
+        state.times[q.id] = Date.now();
         hint.textContent = "";
         persist();
       });
@@ -423,6 +229,7 @@ function render({ model, el: root }) {
       return;
     }
     if (!state.checked.includes(q.id)) state.checked = all.map((x) => x.id).filter((id) => id === q.id || state.checked.includes(id));
+    state.times[q.id] = Date.now();
     persist();
     refreshQuestion(q);
     refreshTotals();
@@ -484,7 +291,7 @@ function render({ model, el: root }) {
         if (!isObj(r)) continue;
         const item = el("li");
         item.append(el("span", { class: `qz-rel qz-${how.toLowerCase()}` }, `${how}:`), " ",
-          el("strong", {}, String(r.label || id)), ` (${r.source === "review" ? "the review" : "another source, not the review"}). `,
+          el("strong", {}, String(r.label || id)), ` (${sourceWords(r)}). `,
           el("cite", { class: "qz-cite" }, String(r.citation || "")));
         ul.append(item);
       }
@@ -531,7 +338,7 @@ function render({ model, el: root }) {
       if (!examining.length || !isObj(r)) continue;
       const done = examining.filter((q) => state.checked.includes(q.id));
       const li = el("li");
-      li.append(el("strong", {}, String(r.label || id)), ` (${r.source === "review" ? "the review" : "another source"}): `);
+      li.append(el("strong", {}, String(r.label || id)), ` (${sourceWords(r)}): `);
       const nums = `question${examining.length > 1 ? "s" : ""} ${examining.map((q) => number.get(q.id)).join(", ")}`;
       if (!done.length) li.append(`${nums}; none checked yet.`);
       else {
@@ -555,8 +362,10 @@ function render({ model, el: root }) {
     const nameRow = el("div", { class: "qz-learner" });
     const name = el("input", { type: "text", id: nameId, autocomplete: "off", maxlength: "200" });
     name.value = state.learner;
+    nameInput = name;
     name.addEventListener("input", () => {
       state.learner = name.value.slice(0, 200);
+      state.learner_at = Date.now();
       persist();
     });
     nameRow.append(el("label", { for: nameId }, "Your name or ID (optional; it goes into the downloaded file)"), name);
@@ -593,9 +402,7 @@ function render({ model, el: root }) {
     yes.addEventListener("click", () => {
       removeItem(key);
       updateIndex(key, null);
-      state.answers = {};
-      state.checked = [];
-      state.learner = "";
+      Object.assign(state, { answers: {}, checked: [], learner: "", times: {}, learner_at: 0 });
       model.set("answers", {});
       model.set("checked", []);
       model.set("learner", "");
@@ -610,6 +417,16 @@ function render({ model, el: root }) {
   }
 
   build();
+  // Answers given in another tab of this browser appear here too (and are kept on the next write).
+  function onStorage(event) {
+    if (event.key !== key) return;
+    if (event.newValue === null) Object.assign(state, { answers: {}, checked: [], learner: "", times: {}, learner_at: 0 });
+    else mergeStored(event.newValue);
+    for (const q of all) refreshQuestion(q);
+    refreshTotals();
+    if (nameInput && document.activeElement !== nameInput) nameInput.value = state.learner;
+  }
+  window.addEventListener("storage", onStorage);
   if (stored !== null || state.checked.length || Object.keys(state.answers).length) {
     model.set("answers", { ...state.answers });
     model.set("checked", [...state.checked]);
@@ -617,6 +434,7 @@ function render({ model, el: root }) {
     model.set("seed", state.seed);
     model.save_changes();
   }
+  return () => window.removeEventListener("storage", onStorage);
 }
 
 export default { render };

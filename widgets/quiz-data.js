@@ -1,0 +1,137 @@
+// The quiz's pure logic: scoring (a step-for-step copy of quizzes/scoring.py), saved answers
+// (cleaned, and merged across tabs) and the answer file of quizzes/answers.py. No DOM, no storage.
+
+export const SEED_PATTERN = /^[0-9a-f]{8,64}$/;
+export const FULL = 1 - 1e-6; // three credits of 0.3333333 make a full answer
+
+// ---------------------------------------------------------------- scoring (pure)
+export function questionsOf(payload) {
+  const out = [];
+  for (const c of payload?.cases || []) for (const q of c.questions || []) out.push(q);
+  return out;
+}
+
+export function scoreQuestion(question, chosenIds) {
+  const chosen = new Set(typeof chosenIds === "string" ? [chosenIds] : chosenIds || []);
+  if (question.type === "single") {
+    for (const o of question.options) if (chosen.has(o.id)) return o.credit;
+    return 0;
+  }
+  let total = 0;
+  for (const o of question.options) if (chosen.has(o.id)) total += o.credit; // bank order
+  return Math.min(1, Math.max(0, total));
+}
+
+export function scoreQuiz(payload, answers) {
+  const questions = {};
+  let weighted = 0;
+  let weights = 0;
+  for (const q of questionsOf(payload)) {
+    const s = scoreQuestion(q, own(answers, q.id) || []);
+    questions[q.id] = s;
+    weighted += q.weight * s;
+    weights += q.weight;
+  }
+  return { questions, score: weights ? weighted / weights : 0 };
+}
+
+// One-argument form for tests (run_module_function passes a single input).
+export function scoreInput({ payload, answers }) {
+  return scoreQuiz(payload, answers);
+}
+
+// Python's round(x, 4): correctly rounded, ties to even. toFixed is correctly rounded but
+// breaks ties upwards; exact ties at the 5th decimal are odd multiples of 1/32.
+export function round4(x) {
+  const t = x * 32;
+  if (Number.isInteger(t) && Math.abs(t % 2) === 1) {
+    const k = Math.floor(x * 10000);
+    return (k % 2 === 0 ? k : k + 1) / 10000;
+  }
+  return Number(x.toFixed(4));
+}
+
+export function percent(x) {
+  return `${(round4(x) * 100).toFixed(2).replace(/\.?0+$/, "")}%`;
+}
+
+export function verdict(score) {
+  if (score >= FULL) return "Correct";
+  return score > 0 ? "Partly correct" : "Incorrect";
+}
+
+// ---------------------------------------------------------------- saved answers (pure)
+export function own(obj, key) {
+  return obj && typeof obj === "object" && Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
+}
+export const isObj = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+
+
+// Keep only what fits this quiz: known questions, known options (bank order), one option for a
+// single-answer question, checked only where something was chosen. Anything else is dropped.
+export function cleanSaved(payload, text) {
+  const out = { answers: {}, checked: [], learner: "", seed: "", times: {}, learner_at: 0 };
+  let data;
+  try {
+    data = typeof text === "string" ? JSON.parse(text) : text;
+  } catch {
+    return out;
+  }
+  if (!isObj(data)) return out;
+  const saved = isObj(data.answers) ? data.answers : {};
+  const checked = Array.isArray(data.checked) ? data.checked : [];
+  for (const q of questionsOf(payload)) {
+    const ids = own(saved, q.id);
+    if (!Array.isArray(ids)) continue;
+    let keep = q.options.map((o) => o.id).filter((id) => ids.includes(id));
+    if (q.type === "single") keep = keep.slice(0, 1);
+    if (!keep.length) continue;
+    out.answers[q.id] = keep;
+    if (checked.includes(q.id)) out.checked.push(q.id);
+  }
+  const times = isObj(data.times) ? data.times : {};
+  for (const q of questionsOf(payload)) {
+    const t = own(times, q.id);
+    if (Number.isFinite(t)) out.times[q.id] = t;
+  }
+  if (Number.isFinite(data.learner_at)) out.learner_at = data.learner_at;
+  if (typeof data.learner === "string") out.learner = data.learner.slice(0, 200);
+  if (typeof data.seed === "string" && SEED_PATTERN.test(data.seed)) out.seed = data.seed;
+  return out;
+}
+
+// Two saved states of the same quiz (this tab's and another's) as one. Per question: a checked
+// answer beats an unchecked one (a check is final), otherwise the later change wins (ties: mine).
+export function mergeSaved(payload, mine, theirs) {
+  const out = { answers: {}, checked: [], times: {}, seed: mine.seed || theirs.seed || "" };
+  for (const q of questionsOf(payload)) {
+    const side = (st) => ({ ids: own(st.answers, q.id), checked: st.checked.includes(q.id), t: own(st.times, q.id) || 0 });
+    const a = side(mine);
+    const b = side(theirs);
+    const win = a.checked !== b.checked ? (a.checked ? a : b) : (b.t > a.t ? b : a);
+    if (win.ids?.length) out.answers[q.id] = [...win.ids];
+    if (win.checked && win.ids?.length) out.checked.push(q.id);
+    if (win.t) out.times[q.id] = win.t;
+  }
+  const later = (theirs.learner_at || 0) > (mine.learner_at || 0) ? theirs : mine;
+  out.learner = later.learner || "";
+  out.learner_at = later.learner_at || 0;
+  return out;
+}
+
+// The answer file of quizzes/answers.py (version 2: with the display-order seed). Only checked
+// questions are included.
+export function answerFile(payload, answers, checked, learner, savedAt, seed) {
+  const chosen = {};
+  for (const q of questionsOf(payload)) {
+    const ids = own(answers, q.id);
+    if (checked.includes(q.id) && ids?.length) chosen[q.id] = [...ids];
+  }
+  const name = (learner || "").trim().slice(0, 200);
+  return {
+    format: "crlm-quiz-answers", version: 2, quiz: payload.id, hash: payload.hash,
+    learner: name || null, order_seed: seed, answers: chosen,
+    score_shown: payload.exam === true ? null : round4(scoreQuiz(payload, chosen).score),
+    saved_at: savedAt,
+  };
+}
