@@ -9,7 +9,7 @@ from .hashing import content_hash
 from .issues import Issues
 from .loader import YamlLoadError, load_yaml_file
 from .model import Case, Option, Question, Quiz, Registry
-from .validate import ID_PATTERN, Fields, join
+from .validate import ID_PATTERN, MARKDOWN, Fields, join
 
 _QUIZ = ("id", "title", "description", "cases")
 _CASE = ("id", "title", "vignette", "features", "questions")
@@ -45,12 +45,13 @@ def parse_bank(path, registry: Registry | None) -> tuple[Quiz | None, Issues]:
         top.err("id", f"quiz id {quiz_id!r} must equal the file name stem {path.stem!r}")
     state = {"case_ids": set(), "question_ids": set()}
     cases = []
-    for i, line, value in top.items("cases"):
+    for i, line, value in top.items("cases", max_items=vocab.MAX_CASES):
         case = _parse_case(issues, value, join("cases", i), line, registry, state)
         if case is not None:
             cases.append(case)
     quiz = Quiz(id=quiz_id or path.stem, title=top.text("title") or "",
-                description=top.text("description", required=False, default="") or "",
+                description=top.text("description", required=False, default="",
+                                     kind=MARKDOWN) or "",
                 cases=tuple(cases), path=str(path))
     if issues.errors:
         return None, issues
@@ -71,12 +72,12 @@ def _parse_case(issues, value, path, line, registry, state) -> Case | None:
                                f.line_of("features")) if f.has("features") else None
     seen_in_case: list[str] = []
     questions = []
-    for i, qline, qvalue in f.items("questions"):
+    for i, qline, qvalue in f.items("questions", max_items=vocab.MAX_QUESTIONS_PER_CASE):
         q = _parse_question(issues, qvalue, join(join(path, "questions"), i), qline, registry,
                             state, seen_in_case, features)
         if q is not None:
             questions.append(q)
-    title, vignette = f.text("title"), f.text("vignette")
+    title, vignette = f.text("title"), f.text("vignette", kind=MARKDOWN)
     if len(issues.errors) > before or features is None:
         return None
     return Case(cid, title, vignette, features, tuple(questions))
@@ -102,10 +103,11 @@ def _parse_question(issues, value, path, line, registry, state, seen_in_case, fe
     if qid in state["question_ids"]:
         f.err("id", f"duplicate question id {qid!r} (ids must be unique within the bank)")
     qtype = f.text("type", choices=vocab.QUESTION_TYPES)
+    stem = f.text("stem", kind=MARKDOWN)
     weight = f.number("weight", required=False, default=1.0)
     if weight is not None and weight <= 0:
         f.err("weight", "must be greater than 0")
-    reveal = f.text("reveal_after", required=False)
+    reveal = f.text("reveal_after", required=False, pattern=ID_PATTERN)
     if reveal is not None and reveal not in seen_in_case:
         f.err("reveal_after", f"{reveal!r} is not an earlier question of the same case")
     modality = f.str_list("modality", required=False, choices=vocab.OPTION_MODALITIES,
@@ -117,7 +119,11 @@ def _parse_question(issues, value, path, line, registry, state, seen_in_case, fe
     options = []
     option_lines = []
     option_ids: set[str] = set()
-    for i, oline, ovalue in f.items("options"):
+    raw_options = f.items("options", max_items=vocab.MAX_OPTIONS)
+    if 0 < len(raw_options) < vocab.MIN_OPTIONS:
+        f.err("options", f"a question needs at least {vocab.MIN_OPTIONS} options "
+                         f"(found {len(raw_options)})")
+    for i, oline, ovalue in raw_options:
         opt = _parse_option(issues, ovalue, join(join(path, "options"), i), oline, registry)
         if opt is None:
             continue
@@ -134,7 +140,7 @@ def _parse_question(issues, value, path, line, registry, state, seen_in_case, fe
     if len(issues.errors) > before or qtype is None or weight is None:
         return None
     _check_credits(f, qtype, options)
-    question = Question(qid, qtype, f.text("stem") or "", tuple(options), weight, reveal,
+    question = Question(qid, qtype, stem or "", tuple(options), weight, reveal,
                         tuple(modality or ()), line=line, path=path)
     if features is not None:
         _check_key_against_decision(issues, question, features, option_lines, path, f)
@@ -160,8 +166,8 @@ def _parse_option(issues, value, path, line, registry) -> Option | None:
                             "0.3333333, 0.3, 0.25, 0.2, 0.1666667, 0.1428571, 0.125, 0.1111111, "
                             "0.1, 0.05, 0 or a negative of one)")
         credit = canonical
-    follows = f.str_list("follows")
-    contradicts = f.str_list("contradicts")
+    follows = f.str_list("follows", pattern=ID_PATTERN)
+    contradicts = f.str_list("contradicts", pattern=ID_PATTERN)
     for key, ids in (("follows", follows), ("contradicts", contradicts)):
         for rid in ids or ():
             if registry is not None and rid not in registry.records:
@@ -171,7 +177,7 @@ def _parse_option(issues, value, path, line, registry) -> Option | None:
         f.err("contradicts", f"an option cannot both follow and contradict {sorted(both)}")
     modality = f.text("modality", required=False, choices=vocab.OPTION_MODALITIES)
     pin = f.text("pin", required=False, choices=("last",))
-    text, feedback = f.text("text"), f.text("feedback")
+    text, feedback = f.text("text", kind=MARKDOWN), f.text("feedback", kind=MARKDOWN)
     if len(issues.errors) > before:
         return None
     return Option(oid, text, credit, feedback, tuple(follows), tuple(contradicts), modality, pin,
@@ -206,10 +212,14 @@ def _check_key_against_decision(issues, q: Question, features, lines, path, f) -
         return
     for m in q.modality:
         if m == "none":
-            offered = [x for x in vocab.MODALITIES if verdict[x]["stance"] == "option"]
+            # "No regional therapy" is a key only where nothing is an option or a caution: a
+            # caution is for the MDT to weigh, not to rule out.
+            offered = [x for x in vocab.MODALITIES
+                       if verdict[x]["stance"] in ("option", "caution")]
             if offered:
+                marked = ", ".join(f"{x} {verdict[x]['stance']}" for x in offered)
                 f.err("modality", f"key says no regional therapy, but recommend() marks "
-                                  f"{', '.join(offered)} as an option for this case")
+                                  f"{marked} for this case")
         elif verdict[m]["stance"] != "option":
             f.err("modality", f"key concerns {m}, but recommend() gives "
                               f"{verdict[m]['stance']!r} for this case")

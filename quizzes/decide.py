@@ -91,20 +91,28 @@ CONTRA_RULES: tuple[ContraRule, ...] = (
     ContraRule("tace", "liver-involvement-over-60pct", ("tech-debiri-involvement",),
                "DEBIRI technical recommendations limit treatment to livers with no more than 60% "
                "parenchymal involvement."),
-    ContraRule("tare", "liver-involvement-over-60pct", ("dev-tare-reild-risk",),
-               "Caution: the course's sources set no involvement limit for TARE, but a small "
-               "remaining liver volume and a high absorbed dose to the liver are risk factors "
-               "for radioembolization-induced liver disease; with most of the liver replaced by "
-               "tumour, the MDT must weigh that risk.", stance="caution"),
+    ContraRule("tare", "liver-involvement-over-60pct", ("dev-tare-glass-label", "dev-tare-reild-risk"),
+               "Caution: the 60% limit of the DEBIRI technical recommendations is written for "
+               "DEBIRI; the glass-microsphere label (written for liver cancer) excludes tumour "
+               "replacing more than 70% of the liver, and a high absorbed liver dose and a small "
+               "liver volume are risk factors for radioembolization-induced liver disease. With "
+               "most of the liver replaced by tumour, the MDT must weigh that risk.",
+               stance="caution"),
 )
 
-# Factors that concern one modality's access route and not another's: pump placement is an
-# operation; chemoembolization and radioembolization are catheter procedures without one.
+# Factors that concern one modality's procedure and not another's: pump placement is an
+# operation, while chemoembolization and radioembolization are catheter procedures; the lung
+# shunt limit doses radioembolization only.
 NOT_APPLICABLE = {
     ("tace", "unfit-for-laparotomy"): "Chemoembolization is a catheter procedure, so unfitness "
     "for an abdominal operation does not by itself rule it out.",
     ("tare", "unfit-for-laparotomy"): "Radioembolization is a catheter procedure, so unfitness "
     "for an abdominal operation does not by itself rule it out.",
+    # The lung shunt fraction is measured to dose radioembolization (radiation to the lungs).
+    ("haip", "lung-shunt-over-20pct"): "The lung shunt fraction is a radioembolization dosing "
+    "measure; it does not bear on pump chemotherapy.",
+    ("tace", "lung-shunt-over-20pct"): "The lung shunt fraction is a radioembolization dosing "
+    "measure; it does not bear on chemoembolization with irinotecan beads.",
 }
 
 SETTING_RULES: tuple[Rule, ...] = (
@@ -195,14 +203,25 @@ SETTING_RULES: tuple[Rule, ...] = (
          "in first and second line; for later lines its abstract claims no such gain either, "
          "so it does not support TARE for this goal.", setting=_set("after-progression"),
          goal=OUTCOME_GOALS),
+    Rule(("tace",), "caution", ("rev-after-progression-options", "rev-tace-debiri-response-safety"),
+         "Caution: after progression the review names DEBIRI among the options for patients "
+         "seeking response and regional control and draws no survival or quality-of-life "
+         "recommendation, while a small randomized trial in chemorefractory disease reported "
+         "longer survival and longer-lasting quality-of-life improvement than FOLFIRI "
+         "(Fiorentini 2012). The sources differ in strength, so the MDT must weigh it.",
+         setting=_set("after-progression"), disease=_set("liver-limited"), goal=OUTCOME_GOALS),
+    Rule(("haip",), "caution", ("rev-after-progression-options", "cons-haip-after-first-line"),
+         "Caution: after progression the review names HAIP among the options for patients "
+         "seeking response and regional control and draws no survival or quality-of-life "
+         "recommendation, while the Canadian consensus says HAIP should be considered after "
+         "first-line progression without naming a goal. The sources differ, so the MDT must "
+         "weigh it.", setting=_set("after-progression"), disease=_set("liver-limited"),
+         goal=OUTCOME_GOALS),
     Rule(("haip", "tace"), "not-supported", ("rev-after-progression-options",),
          "After progression the review names the regional options for patients seeking response "
-         "and regional control, and draws no survival or quality-of-life recommendation for "
-         "them. Trials did report such outcomes (a small randomized trial of DEBIRI in "
-         "chemorefractory disease reported longer survival and longer-lasting quality-of-life "
-         "improvement, Fiorentini 2012), but the review's abstract does not make them a reason "
-         "to choose a regional therapy.", setting=_set("after-progression"),
-         goal=OUTCOME_GOALS),
+         "and regional control and draws no survival or quality-of-life recommendation for "
+         "them; with disease outside the liver as well, no source supports these therapies for "
+         "this goal.", setting=_set("after-progression"), goal=OUTCOME_GOALS),
     Rule(("haip",), "option",
          ("rev-after-progression-options", "rev-haip-response-conversion", "cons-haip-after-first-line"),
          "After progression, HAIP is among the valuable options to consider, in the review's "

@@ -7,6 +7,9 @@ no bibliography entry or registry record are always errors: they would show as r
 
 Rules (code: what it flags):
   key-longest       more than a third of a bank's single-answer keys are strictly the longest option
+  key-shortest      the same for the shortest option
+  key-middle        more than 70% of the keys are neither the longest nor the shortest option
+                    ("avoid the extremes" would then beat guessing)
   length-spread     an option is more than 1.6 times or less than 0.5 times the question's mean length
   absolute          a distractor uses an absolute term ("always", "never", "no role", ...)
   hedge-only-key    only the key carries a hedge ("may", "potential", "consider", ...)
@@ -46,6 +49,7 @@ _STOP = set("a an the of in on to and or for with by is are be was were it its t
             "from his her their he she they".split())
 
 KEY_LONGEST_MAX = 1 / 3
+KEY_MIDDLE_MAX = 0.7
 SELECT_ALL_MAX = 1 / 5
 POSITION_MAX = 1 / 2
 LENGTH_HIGH, LENGTH_LOW = 1.6, 0.5
@@ -85,6 +89,16 @@ def lint_bank(quiz: Quiz, registry: Registry | None, bibkeys: set[str], strict: 
         warn(0, "", f"key-longest: the key is the longest option in {len(longest)} of "
                     f"{len(singles)} single-answer questions (at most a third allowed): "
                     + ", ".join(q.id for q in longest))
+    shortest = [q for _, q in singles if _key_is_shortest(q)]
+    if singles and len(shortest) / len(singles) > KEY_LONGEST_MAX:
+        warn(0, "", f"key-shortest: the key is the shortest option in {len(shortest)} of "
+                    f"{len(singles)} single-answer questions (at most a third allowed): "
+                    + ", ".join(q.id for q in shortest))
+    middle = [q for _, q in singles if not _key_is_longest(q) and not _key_is_shortest(q)]
+    if len(singles) >= 4 and len(middle) / len(singles) > KEY_MIDDLE_MAX:
+        warn(0, "", f"key-middle: the key is neither the longest nor the shortest option in "
+                    f"{len(middle)} of {len(singles)} single-answer questions (at most 70%): "
+                    "make some keys the longest or the shortest")
     if total and len(multiples) / total > SELECT_ALL_MAX:
         warn(0, "", f"select-all-share: {len(multiples)} of {total} questions are select-all "
                     "(at most a fifth)")
@@ -140,6 +154,12 @@ def _key_is_longest(q) -> bool:
     lengths = {o.id: len(plain(o.text)) for o in q.options}
     key = next(o.id for o in q.options if o.credit >= 1.0)
     return all(lengths[key] > n for oid, n in lengths.items() if oid != key)
+
+
+def _key_is_shortest(q) -> bool:
+    lengths = {o.id: len(plain(o.text)) for o in q.options}
+    key = next(o.id for o in q.options if o.credit >= 1.0)
+    return all(lengths[key] < n for oid, n in lengths.items() if oid != key)
 
 
 def _hedge_only_key(q) -> bool:

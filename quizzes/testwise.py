@@ -10,6 +10,8 @@ are averaged over many learner seeds, since the order differs per learner.
                the first shown; select-all: every option with a hedge word, else the first shown
   first shown  single and select-all: the first option shown
   first half   single: the first option shown; select-all: the first half shown (rounded up)
+  middle       "avoid the extremes": single: a uniformly random option that is neither the
+               longest nor the shortest (expected score); select-all: all such options
   guessing     the expected score of a uniformly random answer: one option for a single
                answer, one of the non-empty subsets for a select-all
 """
@@ -24,8 +26,22 @@ from .model import Question, Quiz, iter_questions
 from .order import display_order
 from .scoring import score_question
 
-STRATEGIES = ("longest", "hedging", "first shown", "first half")
+STRATEGIES = ("longest", "hedging", "first shown", "first half", "middle")
 SEEDS = tuple(f"{n:016x}" for n in range(1, 201))
+
+
+def _middle(q: Question) -> list[str]:
+    by_length = sorted(q.options, key=lambda o: len(plain(o.text)))
+    return [o.id for o in by_length[1:-1]] if len(by_length) > 2 else [o.id for o in by_length]
+
+
+def _score(strategy: str, q: Question, shown: list) -> float:
+    if strategy == "middle" and q.type == "single":   # an expectation, not one pick
+        ids = _middle(q)
+        return sum(score_question(q, [i]) for i in ids) / len(ids)
+    if strategy == "middle":
+        return score_question(q, _middle(q))
+    return score_question(q, _pick(strategy, q, shown))
 
 
 def _pick(strategy: str, q: Question, shown: list) -> list[str]:
@@ -72,7 +88,7 @@ def baseline(quiz: Quiz, seeds=SEEDS) -> Baseline:
             for q in pairs:
                 by_id = {o.id: o for o in q.options}
                 shown = [by_id[i] for i in display_order(q.options, seed, quiz.id, q.id)]
-                total += q.weight * score_question(q, _pick(strategy, q, shown))
+                total += q.weight * _score(strategy, q, shown)
         scores[strategy] = total / (weights * len(seeds))
     scores["guessing"] = sum(q.weight * guessing(q) for q in pairs) / weights
     return Baseline(quiz.id, len(pairs), scores)

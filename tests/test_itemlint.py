@@ -31,6 +31,18 @@ def _key_longest(b):
         key["text"] += " of the liver"
 
 
+def _key_shortest(b):
+    for qid in ("q1", "q3", "q4"):
+        key = next(o for o in _q(b, qid)["options"] if o["credit"] == 1)
+        key["text"] = key["text"][:-4]
+
+
+def _key_middle(b):
+    for qid in ("q2", "q6", "q7"):   # pad the shortest or trim the longest key into the middle
+        key = next(o for o in _q(b, qid)["options"] if o["credit"] == 1)
+        key["text"] = {"q2": "Irinotecan.", "q6": "A raised bilirubin", "q7": "A flow scan"}[qid]
+
+
 def _length_spread(b):
     _opt(_q(b, "q2"), "b")["text"] = "Oxaliplatin given with fluorouracil and leucovorin by vein"
 
@@ -91,7 +103,8 @@ def _bad_record(b):
 
 
 RULES = [
-    ("key-longest", _key_longest), ("length-spread", _length_spread), ("absolute", _absolute),
+    ("key-longest", _key_longest), ("key-shortest", _key_shortest), ("key-middle", _key_middle),
+    ("length-spread", _length_spread), ("absolute", _absolute),
     ("hedge-only-key", _hedge_only_key), ("few-options", _few_options),
     ("all-none-above", _all_none), ("duplicate-option", _duplicate),
     ("negative-lead-in", _negative), ("linked-stem", _linked), ("key-position", _key_position),

@@ -94,7 +94,8 @@ def test_contraindications_only_hit_their_modalities():
     r = decide.recommend(case(contra=["liver-involvement-over-60pct"]))
     assert stances(r) == {"haip": "caution", "tace": "contraindicated", "tare": "caution"}
     r = decide.recommend(case(contra=["lung-shunt-over-20pct"]))
-    assert stances(r) == {"haip": "caution", "tace": "caution", "tare": "contraindicated"}
+    assert stances(r) == {"haip": "option", "tace": "option", "tare": "contraindicated"}
+    assert "dosing measure" in r["tace"]["explanation"]
     r = decide.recommend(case(contra=["unfit-for-laparotomy"]))
     assert stances(r) == {"haip": "contraindicated", "tace": "option", "tare": "option"}
     assert "catheter procedure" in r["tace"]["explanation"]
