@@ -7,9 +7,11 @@ Format (version 2), exactly these fields:
    "score_shown": <number 0..1 or null>, "saved_at": "<ISO 8601 timestamp>"}
 "learner" may be absent or null. Version 1 (before options were shuffled) is the same without
 "order_seed"; it is still read, so that files for an earlier bank are reported as old-version
-rather than invalid. Grading never uses the seed: it records what order the learner saw. Anything else (extra fields, wrong types, NaN, duplicate JSON
-keys, non-UTF-8 bytes) makes the file invalid; parse_answer_bytes raises AnswerFileError with the
-reason and never anything else.
+rather than invalid. Grading never uses the seed: it records what order the learner saw.
+Anything else (extra fields, wrong types, NaN, numbers too large for a float, duplicate JSON keys,
+non-UTF-8 bytes, lone surrogates such as "\ud800" in any string) makes the file invalid;
+parse_answer_bytes raises AnswerFileError with the reason and never anything else. Control
+characters in the learner's name are kept here: the gradebook and the terminal neutralise them.
 """
 from __future__ import annotations
 
@@ -93,8 +95,36 @@ def parse_answer_bytes(raw: bytes) -> AnswerFile:
     return parse_answer_data(data)
 
 
+def _has_surrogate(text: str) -> bool:
+    """True for a lone surrogate ("\ud800" is legal JSON but no character: it cannot be encoded)."""
+    return any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
+def _without_surrogates(text: str) -> str:
+    return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in text)
+
+
+def _first_surrogate_field(data: dict) -> str | None:
+    """The first field (or answers key / option id) holding a lone surrogate, for the reason."""
+    for key, value in data.items():
+        if _has_surrogate(key):
+            return "a field name"
+        if isinstance(value, str) and _has_surrogate(value):
+            return key
+    answers = data.get("answers")
+    if isinstance(answers, dict):
+        for qid, ids in answers.items():
+            if _has_surrogate(qid):
+                return "an answers key"
+            if isinstance(ids, list) and any(isinstance(i, str) and _has_surrogate(i) for i in ids):
+                return f"answers[{qid[:40]!r}]"
+    return None
+
+
 def _partial(data: dict) -> dict:
-    return {k: data[k] for k in ("learner", "quiz", "hash")
+    # Only for the report of an invalid file: lone surrogates become U+FFFD so that the row can
+    # still be printed and written.
+    return {k: _without_surrogates(data[k]) for k in ("learner", "quiz", "hash")
             if isinstance(data.get(k), str) and len(data[k]) <= MAX_TEXT}
 
 
@@ -106,6 +136,9 @@ def parse_answer_data(data) -> AnswerFile:
     def fail(reason):
         raise AnswerFileError(reason, partial)
 
+    bad_text = _first_surrogate_field(data)
+    if bad_text:
+        fail(f"{bad_text} is not valid Unicode text (a lone surrogate such as \\ud800)")
     extra = sorted(set(data) - _FIELDS)
     if extra:
         fail(f"unknown field(s): {', '.join(repr(k)[:40] for k in extra[:5])}")
@@ -116,14 +149,14 @@ def parse_answer_data(data) -> AnswerFile:
         fail(f"format must be {FORMAT!r}")
     version = data["version"]
     if isinstance(version, bool) or not isinstance(version, int) or version not in VERSIONS:
-        fail(f"unsupported version {str(version)[:20]!r} (expected {VERSION})")
+        fail(f"unsupported version {repr(version)[:20]} (expected 1 or {VERSION})")
     if "order_seed" in data and (version == 1 or not isinstance(data["order_seed"], str)
-                                 or not _SEED.match(data["order_seed"])):
+                                 or not _SEED.fullmatch(data["order_seed"])):
         fail("order_seed must be 8 to 64 lowercase hex characters (version 2 only)")
     for key in ("quiz", "hash", "saved_at"):
         if not isinstance(data[key], str) or not data[key] or len(data[key]) > MAX_TEXT:
             fail(f"{key} must be a non-empty string of at most {MAX_TEXT} characters")
-    if not _HASH.match(data["hash"]):
+    if not _HASH.fullmatch(data["hash"]):   # fullmatch: "$" would let a trailing newline in
         fail("hash must be 16 lowercase hex characters")
     learner = data.get("learner")
     if learner is None:
@@ -138,9 +171,10 @@ def parse_answer_data(data) -> AnswerFile:
     if shown is not None:
         if isinstance(shown, bool) or not isinstance(shown, (int, float)):
             fail("score_shown must be a number or null")
-        shown = float(shown)
-        if not 0.0 <= shown <= 1.0:
+        # Compare before converting: float() of a 310-digit integer raises OverflowError.
+        if not 0 <= shown <= 1:
             fail("score_shown must lie between 0 and 1")
+        shown = float(shown)
     answers = data["answers"]
     if not isinstance(answers, dict):
         fail("answers must be an object of question id -> list of option ids")

@@ -37,17 +37,7 @@ def _cmd_recommend(args) -> int:
 
 
 def _cmd_grade(args) -> int:
-    quizzes = grade.load_quizzes(args.banks)
-    rows = grade.grade_files(args.files, quizzes)
-    print(grade.summary_table(rows))
-    if args.csv:
-        try:
-            grade.write_csv_atomic(rows, args.csv)
-        except OSError as exc:
-            print(f"error: cannot write {args.csv}: {exc}", file=sys.stderr)
-            return 2
-        print(f"wrote {args.csv}")
-    return grade.exit_status(rows)
+    return grade.command(args.files, csv_path=args.csv, banks=args.banks)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -64,7 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("case")
     p.set_defaults(func=_cmd_recommend)
     p = sub.add_parser("grade", help="recompute scores of saved answer files")
-    p.add_argument("files", nargs="+")
+    p.add_argument("files", nargs="+", metavar="FILE|FOLDER",
+                   help="answer files, or folders to search for *.json")
     p.add_argument("--csv", help="write a gradebook CSV (atomically)")
     p.add_argument("--banks", help="bank directory (default: quizzes/banks)")
     p.set_defaults(func=_cmd_grade)

@@ -1,12 +1,20 @@
-"""`python -m quizzes grade FILE... [--csv gradebook.csv] [--banks DIR]`.
+"""`python -m quizzes grade FILE|FOLDER... [--csv gradebook.csv] [--banks DIR]`.
 
 Every score is recomputed from the saved choices; score_shown is only compared (a difference
-greater than 1e-9 after rounding both to 4 decimals is flagged as a mismatch). One bad file never
-stops the others.
+greater than 1e-9 after rounding both to 4 decimals is flagged as a mismatch).
 
 Statuses: graded | duplicate (same bytes as an earlier file, or same learner + quiz + hash +
 choices) | old-version (hash differs from the current bank: reported, not graded) |
-unknown-quiz | invalid (unreadable, malformed, tampered, or naming ids the quiz lacks).
+unknown-quiz | invalid (unreadable, not a regular file, malformed, tampered, or naming ids the
+quiz lacks).
+
+One bad file never stops the others: whatever goes wrong while reading or checking one file
+becomes an `invalid` row with its reason. Only regular files are opened (a named pipe would
+block the run forever, a device could do anything). A folder argument is walked for *.json, so
+a class of 100,000 files needs no shell argument list. The bank folder is checked before any
+file is read: a missing or empty folder is an error, not a gradebook of "unknown-quiz".
+Everything written to the CSV or the terminal is neutralised first (learner names and file
+names are untrusted text).
 """
 from __future__ import annotations
 
@@ -14,19 +22,34 @@ import csv
 import hashlib
 import io
 import os
+import re
+import stat
+import sys
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import paths, scoring
-from .answers import AnswerFileError, answer_problems, parse_answer_bytes
+from .answers import MAX_BYTES, AnswerFileError, answer_problems, parse_answer_bytes
 from .bank import parse_bank
 from .check import bank_files
 from .model import Quiz
 
 CSV_COLUMNS = ("learner", "quiz", "hash", "status", "score", "score_shown", "mismatch", "file")
 MISMATCH_TOLERANCE = 1e-9
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+GRADEBOOK_MODE = 0o644         # a gradebook is an ordinary file, not mkstemp's private 0600
+
+# Characters a spreadsheet may read as the start of a formula (OWASP "CSV injection"), and their
+# full-width forms as a precaution (in case a spreadsheet folds them to ASCII; not observed).
+_FORMULA_START = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+# Replaced by U+FFFD in every cell: C0/C1 controls (CR and LF would start a new spreadsheet row,
+# tab a new column), line/paragraph separators, bidirectional embeddings/overrides/isolates (they
+# make a cell display reversed) and lone surrogates (not encodable).
+_CELL_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_FILE_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"),
+               (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+               (stat.S_ISBLK, "a block device"))
 
 
 @dataclass
@@ -42,32 +65,154 @@ class GradeRow:
     reason: str = ""
 
 
-def load_quizzes(banks_dir=None) -> dict[str, Quiz]:
-    """Valid banks by quiz id; invalid banks are skipped (run `check` to see why)."""
-    quizzes = {}
-    directory = Path(banks_dir) if banks_dir else paths.BANKS_DIR
-    for path in bank_files(directory) if directory.is_dir() else []:
-        quiz, _ = parse_bank(path, registry=None)
-        if quiz is not None:
+class BanksError(Exception):
+    """The bank folder cannot be used at all (missing, not a folder, no valid bank)."""
+
+
+class QuizSet(dict):
+    """Valid banks by quiz id, plus the banks that did not validate (by file stem: reason), so
+    that an answer to a broken bank is reported with the reason instead of a bare unknown-quiz."""
+
+    def __init__(self, source: str = ""):
+        super().__init__()
+        self.source = source
+        self.broken: dict[str, str] = {}
+
+
+def load_quizzes(banks_dir=None) -> QuizSet:
+    """The valid banks of a folder (or one bank file); raises BanksError naming the path when
+    there is nothing to grade against. Banks that do not validate are kept in `.broken`."""
+    source = Path(banks_dir) if banks_dir else paths.BANKS_DIR
+    try:
+        if source.is_dir():
+            files = bank_files(source)
+        elif source.is_file():
+            files = [source]
+        elif source.exists():
+            raise BanksError(f"bank folder {source} is not a folder or a bank file")
+        else:
+            raise BanksError(f"bank folder {source} does not exist")
+    except OSError as exc:
+        raise BanksError(f"bank folder {source} cannot be read: {exc.strerror or exc}") from None
+    if not files:
+        raise BanksError(f"bank folder {source} holds no bank files (*.yaml, *.yml)")
+    quizzes = QuizSet(str(source))
+    for path in files:
+        try:
+            quiz, issues = parse_bank(path, registry=None)
+            why = str(issues.errors[0]) if issues.errors else ""
+        except Exception as exc:  # a crashing validator must not hide the other banks
+            quiz, why = None, f"{path}: {type(exc).__name__}: {str(exc)[:200]}"
+        if quiz is None:
+            quizzes.broken[path.stem] = (f"bank {path} does not validate (run `python -m quizzes "
+                                         f"check`): {why}")
+        else:
             quizzes[quiz.id] = quiz
+    if not quizzes:
+        first = "; ".join(list(quizzes.broken.values())[:3])
+        raise BanksError(f"bank folder {source} holds no valid bank: {first}")
     return quizzes
 
 
+def _answer_paths(arguments):
+    """(path, problem) for each file to grade, in order: an argument that is a folder is walked
+    (sorted, depth first) for *.json; anything else is passed on as given, to be read or reported.
+
+    Like the shell's `*.json`, names starting with "." are skipped (editor backups, macOS "._"
+    files from unzipped archives). Symbolic links to folders are not followed (no loops); one
+    named *.json is passed on and reported as a folder. A folder that cannot be listed gives a
+    row with the reason rather than being skipped silently."""
+    for argument in arguments:
+        argument = os.fsdecode(argument)
+        if not os.path.isdir(argument):
+            yield argument, None
+            continue
+        stack = [argument]
+        while stack:
+            folder = stack.pop()
+            try:
+                entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            except OSError as exc:
+                yield folder, f"cannot list folder: {exc.strerror or exc}"
+                continue
+            subfolders = []
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    subfolders.append(entry.path)
+                elif entry.name.lower().endswith(".json"):
+                    yield entry.path, None
+            stack.extend(reversed(subfolders))
+
+
 def grade_files(files, quizzes: dict[str, Quiz]) -> list[GradeRow]:
+    """One row per answer file; folders among `files` are walked for *.json."""
     rows: list[GradeRow] = []
     seen_bytes: dict[str, str] = {}
     seen_keys: dict[tuple, str] = {}
-    for name in files:
-        rows.append(_grade_one(str(name), quizzes, seen_bytes, seen_keys))
+    for name, problem in _answer_paths(files):
+        if problem:
+            rows.append(GradeRow(name, "invalid", reason=problem))
+            continue
+        try:
+            row = _grade_one(name, quizzes, seen_bytes, seen_keys)
+        except Exception as exc:  # the last guard: one file never stops the batch
+            row = GradeRow(name, "invalid",
+                           reason=f"could not be graded: {type(exc).__name__}: {str(exc)[:200]}")
+        rows.append(row)
     return rows
+
+
+class _Unreadable(Exception):
+    pass
+
+
+def read_regular_file(name: str, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of a regular file (at most limit + 1, so that "too large" can be told).
+
+    stat() first, so a named pipe, device or folder is never opened; then open without blocking
+    and fstat() the open file, in case the name was swapped for a pipe in between."""
+    try:
+        info = os.stat(name)
+    except (OSError, ValueError) as exc:
+        raise _Unreadable(f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+    _require_regular(info)
+    if info.st_size > limit:
+        raise _Unreadable(f"file larger than {limit} bytes")
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) \
+        | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(name, flags)
+    except OSError as exc:
+        raise _Unreadable(f"cannot read: {exc.strerror or exc}") from None
+    try:
+        _require_regular(os.fstat(fd))
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, limit + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        raise _Unreadable(f"cannot read: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+    return b"".join(chunks)
+
+
+def _require_regular(info: os.stat_result) -> None:
+    if not stat.S_ISREG(info.st_mode):
+        kind = next((k for test, k in _FILE_KINDS if test(info.st_mode)), "a special file")
+        raise _Unreadable(f"not a regular file: {kind}")
 
 
 def _grade_one(name, quizzes, seen_bytes, seen_keys) -> GradeRow:
     try:
-        with open(name, "rb") as handle:
-            raw = handle.read(2_000_001)
-    except OSError as exc:
-        return GradeRow(name, "invalid", reason=f"cannot read: {exc.strerror or exc}")
+        raw = read_regular_file(name)
+    except _Unreadable as exc:
+        return GradeRow(name, "invalid", reason=str(exc))
     digest = hashlib.sha256(raw).hexdigest()
     try:
         answer = parse_answer_bytes(raw)
@@ -82,8 +227,10 @@ def _grade_one(name, quizzes, seen_bytes, seen_keys) -> GradeRow:
     row = GradeRow(name, "graded", answer.learner, answer.quiz, answer.hash,
                    score_shown=answer.score_shown)
     quiz = quizzes.get(answer.quiz)
+    broken = getattr(quizzes, "broken", {})
     if quiz is None:
-        row.status, row.reason = "unknown-quiz", f"no bank named {answer.quiz!r}"
+        row.status = "unknown-quiz"
+        row.reason = broken.get(answer.quiz) or f"no bank named {answer.quiz!r}"
     elif answer.hash != quiz.hash:
         row.status = "old-version"
         row.reason = f"answers quiz version {answer.hash}; current version is {quiz.hash}"
@@ -109,10 +256,37 @@ def _grade_one(name, quizzes, seen_bytes, seen_keys) -> GradeRow:
     return row
 
 
+def _is_blank(ch: str) -> bool:
+    """Whitespace or an invisible character (control, format, surrogate, unassigned)."""
+    return ch.isspace() or unicodedata.category(ch).startswith("C")
+
+
 def safe_cell(value) -> str:
-    """Neutralise spreadsheet formulas: a cell starting with = + - @ (or tab/CR) gets a quote."""
+    """A spreadsheet cell that is text and stays on its row.
+
+    Control characters (CR and LF included) and the other unsafe characters become U+FFFD, so a
+    cell can never break into a new row; then a cell whose first visible character starts a
+    formula, or that starts with a control character or whitespace other than a plain space
+    (OWASP: tab, CR), gets a leading quote. The check skips whitespace and invisible characters
+    because spreadsheets may trim them before deciding that a cell is a formula."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    start = 0
+    while start < len(text) and _is_blank(text[start]):
+        start += 1
+    odd_start = start > 0 and text[0] != " "
+    formula = text[start:].startswith(_FORMULA_START)
+    text = _CELL_UNSAFE.sub("\ufffd", text)
+    return "'" + text if odd_start or formula else text
+
+
+def path_text(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 (kept by Python as surrogates) are shown
+    as \\xNN rather than failing the write."""
+    try:
+        raw = os.fsencode(name)
+    except (UnicodeError, TypeError):
+        raw = str(name).encode("utf-8", "backslashreplace")
+    return raw.decode("utf-8", "backslashreplace")
 
 
 def _fmt(number: float | None) -> str:
@@ -120,25 +294,45 @@ def _fmt(number: float | None) -> str:
 
 
 def csv_text(rows: list[GradeRow]) -> str:
+    """The gradebook: every cell quoted and neutralised (safe_cell), one line per row."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(CSV_COLUMNS)
     for r in rows:
         mismatch = "" if r.mismatch is None else ("yes" if r.mismatch else "no")
         writer.writerow([safe_cell(v) for v in (r.learner, r.quiz, r.hash, r.status,
                                                  _fmt(r.score), _fmt(r.score_shown), mismatch,
-                                                 r.file)])
+                                                 path_text(r.file))])
     return out.getvalue()
 
 
+def _umask() -> int:
+    try:   # Linux reports it without changing it
+        with open("/proc/self/status", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_csv_atomic(rows: list[GradeRow], target) -> None:
-    """Write to a temporary file beside the target, then rename: readers never see half a file."""
+    """Write to a temporary file beside the target, then rename: readers never see half a file.
+
+    The file gets mode 0644 (less if the umask asks for less), like a file the educator saved
+    themselves; mkstemp alone would leave it 0600."""
     target = Path(target)
+    data = csv_text(rows).encode("utf-8", "backslashreplace")   # built before anything is created
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
                                dir=target.parent if str(target.parent) else ".")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(csv_text(rows))
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, GRADEBOOK_MODE & ~_umask())
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)
@@ -154,6 +348,8 @@ def _printable(text: str, width: int) -> str:
 
 
 def summary_table(rows: list[GradeRow]) -> str:
+    """The terminal table; non-printable characters (controls, lone surrogates, bidi
+    overrides) are shown as "?", so the table prints on any terminal and cannot move its cursor."""
     header = f"{'file':<28} {'learner':<16} {'quiz':<16} {'status':<12} {'score':>6} {'shown':>6}  note"
     lines = [header, "-" * len(header)]
     for r in rows:
@@ -173,3 +369,52 @@ def exit_status(rows: list[GradeRow]) -> int:
     """0 when every file was graded (or is a harmless duplicate) without a mismatch, else 1."""
     bad = any(r.status not in ("graded", "duplicate") or r.mismatch for r in rows)
     return 1 if bad else 0
+
+
+def _say(stream, text: str) -> None:
+    """Print text on a stream whatever its encoding (an ASCII terminal, a pipe)."""
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    stream.write(text.encode(encoding, "backslashreplace").decode(encoding) + "\n")
+    stream.flush()
+
+
+def _csv_target_problem(target) -> str | None:
+    target = Path(target)
+    folder = target.parent if str(target.parent) else Path(".")
+    if target.is_dir():
+        return f"cannot write {path_text(str(target))}: it is a folder"
+    if not folder.is_dir():
+        return f"cannot write {path_text(str(target))}: folder {path_text(str(folder))} does not exist"
+    return None
+
+
+def command(files, csv_path=None, banks=None, out=None, err=None) -> int:
+    """The `grade` command. Exit 2 before grading anything when the banks or the CSV target
+    cannot be used; otherwise exit_status() of the rows."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    try:
+        quizzes = load_quizzes(banks)
+    except BanksError as exc:
+        _say(err, f"error: {path_text(str(exc))}")
+        return 2
+    for reason in quizzes.broken.values():
+        _say(err, f"warning: {path_text(reason)}")
+    if csv_path:
+        problem = _csv_target_problem(csv_path)
+        if problem:
+            _say(err, f"error: {problem}")
+            return 2
+    rows = grade_files(files, quizzes)
+    if not rows:   # e.g. the wrong folder: say so rather than write an empty gradebook
+        _say(err, "error: no answer files found (a folder is searched for *.json)")
+        return 1
+    _say(out, summary_table(rows))
+    if csv_path:
+        try:
+            write_csv_atomic(rows, csv_path)
+        except OSError as exc:
+            _say(err, f"error: cannot write {path_text(str(csv_path))}: {exc.strerror or exc}")
+            return 2
+        _say(out, f"wrote {path_text(str(csv_path))} ({len(rows)} rows)")
+    return exit_status(rows)
