@@ -21,7 +21,7 @@ def bank_files(banks) -> list[Path]:
     if isinstance(banks, (list, tuple)):
         return [Path(p) for p in banks]
     banks = Path(banks)
-    if banks.is_file():
+    if not banks.is_dir():   # a file, or anything else: the loader reports what it is
         return [banks]
     return sorted(p for p in banks.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
 

@@ -8,7 +8,7 @@ from . import paths, vocab
 from .issues import DataError, Issues
 from .loader import YamlLoadError, load_yaml_file
 from .model import Recommendation, Registry, Source
-from .validate import ID_PATTERN, Fields, join
+from .validate import ID_PATTERN, MARKDOWN, Fields, join, show
 
 SOURCE_KINDS = ("review", "consensus", "manufacturer", "expert-panel", "secondary")
 _REVIEW_LOCATOR = re.compile(r"^abstract sentence ([1-9][0-9]*)$")
@@ -34,26 +34,32 @@ def parse_registry(path, bibkeys: set[str]) -> tuple[Registry | None, Issues]:
         return None, issues
     if top.raw("format") != "crlm-recommendations":
         top.err("format", "must be 'crlm-recommendations'")
-    if top.raw("version") != 1 or isinstance(top.raw("version"), bool):
+    version = top.number("version")   # reports a bool, a string or a 4000-digit integer itself
+    if version is not None and version != 1:
         top.err("version", "must be 1")
+    top.text("note", required=False, kind=MARKDOWN)   # a maintainers' note: characters only
 
     sources: dict[str, Source] = {}
     src_map = top.raw("sources")
     if not isinstance(src_map, dict) or not src_map:
         top.err("sources", "must be a non-empty mapping of source id to source")
         src_map = {}
+    if len(src_map) > vocab.MAX_SOURCES:
+        top.err("sources", f"defines {len(src_map)} sources; at most {vocab.MAX_SOURCES} allowed")
+        src_map = {}
     for sid, value in src_map.items():
         spath = join("sources", sid)
         f = Fields(issues, value, spath, _SOURCE, _SOURCE, line=top.line_of("sources"))
         if not f.ok:
             continue
-        if not isinstance(sid, str) or not ID_PATTERN.match(sid):
-            issues.error(src_map.line_of(sid), spath, "source id must be lowercase letters, digits, hyphens")
+        if not isinstance(sid, str) or len(sid) > vocab.MAX_ID_CHARS or not ID_PATTERN.match(sid):
+            issues.error(src_map.line_of(sid), spath, f"source id must be lowercase letters, digits, "
+                                                      f"hyphens, at most {vocab.MAX_ID_CHARS} characters")
             continue
         kind = f.text("kind", choices=SOURCE_KINDS)
         citation = f.text("citation")
         if citation and citation not in bibkeys:
-            f.err("citation", f"unknown bibliography key {citation!r}")
+            f.err("citation", f"unknown bibliography key {show(citation)}")
         if (sid == "review") != (kind == "review") and kind:
             f.err("kind", "only the source named 'review' may have kind 'review'")
         label, short = f.text("label"), f.text("short")
@@ -63,8 +69,8 @@ def parse_registry(path, bibkeys: set[str]) -> tuple[Registry | None, Issues]:
         top.err("sources", "must define the source 'review' (the spine article)")
 
     records: dict[str, Recommendation] = {}
-    for i, line, value in top.items("records"):
-        rec = _parse_record(issues, value, join("records", i), line, sources, bibkeys)
+    for i, line, value in top.items("records", max_items=vocab.MAX_RECORDS):
+        rec = _parse_record(issues, value, join("records", i), line, sources, bibkeys, src_map)
         if rec is None:
             continue
         if rec.id in records:
@@ -75,14 +81,15 @@ def parse_registry(path, bibkeys: set[str]) -> tuple[Registry | None, Issues]:
     return (registry if not issues.errors else None), issues
 
 
-def _parse_record(issues, value, path, line, sources, bibkeys) -> Recommendation | None:
+def _parse_record(issues, value, path, line, sources, bibkeys, defined=()) -> Recommendation | None:
     f = Fields(issues, value, path, _RECORD, _RECORD_REQUIRED, line=line)
     if not f.ok:
         return None
     rid = f.text("id", pattern=ID_PATTERN)
     source = f.text("source")
     if source is not None and source not in sources:
-        f.err("source", f"unknown source {source!r} (define it under 'sources')")
+        f.err("source", f"source {show(source)} has errors (see its entry under 'sources')"
+              if source in defined else f"unknown source {show(source)} (define it under 'sources')")
         source = None
     # A statement from another source must never pass as the review's, and vice versa.
     if rid and source and (source == "review") != rid.startswith("rev-"):
@@ -97,13 +104,13 @@ def _parse_record(issues, value, path, line, sources, bibkeys) -> Recommendation
         match = _REVIEW_LOCATOR.match(locator or "")
         if locator and (not match or not 1 <= int(match.group(1)) <= REVIEW_SENTENCES):
             f.err("locator", f"review records need 'abstract sentence N' with N in 1..{REVIEW_SENTENCES}")
-        if not quote:
+        if quote == "":   # absent (None: present but already reported)
             f.err("quote" if f.has("quote") else "locator",
                   "review records need a short quoted phrase from that sentence")
     evidence = f.str_list("evidence", nonempty=True)
     for key in evidence or ():
         if key not in bibkeys:
-            f.err("evidence", f"unknown bibliography key {key!r}")
+            f.err("evidence", f"unknown bibliography key {show(key)}")
             evidence = None
             break
     parts = dict(
@@ -111,10 +118,11 @@ def _parse_record(issues, value, path, line, sources, bibkeys) -> Recommendation
         modality=f.text("modality", choices=vocab.RECORD_MODALITIES),
         settings=tuple(settings) if settings is not None else None,
         stance=f.text("stance", choices=vocab.RECORD_STANCES),
-        paraphrase=f.text("paraphrase"), locator=locator, quote=quote or "",
+        # paraphrase and certainty_note are prose: rendered through Markdown + nh3 or escaped
+        paraphrase=f.text("paraphrase", kind=MARKDOWN), locator=locator, quote=quote or "",
         evidence=tuple(evidence) if evidence is not None else None,
         certainty=f.text("certainty", choices=vocab.CERTAINTY),
-        certainty_note=f.text("certainty_note"),
+        certainty_note=f.text("certainty_note", kind=MARKDOWN),
         verification=f.text("verification", choices=vocab.VERIFICATION),
     )
     if any(v is None for v in parts.values()):

@@ -43,6 +43,26 @@ BAD_BANKS = [
     ("bad-case-missing-features.yaml", 4, "cases[0].features", "missing required field"),
     ("bad-empty-cases.yaml", 3, "cases", "must not be empty"),
     ("bad-root-list.yaml", 1, "(root)", "expected a mapping"),
+    # issue 10: values that used to crash `check` with a traceback, or pass it and break later
+    ("bad-impossible-date.yaml", 28, "cases[0].questions[0].options[1].credit", "must be a number, got string '2024-02-30'"),
+    ("bad-timestamp-tag.yaml", 5, "cases[0].title", "YAML tag !!timestamp is not allowed"),
+    ("bad-int-tag.yaml", 28, "cases[0].questions[0].options[1].credit", "'abc' is not a valid int"),
+    ("bad-float-tag.yaml", 15, "cases[0].questions[0].weight", "'abc' is not a valid float"),
+    ("bad-huge-int.yaml", 28, "cases[0].questions[0].options[1].credit", "integer with 5000 digits is too long"),
+    ("bad-binary-tag.yaml", 2, "title", "YAML tag !!binary is not allowed"),
+    ("bad-python-tag.yaml", 6, "cases[0].vignette", "YAML tag !!python/object/apply:os.system is not allowed"),
+    ("bad-control-char.yaml", 20, "cases[0].questions[0].options[0].text", "control character U+0001"),
+    ("bad-lone-surrogate.yaml", 22, "cases[0].questions[0].options[0].feedback", "lone surrogate U+D800"),
+    ("bad-bidi-override.yaml", 5, "cases[0].title", "bidirectional control U+202E"),
+    ("bad-xml-illegal.yaml", 16, "cases[0].questions[0].stem", "noncharacter U+FFFF"),
+    ("bad-title-markup.yaml", 5, "cases[0].title", "contains '<' at character 9; this field is plain text"),
+    ("bad-id-too-long.yaml", 13, "cases[0].questions[0].id", "id is 10001 characters long; at most 200 allowed"),
+    ("bad-id-newline.yaml", 13, "cases[0].questions[0].id", "control character U+000A"),
+    ("bad-follows-not-id.yaml", 23, "cases[0].questions[0].options[0].follows[0]", "is not a valid id"),
+    ("bad-text-too-long.yaml", 29, "cases[0].questions[0].options[1].feedback", "at most 5000 allowed"),
+    ("bad-raw-control-byte.yaml", 16, "", "character U+0007 is not allowed in YAML text (in the value of 'stem')"),
+    ("bad-one-option.yaml", 17, "cases[0].questions[0].options", "at least 2 options (found 1)"),
+    ("bad-too-many-options.yaml", 17, "cases[0].questions[0].options", "lists 14 items; at most 12 allowed"),
 ]
 
 BAD_REGISTRIES = [
@@ -53,6 +73,11 @@ BAD_REGISTRIES = [
     ("registry-bad-locator.yaml", 16, "records[0].locator", "abstract sentence N"),
     ("registry-unknown-source.yaml", 10, "records[0].source", "unknown source"),
     ("registry-duplicate-id.yaml", 22, "records[1].id", "duplicate record id"),
+    ("registry-label-markup.yaml", 11, "records[0].label", "contains '<'"),
+    ("registry-quote-control.yaml", 17, "records[0].quote", "control character U+0007"),
+    ("registry-version-huge-int.yaml", 2, "version", "integer with 4000 digits is too long"),
+    ("registry-evidence-surrogate.yaml", 18, "records[0].evidence[0]", "lone surrogate U+DC00"),
+    ("registry-locator-bidi.yaml", 16, "records[0].locator", "bidirectional control U+2066"),
 ]
 
 
@@ -65,7 +90,7 @@ def _assert_reported(issues, name, line, path, fragment):
 
 
 def test_enough_bad_fixtures():
-    assert len(BAD_BANKS) + len(BAD_REGISTRIES) >= 20
+    assert len(BAD_BANKS) + len(BAD_REGISTRIES) >= 40
     on_disk = {p.name for p in BAD.glob("*.yaml")}
     assert on_disk == {row[0] for row in BAD_BANKS + BAD_REGISTRIES}
 
@@ -163,3 +188,90 @@ def test_not_utf8_bank_reported(tmp_path):
     path.write_bytes(b"id: quiz-x\n\xff\xfe")
     quiz, issues = parse_bank(path, None)
     assert quiz is None and "not UTF-8" in str(issues[0]) and "quiz-x.yaml" in str(issues[0])
+
+
+def test_cli_reports_every_malformed_bank_without_traceback():
+    """The whole folder in one run: each file reported with a line, exit 1, no traceback."""
+    proc = _cli("check", "--banks", str(BAD))
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stdout + proc.stderr
+    for name, line, path, _ in BAD_BANKS:
+        assert f"{name}:{line}: error:{' ' + path + ':' if path else ''}" in proc.stdout, name
+    proc.stdout.encode("utf-8")   # printable: lone surrogates in the data are shown escaped
+
+
+@pytest.mark.parametrize("name", [r[0] for r in BAD_REGISTRIES])
+def test_check_reports_malformed_registry_without_exception(name):
+    from quizzes.check import format_report
+
+    result = run_check(banks=[FIX / "good" / "quiz-mini.yaml"], registry_path=BAD / name)
+    assert result.errors and result.registry is None
+    format_report(result).encode("utf-8")
+
+
+def _mini(tmp_path, replace: dict, name="quiz-mini.yaml"):
+    text = (FIX / "good" / "quiz-mini.yaml").read_text(encoding="utf-8")
+    for old, new in replace.items():
+        assert old in text
+        text = text.replace(old, new, 1)
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_id_limit_is_the_graders_limit(tmp_path):
+    from quizzes import answers
+
+    assert vocab.MAX_ID_CHARS == answers.MAX_TEXT == 200
+    ok = "q" * 200
+    quiz, issues = parse_bank(_mini(tmp_path, {"id: q1": f"id: {ok}"}), load_registry())
+    assert quiz is not None and quiz.question(ok) is not None, issues
+    quiz, issues = parse_bank(_mini(tmp_path, {"id: q1": f"id: {ok}q"}), load_registry())
+    assert quiz is None and any("at most 200" in i.message and i.line == 13 for i in issues)
+
+
+def test_plain_scalars_that_look_like_dates_or_booleans_stay_text(tmp_path):
+    """YAML 1.1 would make these a date, False and an int: where the schema wants text they
+    are the text the author wrote."""
+    path = _mini(tmp_path, {"title: Mini quiz": "title: No", "title: Adjuvant case": "title: 2024-02-30",
+                            "id: q2": "id: 2024", "stem: Which are true?": "stem: 2024-02-30T10:00:00Z"})
+    quiz, issues = parse_bank(path, load_registry())
+    assert quiz is not None, "\n".join(map(str, issues))
+    assert quiz.title == "No" and quiz.cases[0].title == "2024-02-30"
+    assert quiz.question("2024").stem == "2024-02-30T10:00:00Z"
+    # where a number is wanted, a date is still not one
+    quiz, issues = parse_bank(_mini(tmp_path, {"credit: 0.5": "credit: 2024-01-01"}), None)
+    assert quiz is None and any(i.line == 38 and i.path.endswith("options[0].credit") for i in issues)
+
+
+def test_two_options_are_enough():
+    # one option is an error (bad-one-option.yaml); fewer than 4 is only itemlint's warning
+    quiz, issues = parse_bank(FIX / "good" / "quiz-mini.yaml", load_registry())
+    assert quiz is not None and len(quiz.questions()[0].options) == 2
+
+
+def test_oversized_and_special_files_are_refused(tmp_path):
+    import os
+
+    big = tmp_path / "quiz-big.yaml"
+    big.write_text("id: quiz-big\ntitle: x\n#" + "x" * 2_100_000 + "\n", encoding="utf-8")
+    quiz, issues = parse_bank(big, None)
+    assert quiz is None and "larger than 2000000 bytes" in str(issues[0])
+    fifo = tmp_path / "quiz-fifo.yaml"
+    os.mkfifo(fifo)
+    quiz, issues = parse_bank(fifo, None)   # would block forever if it were opened
+    assert quiz is None and "not a regular file" in str(issues[0])
+
+
+def test_nested_and_aliased_yaml_is_reported_not_raised(tmp_path):
+    cases = {
+        "title: [" * 3000 + "]" * 3000: "nesting too deep",
+        "title: &a [*a]": "recursive",
+        "title: !!map x": "needs a mapping",
+        "title: !!seq {a: 1}": "needs a list",
+        "title: x\n!!int abc: 1": "mapping key",
+        "title: x\n? [a]\n: 1": "not a plain scalar",
+    }
+    for text, fragment in cases.items():
+        quiz, issues = parse_bank(_mini(tmp_path, {"title: Mini quiz": text}), None)
+        assert quiz is None and any(fragment in i.message for i in issues), (text[:30], issues)

@@ -11,10 +11,17 @@
   page is re-read and re-executed.
 - COURSE_EXECUTE=force|cache|off overrides the execution mode (tests use force,
   so nbval sees every output); COURSE_EXAM=1 builds quiz chapters in exam mode.
+- Widget state and widget views are JSON inside <script> elements. myst-nb only
+  rewrites the exact lowercase "</script>", so "</SCRIPT>", "</script >" or
+  "<!--<script>" in any trait (a bank title, a registry label) would end the
+  element or swallow the rest of the page. Both are re-serialised here with
+  every "<", ">" and "&" written as \u003c, \u003e, \u0026: the one place every
+  value passes, whatever its origin. JSON.parse reads them back unchanged.
 """
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 from pathlib import Path
@@ -22,6 +29,7 @@ from pathlib import Path
 from docutils import nodes
 from latex2mathml.converter import convert as latex_to_mathml
 from quizzes import exam_mode
+from sphinx.errors import ExtensionError
 
 THEBE_MARKERS = ("THEBE_JS_URL", "sphinx-thebe", "thebe")
 
@@ -50,6 +58,60 @@ def _is_thebe(asset) -> bool:
     return any(marker in text for marker in THEBE_MARKERS)
 
 
+WIDGET_STATE_TYPE = "application/vnd.jupyter.widget-state+json"
+WIDGET_VIEW_TYPE = "application/vnd.jupyter.widget-view+json"
+_SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
+
+
+def script_safe_json(text: str, where: str = "") -> str:
+    """Re-serialise JSON text so that it can sit inside <script>...</script> unchanged.
+
+    <, > and & only ever occur inside JSON strings, where \\u003c etc. mean the same
+    character, so no byte sequence can close the element (</script in any case or
+    spacing) or open a comment (<!--). ensure_ascii keeps the output pure ASCII (U+2028,
+    lone surrogates and the like are escapes too). Text that is not JSON fails the build
+    rather than being written into the page half-safe."""
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise ExtensionError(f"widget JSON{' on ' + where if where else ''} is not valid JSON: {exc}") from None
+    try:
+        # NaN/Infinity are not JSON: the browser's JSON.parse would reject the whole state.
+        out = json.dumps(data, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
+    except ValueError as exc:
+        raise ExtensionError(f"widget JSON{' on ' + where if where else ''}: {exc}") from None
+    for char, escape in _SCRIPT_UNSAFE.items():
+        out = out.replace(char, escape)
+    return out
+
+
+def escape_widget_state(app, pagename, templatename, context, doctree):
+    # myst-nb adds the state as a body-only script asset of this page (at priority 500).
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    for i, asset in enumerate(scripts):
+        attributes = getattr(asset, "attributes", None) or {}
+        if attributes.get("type") == WIDGET_STATE_TYPE and "body" in attributes:
+            body = script_safe_json(attributes["body"], pagename)
+            # Sphinx's asset objects are immutable: put a rebuilt one in its place.
+            scripts[i] = type(asset)(asset.filename, priority=asset.priority,
+                                     **{**attributes, "body": body})
+
+
+_VIEW_OPEN = f'<script type="{WIDGET_VIEW_TYPE}">'
+
+
+def escape_widget_views(app, doctree, docname):
+    # Each widget output is a raw HTML node written by myst-nb's render_widget_view.
+    for node in list(doctree.findall(nodes.raw)):
+        text = node.astext()
+        if node.get("format") == "html" and text.startswith(_VIEW_OPEN) and text.endswith("</script>"):
+            inner = text[len(_VIEW_OPEN):-len("</script>")]
+            safe = _VIEW_OPEN + script_safe_json(inner, docname) + "</script>"
+            node.replace_self(nodes.raw(safe, safe, format="html"))
+
+
 def drop_thebe_scripts(app, pagename, templatename, context, doctree):
     scripts = context.get("script_files")
     if scripts:
@@ -70,6 +132,8 @@ def publish_downloads(app, exception):
 
     if exception is not None or app.builder.format != "html" or exam_mode():
         return
+    if not app.config.course_publish_downloads:   # e.g. a test's one-page book
+        return
     export_all(os.path.join(app.outdir, "downloads"))
 
 
@@ -77,7 +141,9 @@ ROOT = Path(__file__).resolve().parents[2]
 CODE_INPUTS = ("widgets", "quizzes", "book/data")
 # Sphinx copies static files only when some page is rewritten: a CSS-only edit
 # must still reach the site, so these make every page outdated (no re-execution).
-ASSET_INPUTS = ("book/_static", "widgets/static")
+# This extension too: Sphinx does not notice a changed extension, and a page written
+# before a fix to the widget-state escaping would otherwise keep its old HTML.
+ASSET_INPUTS = ("book/_static", "widgets/static", "book/_ext")
 
 
 def inputs_fingerprint(folders=CODE_INPUTS) -> str:
@@ -126,11 +192,15 @@ def apply_environment(app, config):
 
 
 def setup(app):
+    app.add_config_value("course_publish_downloads", True, "html")
     app.add_html_math_renderer("mathml", (visit_inline_math, None), (visit_block_math, None))
     app.connect("config-inited", apply_environment)
     # priority > 500 so that thebe has added its scripts before we drop them
     app.connect("html-page-context", drop_thebe_scripts, priority=900)
     app.connect("html-page-context", fix_citation_list_role)
+    # after myst-nb (priority 500) has added the page's widget state
+    app.connect("html-page-context", escape_widget_state, priority=900)
+    app.connect("doctree-resolved", escape_widget_views)
     app.connect("build-finished", publish_downloads)
     app.connect("env-get-outdated", reread_when_inputs_change)
     app.connect("build-finished", remember_inputs)
