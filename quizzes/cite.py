@@ -36,7 +36,7 @@ def bib_labels(bib_path: str | None = None) -> dict[str, str]:
     data = parse_file(str(bib_path or paths.REFERENCES_BIB), bib_format="bibtex")
     labels = {}
     for key, entry in data.entries.items():
-        people = entry.persons.get("author", [])
+        people = entry.persons.get("author") or entry.persons.get("editor") or []
         names = [" ".join(p.prelast_names + p.last_names) for p in people]
         etal = "others" in names   # BibTeX's "and others"
         names = [n for n in names if n != "others"]
@@ -45,7 +45,7 @@ def bib_labels(bib_path: str | None = None) -> dict[str, str]:
         elif names:
             who = " and ".join(names)
         else:
-            title = re.sub(r"[{}]", "", entry.fields.get("title", key))
+            title = re.sub(r"[{}\[\]]", "", entry.fields.get("title", key))
             who = " ".join(title.split()[:4]).rstrip(",.:;")
         year = entry.fields.get("year", "")
         labels[key] = f"{who} {year}".strip().replace("{", "").replace("}", "")
