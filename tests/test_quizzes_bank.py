@@ -72,11 +72,13 @@ def test_quiz_settings_shape():
     types = {q.type for q in quiz.questions()}
     assert types == {"single", "multiple"}
     assert any(q.reveal_after for q in quiz.questions())
-    for q in quiz.questions():
-        for o in q.options:
-            assert o.credit in vocab.MOODLE_FRACTIONS
-            assert re.search(r"`(rev|cons|dev|tech)-[a-z0-9-]+`", o.feedback) or o.credit <= 0 \
-                or "Yes" in o.feedback, (q.id, o.id)
+    for quiz_id in list_quizzes():   # every credited option's feedback names its source
+        for q in load_bank(quiz_id).questions():
+            for o in q.options:
+                assert o.credit in vocab.MOODLE_FRACTIONS
+                assert o.credit <= 0 or re.search(
+                    r"\[#(rev|cons|dev|tech)-[a-z0-9-]+\]|\[@[A-Za-z0-9_:.-]+\]", o.feedback), \
+                    (quiz_id, q.id, o.id)
 
 
 def test_load_bank_unknown():
