@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from .export_common import (CATEGORY_ROOT, general_feedback_html, number, option_html,
+from .export_common import (CATEGORY_ROOT, export_options, general_feedback_html, number, option_html,
                             percent, question_html)
 from .model import Quiz, Registry, iter_questions
 from .render import markdown_html

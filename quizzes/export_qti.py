@@ -19,7 +19,8 @@ import io
 import xml.etree.ElementTree as ET
 import zipfile
 
-from .export_common import general_feedback_html, number, option_html, percent, question_html
+from .export_common import (export_options, general_feedback_html, number, option_html, percent,
+                            question_html)
 from .model import Quiz, Registry, iter_questions
 from .render import markdown_html
 
