@@ -202,6 +202,12 @@ def _check_key_against_decision(issues, q: Question, features, lines, path, f) -
     verdict = recommend(features)
     for i, opt in enumerate(q.options):
         where = join(join(path, "options"), i)
+        if opt.modality in vocab.MODALITIES and opt.credit < 0 \
+                and verdict[opt.modality]["stance"] == "caution":
+            # a caution is for the MDT to weigh: neither a key nor a mistake to tick
+            issues.error(lines[i], where + ".credit",
+                         f"option names {opt.modality}, which recommend() marks caution for "
+                         f"this case, but gives it negative credit (use 0)")
         if opt.modality in vocab.MODALITIES and opt.credit > 0 \
                 and verdict[opt.modality]["stance"] in ("contraindicated", "caution"):
             issues.error(lines[i], where + ".credit",
