@@ -138,7 +138,7 @@ def publish_downloads(app, exception):
 
 
 ROOT = Path(__file__).resolve().parents[2]
-CODE_INPUTS = ("widgets", "quizzes", "book/data")
+CODE_INPUTS = ("widgets", "quizzes", "book/data", "book/figures")
 # Sphinx copies static files only when some page is rewritten: a CSS-only edit
 # must still reach the site, so these make every page outdated (no re-execution).
 # This extension too: Sphinx does not notice a changed extension, and a page written
@@ -150,7 +150,7 @@ def inputs_fingerprint(folders=CODE_INPUTS) -> str:
     digest = hashlib.sha256()
     for folder in folders:
         for path in sorted((ROOT / folder).rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts and path.suffix in {".py", ".js", ".css", ".yaml", ".yml", ".txt", ".bib"}:
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix in {".py", ".js", ".css", ".yaml", ".yml", ".txt", ".bib", ".svg"}:
                 digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
