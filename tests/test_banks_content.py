@@ -70,8 +70,12 @@ def test_full_credit_answers_agree_with_recommend(quiz_id):
                 assert verdict[m]["stance"] == "option", (case.id, q.id, m)
             if "none" in credited:
                 assert not offered, (case.id, q.id, offered)
-            if q.modality:   # a modality choice credits exactly the modalities recommend() offers
+            if q.modality and q.type == "multiple":   # a list credits every therapy offered
                 assert set(q.modality) == (offered or {"none"}), (case.id, q.id)
+            elif q.modality:   # one best answer: an offered therapy the patient's stated values
+                # select (the review's first principle), or none when nothing is offered
+                assert set(q.modality) <= (offered or {"none"}), (case.id, q.id)
+                assert len(offered) <= 1 or re.search(r'\*"[^"]{15,}"\*', case.vignette), (case.id, q.id)
 
 
 @pytest.mark.parametrize("quiz_id", MINE)
