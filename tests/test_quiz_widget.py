@@ -1,6 +1,7 @@
 """The quiz widget: same scores as the engine, kept answers, downloads, safety, exam mode, the page."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 import re
@@ -32,8 +33,19 @@ def fixture_bank(name):
     return quiz
 
 
+# Titles that `check` refuses (plain text with "<"): put back after parsing, as if a bank had
+# bypassed the checker, to prove the widget still shows them as text.
+HOSTILE_TITLES = {"quiz": "<script>window.__pwned = 'title'</script>Hostile <img src=x "
+                          "onerror=\"window.__pwned='title-img'\">",
+                  "case": "<img src=x onerror=\"window.__pwned='case-title'\"> case title"}
+
+
 def fixture_payload(name, exam=False):
-    return build_payload(fixture_bank(name), load_registry(), exam=exam)
+    quiz = fixture_bank(name)
+    if name == "quiz-hostile":
+        first = dataclasses.replace(quiz.cases[0], title=HOSTILE_TITLES["case"])
+        quiz = dataclasses.replace(quiz, title=HOSTILE_TITLES["quiz"], cases=(first, *quiz.cases[1:]))
+    return build_payload(quiz, load_registry(), exam=exam)
 
 
 def questions(payload):
@@ -594,4 +606,95 @@ def test_two_tabs_never_lose_each_others_answers(context, harness_url):
         assert page.get_by_label("Your name or ID").input_value() == "Trainee A"
         assert page.locator(".qz-verdict").count() == 2
         page.watch.assert_clean()
+        page.close()
+
+
+# ---------------------------------------------------------------- the case list
+@pytest.mark.browser
+@pytest.mark.parametrize("width, open_at_start", [(375, False), (1280, True)])
+def test_case_list_jumps_to_every_case_and_counts_what_is_checked(harness, width, open_at_start):
+    payload = fixture_payload("quiz-fixture")
+    harness.set_viewport_size({"width": width, "height": 700})
+    widget = harness.mount(payload)
+    cases = payload["cases"]
+    nav = widget.get_by_role("navigation", name=f"Cases in this quiz ({len(cases)})")
+    toggle = nav.get_by_role("button")
+    links = nav.get_by_role("link")
+    # It comes before the first case, and on a phone it folds to one line until asked for.
+    assert nav.evaluate("(n) => !!(n.compareDocumentPosition(document.querySelector('.qz-case')) & 4)")
+    assert toggle.get_attribute("aria-expanded") == str(open_at_start).lower()
+    assert links.first.is_visible() == open_at_start
+    if not open_at_start:
+        toggle.focus()
+        harness.keyboard.press("Enter")
+        assert toggle.get_attribute("aria-expanded") == "true" and links.first.is_visible()
+    assert links.all_inner_texts() == [c["title"] for c in cases]
+    for i, link in enumerate(links.all()):
+        target = link.get_attribute("href")
+        heading = widget.locator(f"h3{target}")
+        assert heading.inner_text() == cases[i]["title"], "each link leads to its case heading"
+        link.focus()
+        harness.keyboard.press("Enter")
+        assert harness.evaluate("document.activeElement.tagName + '#' + document.activeElement.id") == f"H3{target}"
+        box = heading.bounding_box()
+        assert 0 <= box["y"] < 700, "the case heading is on screen after the jump"
+    # Checking a question shows in its case's entry.
+    answer(harness, 0, [0], payload)
+    counts = [c.strip() for c in nav.locator(".qz-case-count").all_inner_texts()]
+    assert counts == [f"(1 of {len(cases[0]['questions'])} checked)"] + [""] * (len(cases) - 1)
+    assert dom_is_inert(harness) == []
+    harness.watch.assert_clean()
+
+
+@pytest.mark.browser
+def test_case_list_in_exam_mode_counts_confirmed_answers_and_is_not_printed(harness):
+    payload = fixture_payload("quiz-fixture", exam=True)
+    widget = harness.mount(payload)
+    answer(harness, 0, [2], payload)
+    assert widget.locator(".qz-case-count").first.inner_text().strip() == \
+        f"(1 of {len(payload['cases'][0]['questions'])} confirmed)"
+    harness.emulate_media(media="print")
+    assert widget.locator(".qz-cases").is_hidden()
+    harness.watch.assert_clean()
+
+
+@pytest.fixture(scope="module")
+def themed_quiz_url(tmp_path_factory):
+    """The fixture quiz mounted by the real runtime on a page with the theme's light and dark colours."""
+    import anywidget
+    import traitlets
+
+    from widget_page import widget_site
+
+    class FixtureQuiz(anywidget.AnyWidget):
+        _esm = Quiz._esm
+        _css = Quiz._css
+        payload = traitlets.Dict().tag(sync=True)
+        answers = traitlets.Dict().tag(sync=True)
+        checked = traitlets.List().tag(sync=True)
+        learner = traitlets.Unicode("").tag(sync=True)
+        seed = traitlets.Unicode("").tag(sync=True)
+
+    with widget_site(tmp_path_factory.mktemp("quiz"), {"quiz": FixtureQuiz(payload=fixture_payload("quiz-fixture"))}) as url:
+        yield f"{url}/quiz.html"
+
+
+@pytest.mark.browser
+def test_case_list_fits_375px_and_passes_wcag22_light_and_dark(browser, themed_quiz_url):
+    from browser_support import check_phone_and_dark
+    from widget_page import wcag22_violations
+
+    def open_list(page):
+        page.locator(".qz-cases-toggle").click()
+
+    check_phone_and_dark(browser, themed_quiz_url, ".qz-widget", before=open_list)
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    try:
+        page.goto(themed_quiz_url)
+        wait_for_widgets(page)
+        open_list(page)
+        assert wcag22_violations(page, ".qz-cases") == []
+        page.evaluate("document.documentElement.dataset.theme = 'dark'")
+        assert wcag22_violations(page, ".qz-cases") == []
+    finally:
         page.close()
