@@ -84,6 +84,11 @@ CONTRA_RULES: tuple[ContraRule, ...] = (
                "dysfunction as a contraindication. The course's sources set no bilirubin cut-off "
                "for TARE (1.5 mg/dL is the pump's criterion), so the cause and the liver's "
                "reserve need specialist review before TARE is discussed.", stance="caution"),
+    ContraRule("tare", "portal-vein-thrombosis", ("dev-tare-resin-label", "dev-tare-glass-label"),
+               "Caution: the resin-microsphere labelling lists portal vein thrombosis as a "
+               "contraindication, while the glass-microsphere label (written for liver cancer) "
+               "excludes only some forms of it; the labels differ, so the MDT must weigh it with "
+               "the device in mind.", stance="caution"),
     ContraRule("tare", "lung-shunt-over-20pct", ("dev-tare-lsf-resin",),
                "With resin microspheres the dosing rules say not to treat when the lung shunt "
                "fraction exceeds 20%. (Glass-microsphere labelling sets a lung-dose limit "
