@@ -10,9 +10,11 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
+import threading
 import venv
 from pathlib import Path
 
@@ -30,6 +32,42 @@ def run(cmd: list, **kwargs) -> None:
     result = subprocess.run([str(c) for c in cmd], cwd=ROOT, **kwargs)
     if result.returncode:
         sys.exit(result.returncode)
+
+
+# ipykernel logs this once per executed notebook. The build's kernels are started by the build
+# itself on 127.0.0.1, read only the course's own notebooks and exit with the build, and
+# jupyter_client offers no setting (file or environment) that myst-nb's kernel manager would
+# read to switch to IPC transport. The line is dropped, by its exact text, from the build's
+# output, so every other line (other warnings, every error, tracebacks) still prints.
+TCP_WARNING = re.compile(r"^(\x1b\[[0-9;]*m)*\[IPKernelApp\] WARNING \| Kernel is running over TCP without encryption\.")
+
+
+def is_build_noise(line: str) -> bool:
+    return bool(TCP_WARNING.match(line))
+
+
+def run_filtered(cmd: list, env: dict) -> None:
+    """run(), with the build's stdout and stderr passed through line by line minus known noise."""
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    proc = subprocess.Popen([str(c) for c in cmd], cwd=ROOT, env=dict(env, PYTHONUNBUFFERED="1"),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, encoding="utf-8", errors="replace", bufsize=1)
+
+    def copy(source, sink):
+        for line in source:
+            if not is_build_noise(line):
+                sink.write(line)
+                sink.flush()
+
+    pumps = [threading.Thread(target=copy, args=(proc.stdout, sys.stdout), daemon=True),
+             threading.Thread(target=copy, args=(proc.stderr, sys.stderr), daemon=True)]
+    for pump in pumps:
+        pump.start()
+    code = proc.wait()
+    for pump in pumps:
+        pump.join()
+    if code:
+        sys.exit(code)
 
 
 def ensure_env() -> None:
@@ -67,7 +105,7 @@ def build_site(force: bool = False, exam: bool = False, clean: bool = False) -> 
     cmd = [BIN / "jupyter-book", "build", ".", "-W", "-n", "--keep-going"]
     if exam:
         cmd += ["--path-output", out]
-    run(cmd, env=env_with(**extra))
+    run_filtered(cmd, env=env_with(**extra))
     return html
 
 
@@ -75,7 +113,12 @@ def cmd_build(args) -> None:
     ensure_env()
     html = build_site(force=args.force, exam=args.exam, clean=args.clean)
     print(f"\nThe site is built: {html / 'index.html'}")
-    print("Serve it locally with:  python3 course.py serve" + ("  --exam" if args.exam else ""))
+    print(f"Serve it locally with:  {serve_hint(args.exam)}")
+
+
+def serve_hint(exam: bool) -> str:
+    """The command that serves what was just built (the exam build lives in its own folder)."""
+    return "python3 course.py serve --exam" if exam else "python3 course.py serve"
 
 
 def ensure_chromium() -> None:

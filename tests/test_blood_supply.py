@@ -5,9 +5,11 @@ import math
 import pytest
 import traitlets
 
-from browser_support import check_phone_and_dark, ROOT, run_module_function, wait_for_widgets
+from browser_support import check_phone_and_dark, ROOT, run_module_function, use_dark_mode, wait_for_widgets
+from widget_page import bib_key_pattern, reader_text, wcag22_violations, widget_site
 from widgets import BloodSupply
-from widgets.pharmacology import PRESETS, regional_exposure
+from widgets.pharmacology import PRESETS, SOURCES, regional_exposure
+from widgets.sources import TAG_LEGEND, source_label
 
 PAGE = "book/chapters/dual-blood-supply.html"
 
@@ -95,3 +97,63 @@ def test_front_end_is_bundled_without_relative_imports():
     esm = BloodSupply()._esm
     assert "./dom.js" not in esm and "function el(" in esm and "export function el" not in esm
     assert bundle("const a = 1;") == "const a = 1;"
+
+
+# ---------------------------------------------------------------- the widget on its own page (no build)
+@pytest.fixture(scope="module")
+def widget_url(tmp_path_factory):
+    with widget_site(tmp_path_factory.mktemp("blood"), {"blood": BloodSupply()}) as url:
+        yield f"{url}/blood.html"
+
+
+@pytest.mark.browser
+def test_defaults_name_their_sources_and_explain_the_tags(browser, widget_url):
+    page = browser.new_page()
+    try:
+        page.goto(widget_url)
+        assert wait_for_widgets(page) == 1
+        text = reader_text(page, ".bs-widget")
+        assert not bib_key_pattern().findall(text)
+        for default, key, tag, _ in SOURCES.values():
+            if key:
+                assert f"Default {default}: {source_label(key)} ({tag})" in text
+        assert page.locator(".bs-legend").inner_text() == TAG_LEGEND
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [375, 1280])
+def test_supply_shares_are_never_cut_and_the_bars_follow_dark_mode(browser, widget_url, width):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    try:
+        page.goto(widget_url)
+        wait_for_widgets(page)
+        values = page.locator(".bs-supply-values")
+        assert values.all_inner_texts() == ["hepatic artery 20%, portal vein 80%",
+                                            "hepatic artery 90%, portal vein 10%"]
+        widget_right = page.locator(".bs-widget").bounding_box()
+        for i in range(values.count()):
+            box = values.nth(i)
+            assert box.evaluate("e => e.scrollWidth <= e.clientWidth"), "the shares are cut off"
+            b = box.bounding_box()
+            assert b["x"] >= 0 and b["x"] + b["width"] <= widget_right["x"] + widget_right["width"] + 0.5
+        # Words inside a 20% segment were cut to "tery 20": the segments carry no text now.
+        assert page.locator(".bs-supply-bar span").evaluate_all("s => s.map((x) => x.textContent)") == [""] * 4
+        fills = "() => [...document.querySelectorAll('.bs-supply-bar span')].map((s) => getComputedStyle(s).backgroundColor)"
+        light = page.evaluate(fills)
+        use_dark_mode(page)
+        dark = page.evaluate(fills)
+        assert dark[0] != light[0] and dark[1] != light[1], "the supply bars keep their light-mode colours"
+        want = page.evaluate("""() => { const w = document.querySelector('.bs-widget'); const probe = document.createElement('span');
+            w.append(probe); const out = ['--bs-artery', '--bs-portal'].map((v) => { probe.style.color = `var(${v})`;
+            return getComputedStyle(probe).color; }); probe.remove(); return out; }""")
+        assert dark[:2] == want, "the bars should use the widget's dark-mode artery and portal colours"
+        assert wcag22_violations(page, ".bs-widget") == []
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+def test_widget_alone_fits_375px_and_follows_dark_mode(browser, widget_url):
+    check_phone_and_dark(browser, widget_url, ".bs-widget")

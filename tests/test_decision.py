@@ -6,6 +6,8 @@ import traitlets
 
 from browser_support import check_phone_and_dark, ROOT, run_module_function, wait_for_widgets
 from quizzes import decide, vocab
+from quizzes.registry import load_registry
+from widget_page import reader_text, registry_id_pattern, wcag22_violations, widget_site
 from widgets.decision import (MODALITY_LABELS, STANCE_LABELS, DecisionExplorer, combo_key,
                               compact_table, expand)
 
@@ -77,7 +79,9 @@ def displayed(widget):
         out[m] = {"name": card.locator(".de-name").inner_text(),
                   "stance": card.locator(".de-stance-text").inner_text(),
                   "explanation": card.locator(".de-explanation").inner_text(),
-                  "because": card.locator(".de-because code").all_inner_texts()}
+                  # The record ids ride in data-record; the reader sees each statement's label.
+                  "because": [li.get_attribute("data-record") for li in card.locator(".de-because li").all()],
+                  "because_text": card.locator(".de-because li a").all_inner_texts()}
     return out
 
 
@@ -89,6 +93,9 @@ def assert_shows(widget, case):
         assert got[m]["stance"] == STANCE_LABELS[want[m]["stance"]], (m, case)
         assert got[m]["explanation"] == want[m]["explanation"]
         assert got[m]["because"] == want[m]["because"]
+        labels = load_registry().records
+        assert got[m]["because_text"] == [labels[rid].label for rid in want[m]["because"]]
+    assert not registry_id_pattern().search(widget.inner_text()), registry_id_pattern().findall(widget.inner_text())
     live = widget.locator("[aria-live=polite]").inner_text()
     for m in vocab.MODALITIES:
         assert f"{MODALITY_LABELS[m]}: {STANCE_LABELS[want[m]['stance']]}" in live
@@ -141,3 +148,58 @@ def test_keyboard_sets_combinations_and_the_page_shows_the_engine_stances(page, 
 @pytest.mark.browser
 def test_explorer_is_readable_at_375px_and_in_dark_mode(browser, site_url):
     check_phone_and_dark(browser, f"{site_url}/{PAGE}", ".de-widget")
+
+# ---------------------------------------------------------------- the widget on its own page (no build)
+@pytest.fixture(scope="module")
+def explorer_url(tmp_path_factory):
+    with widget_site(tmp_path_factory.mktemp("decision"), {"decision": DecisionExplorer()}) as url:
+        yield f"{url}/decision.html"
+
+
+@pytest.mark.browser
+def test_readers_see_statement_labels_never_registry_ids(browser, explorer_url):
+    """Every setting and goal, with no and with every contraindication ticked: the cards name
+    each statement by its label, link it to its entry in the list (#rec-<id>), and no registry
+    or vocabulary id (rev-..., portal-vein-thrombosis) appears anywhere a reader looks."""
+    page = browser.new_page()
+    registry = load_registry()
+    pattern = registry_id_pattern()
+    try:
+        page.goto(explorer_url)
+        assert wait_for_widgets(page) == 1
+        widget = page.locator(".de-widget")
+        seen = set()
+        for contras in ([], list(vocab.CONTRAINDICATIONS)):
+            for c in vocab.CONTRAINDICATIONS:
+                widget.locator(f"input[value={c}]").set_checked(c in contras)
+            for setting in vocab.SETTINGS:
+                widget.locator(f"input[type=radio][value={setting}]").check()
+                for goal in vocab.GOALS:
+                    widget.locator(f"input[type=radio][value={goal}]").check()
+                    text = reader_text(page, ".de-widget")
+                    assert not pattern.findall(text), (setting, goal, contras, pattern.findall(text))
+                    for li in widget.locator(".de-because li").all():
+                        rid = li.get_attribute("data-record")
+                        link = li.locator("a")
+                        assert link.get_attribute("href") == f"#rec-{rid}"
+                        assert link.inner_text() == registry.records[rid].label
+                        seen.add(rid)
+        assert len(seen) >= 10   # the walk met many different statements
+        for c in vocab.CONTRAINDICATIONS:   # contraindications by their labels
+            assert widget.get_by_label(vocab.CONTRAINDICATION_LABELS[c]).count() == 1
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+def test_explorer_alone_fits_375px_follows_dark_mode_and_passes_wcag22(browser, explorer_url):
+    check_phone_and_dark(browser, explorer_url, ".de-widget")
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    try:
+        page.goto(explorer_url)
+        wait_for_widgets(page)
+        assert wcag22_violations(page, ".de-widget") == []
+        page.evaluate("document.documentElement.dataset.theme = 'dark'")
+        assert wcag22_violations(page, ".de-widget") == []
+    finally:
+        page.close()

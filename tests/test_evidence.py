@@ -5,8 +5,10 @@ import pytest
 import traitlets
 
 from browser_support import check_phone_and_dark, ROOT, run_module_function, wait_for_widgets
+from widget_page import bib_key_pattern, reader_text, wcag22_violations, widget_site
 from widgets.evidence import (MODALITIES, SETTINGS, EvidenceExplorer, all_filter_combinations, bib_keys,
-                              check_trials, filter_trials, forest_axis, forest_rows, load_trials)
+                              check_trials, cited_keys, filter_trials, forest_axis, forest_rows, load_trials)
+from widgets.sources import TAG_LEGEND, source_label
 
 PAGE = "book/chapters/evidence.html"
 JS = ROOT / "widgets" / "evidence.js"
@@ -134,7 +136,9 @@ def test_forest_plot_shows_exactly_the_verified_hrs(page, site_url, trials):
         text = rows.nth(i).inner_text()
         assert rows.nth(i).get_attribute("data-trial") == r["trial"]
         assert f"HR {r['hr']} (95% CI {r['ci_low']} to {r['ci_high']})" in text
-        assert f"[{r['citation']}, {r['source']}]" in text
+        # The source by name (never its bibliography key) and its V/S tag.
+        assert f"[{source_label(r['citation'])}, {r['source']}]" in text
+        assert not bib_key_pattern().search(text), text
     # Every HR drawn lies within its interval on the plot, and the line at 1 is drawn.
     geometry = page.evaluate("""() => [...document.querySelectorAll('.ev-forest .ev-frow[data-trial]')].map((row) => {
         const ci = row.querySelector('.ev-ci'), pt = row.querySelector('.ev-point'), one = row.querySelector('.ev-one');
@@ -157,3 +161,85 @@ def test_page_is_axe_clean_readable_at_375px_and_in_dark_mode(browser, site_url)
         page.locator(".ev-trial summary").first.click()
 
     check_phone_and_dark(browser, f"{site_url}/{PAGE}", ".ev-widget", before=open_first_entry)
+
+# ---------------------------------------------------------------- the widget on its own page (no build)
+@pytest.fixture(scope="module")
+def explorer_url(tmp_path_factory):
+    with widget_site(tmp_path_factory.mktemp("evidence"), {"evidence": EvidenceExplorer()}) as url:
+        yield f"{url}/evidence.html"
+
+
+def test_every_cited_key_has_a_readable_name(trials):
+    w = EvidenceExplorer()
+    assert set(w.source_labels) == cited_keys(trials)
+    for key, label in w.source_labels.items():
+        assert label != key and "[" not in label and any(ch.isdigit() for ch in label), (key, label)
+    assert w.tag_legend == TAG_LEGEND and "V: figure read in the cited source" in TAG_LEGEND
+
+
+@pytest.mark.browser
+def test_readers_see_source_names_and_what_v_and_s_mean(browser, explorer_url, trials):
+    page = browser.new_page()
+    try:
+        page.goto(explorer_url)
+        assert wait_for_widgets(page) == 1
+        text = reader_text(page, ".ev-widget")
+        assert not bib_key_pattern().findall(text)
+        for t in trials:
+            assert source_label(t["citation"]) in text
+        assert TAG_LEGEND in page.locator(".ev-legend").inner_text()
+        assert TAG_LEGEND in page.locator(".ev-forest + .ev-note").inner_text()
+        # Each entry's reference is a link to its bibliography entry.
+        first = page.locator(".ev-trial").first
+        link = first.locator("dd a")
+        assert link.get_attribute("href") == f"../bibliography.html#ref-{trials[0]['citation']}"
+        assert link.inner_text() == source_label(trials[0]["citation"])
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [375, 1280])
+def test_forest_plot_words_are_12px_or_more_and_none_is_cut(browser, explorer_url, trials, width):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    try:
+        page.goto(explorer_url)
+        wait_for_widgets(page)
+        forest = page.locator(".ev-forest")
+        # No SVG text: it scaled with the plot (8.6 to 10.5 px) and the end ticks were cut off.
+        assert forest.locator("text").count() == 0
+        axis = forest_axis(forest_rows(trials))
+        assert forest.locator(".ev-tick").all_inner_texts() == [f"{t:g}" for t in axis["ticks"]]
+        assert "0.25" in forest.locator(".ev-tick").all_inner_texts()
+        sizes = page.evaluate("""() => [...document.querySelectorAll('.ev-forest *')]
+            .filter((n) => [...n.childNodes].some((c) => c.nodeType === 3 && c.textContent.trim()))
+            .map((n) => [n.textContent.trim().slice(0, 30), parseFloat(getComputedStyle(n).fontSize)])""")
+        assert sizes and all(size >= 12 for _, size in sizes), [x for x in sizes if x[1] < 12]
+        boxes = page.evaluate("""() => { const s = document.querySelector('.ev-scale').getBoundingClientRect();
+            return [...document.querySelectorAll('.ev-tick')].map((t) => { const r = t.getBoundingClientRect();
+              return [t.textContent, r.left - s.left, s.right - r.right, r.left, r.right]; }); }""")
+        for text, left, right, x0, x1 in boxes:
+            assert left >= -0.5 and right >= -0.5, f"tick {text} sticks out of the axis"
+            assert 0 <= x0 and x1 <= width, f"tick {text} is off screen"
+        for (_, _, _, _, end), (text, _, _, start, _) in zip(boxes, boxes[1:]):
+            assert end <= start + 0.5, f"tick {text} overlaps its neighbour"
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+def test_explorer_alone_fits_375px_follows_dark_mode_and_passes_wcag22(browser, explorer_url):
+    def open_first_entry(page):
+        page.locator(".ev-trial summary").first.click()
+
+    check_phone_and_dark(browser, explorer_url, ".ev-widget", before=open_first_entry)
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    try:
+        page.goto(explorer_url)
+        wait_for_widgets(page)
+        open_first_entry(page)
+        assert wcag22_violations(page, ".ev-widget") == []
+        page.evaluate("document.documentElement.dataset.theme = 'dark'")
+        assert wcag22_violations(page, ".ev-widget") == []
+    finally:
+        page.close()

@@ -7,11 +7,13 @@ import pytest
 import traitlets
 
 from browser_support import check_phone_and_dark, ROOT, run_module_function, wait_for_widgets
+from widget_page import bib_key_pattern, reader_text, wcag22_violations, widget_site
 from widgets import debiri_sequencing as deb
 from widgets.debiri_sequencing import DebiriSequencing
 from widgets.dosimetry import EXAMPLES, LIMITS, bsa_activity, bsa_dubois, lsf_reduction
 from widgets.evidence import load_trials
 from widgets.tare_activity import CONSTANTS, TareActivity
+from widgets.sources import TAG_LEGEND, source_label
 from widgets.trial_outcomes import DEFAULT_TRIALS, TrialOutcomes, bar_scale, outcomes, p_reading
 
 HAIP, DEBIRI, TARE = ("book/chapters/haip.html", "book/chapters/debiri.html", "book/chapters/tare.html")
@@ -188,7 +190,7 @@ def test_haip_outcomes_by_keyboard(page, site_url):
     first = data[0]["results"][0]
     bars = widget.locator(".to-chart .to-value")
     assert bars.all_text_contents() == [f"{v}%" for v in first["values"]]
-    assert f"[{first['citation']}, {first['source']}]" in widget.locator(".to-figures").inner_text()
+    assert f"[{source_label(first['citation'])}, {first['source']}]" in widget.locator(".to-figures").inner_text()
 
     # Trial: choose CALGB 9481 from the select with the keyboard.
     select = widget.get_by_label("Trial")
@@ -207,7 +209,8 @@ def test_haip_outcomes_by_keyboard(page, site_url):
     assert page.evaluate("document.activeElement.type") == "radio"  # focus stayed in the group
     assert bars.all_text_contents() == ["7.7 months", "14.8 months"]
     text = widget.inner_text()
-    assert "[kemeny2006, V]" in text and "trade-off" in text
+    assert f"[{source_label('kemeny2006')}, V]" in text and "trade-off" in text
+    assert not bib_key_pattern().search(text)
     assert "Randomised" in widget.locator(".to-design").inner_text()
     page.watch.assert_clean()
 
@@ -218,7 +221,7 @@ def test_debiri_planner_by_keyboard(page, site_url):
     assert wait_for_widgets(page) >= 1
     widget = page.locator(".db-widget")
     result = widget.locator(".db-result")
-    assert result.inner_text().startswith("90.5%") and "[ffcd1201, V]" in result.inner_text()
+    assert result.inner_text().startswith("90.5%") and f"[{source_label('ffcd1201')}, V]" in result.inner_text()
     assert widget.locator(".db-timeline .db-treated").count() == 4  # 2 sessions x 2 lobes
     widget.get_by_label("Both lobes in one session").focus()
     page.keyboard.press("ArrowDown")  # to "one lobe per session, alternating"
@@ -269,9 +272,10 @@ def test_tare_calculator_by_keyboard(page, site_url):
     height = widget.get_by_label("Height (cm)")
     height.focus()
     page.keyboard.press("Control+A")
-    page.keyboard.type("18")  # 18 cm is out of range: an error, the result stays
+    page.keyboard.type("18")  # 18 cm is out of range: an error, and no result at all
     assert "Enter a number from 100 to 230" in widget.inner_text()
-    assert activity.inner_text() == f"{_fmt(r['activity'], 2)} GBq"
+    assert activity.count() == 0 and widget.locator(".ta-steps li").count() == 0
+    assert "No result while a value is out of range" in widget.locator(".ta-stopped").inner_text()
     page.keyboard.type("0")  # 180 cm
     page.keyboard.press("ArrowUp")  # 181 cm
     assert example.input_value() == ""  # now "your own values"
@@ -279,7 +283,8 @@ def test_tare_calculator_by_keyboard(page, site_url):
     r = bsa_activity(**inputs)
     assert activity.inner_text() == f"{_fmt(r['activity'], 2)} GBq"
     steps = widget.locator(".ta-steps li").all_inner_texts()
-    assert len(steps) == 6 and f"= {_fmt(r['bsa'], 2)} m²" in steps[0] and "[vanroekel2020, S]" in steps[2]
+    assert len(steps) == 6 and f"= {_fmt(r['bsa'], 2)} m²" in steps[0]
+    assert f"[{source_label('vanroekel2020')}, S]" in steps[2] and not bib_key_pattern().search(" ".join(steps))
 
     lsf = widget.get_by_label("Lung shunt fraction (%)")
     lsf.focus()
@@ -309,3 +314,125 @@ def test_tare_calculator_by_keyboard(page, site_url):
 @pytest.mark.parametrize("path, selector", [(HAIP, ".to-widget"), (DEBIRI, ".db-widget"), (TARE, ".ta-widget")])
 def test_widgets_are_axe_clean_at_375px_and_in_dark_mode(browser, site_url, path, selector):
     check_phone_and_dark(browser, f"{site_url}/{path}", selector)
+
+# ----------------------------------------------------------------- the widgets on their own pages (no build)
+@pytest.fixture(scope="module")
+def alone(tmp_path_factory):
+    widgets = {"tare": TareActivity(), "debiri": DebiriSequencing(), "haip": TrialOutcomes()}
+    with widget_site(tmp_path_factory.mktemp("modality"), widgets) as url:
+        yield url
+
+
+def _result_shown(widget):
+    return {"numbers": widget.locator(".ta-numbers dd").count(), "steps": widget.locator(".ta-steps li").count(),
+            "flags": widget.locator(".ta-flags li").count(), "stopped": widget.locator(".ta-stopped").is_visible()}
+
+
+NO_RESULT = {"numbers": 0, "steps": 0, "flags": 0, "stopped": True}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("typed", ["18", "", "231", "-5"])
+def test_tare_shows_no_result_while_an_input_is_invalid(browser, alone, typed):
+    page = browser.new_page()
+    try:
+        page.goto(f"{alone}/tare.html")
+        assert wait_for_widgets(page) == 1
+        widget = page.locator(".ta-widget")
+        assert _result_shown(widget) == {"numbers": 4, "steps": 6, "flags": 0, "stopped": False}
+        height = widget.get_by_label("Height (cm)")
+        height.focus()
+        page.keyboard.press("Control+A")
+        page.keyboard.press("Backspace")
+        if typed:
+            page.keyboard.type(typed)
+        # No number is left on screen that could be read as the answer for the wrong input.
+        assert _result_shown(widget) == NO_RESULT
+        assert "1.81 m²" not in widget.inner_text() and "GBq" not in widget.locator(".ta-numbers").inner_text()
+        assert height.get_attribute("aria-invalid") == "true"
+        assert widget.get_by_label("Start from an illustrative example").input_value() == ""
+        error = widget.locator(f"#{height.get_attribute('aria-describedby')}")
+        assert error.inner_text() == "Enter a number from 100 to 230."
+        stopped = widget.locator(".ta-stopped").inner_text()
+        assert stopped == "No result while a value is out of range. Height (cm): Enter a number from 100 to 230."
+        # Announced at once (the result's own announcement waits 300 ms).
+        assert widget.locator(".ta-live").inner_text() == stopped
+        # Changing another field does not bring a result back while height is wrong ...
+        weight = widget.get_by_label("Weight (kg)")
+        weight.focus()
+        page.keyboard.press("ArrowUp")
+        assert _result_shown(widget) == NO_RESULT
+        assert height.input_value() == typed, "the entry to correct is kept as typed"
+        # ... a valid height does, with the numbers for the values now on screen.
+        height.focus()
+        page.keyboard.press("Control+A")
+        page.keyboard.type("170")
+        r = bsa_activity(**{**_tare_defaults(), "weight": 71.0})
+        assert _result_shown(widget) == {"numbers": 4, "steps": 6, "flags": 0, "stopped": False}
+        assert widget.locator("dt:text-is('Activity (illustrative)') + dd").inner_text() == f"{_fmt(r['activity'], 2)} GBq"
+        assert height.get_attribute("aria-invalid") is None
+        page.wait_for_function("el => el.textContent.startsWith('Illustrative activity')",
+                               arg=widget.locator(".ta-live").element_handle())
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+def test_tare_example_replaces_an_invalid_entry_and_brings_the_result_back(browser, alone):
+    page = browser.new_page()
+    try:
+        page.goto(f"{alone}/tare.html")
+        wait_for_widgets(page)
+        widget = page.locator(".ta-widget")
+        lsf = widget.get_by_label("Lung shunt fraction (%)")
+        lsf.fill("75")
+        assert _result_shown(widget) == NO_RESULT
+        widget.get_by_label("Start from an illustrative example").select_option("shunt16")
+        assert lsf.input_value() == "16" and lsf.get_attribute("aria-invalid") is None
+        r = bsa_activity(**EXAMPLES["shunt16"][1])
+        assert widget.locator("dt:text-is('Activity (illustrative)') + dd").inner_text() == f"{_fmt(r['activity'], 2)} GBq"
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name, selector", [("tare", ".ta-widget"), ("debiri", ".db-widget"), ("haip", ".to-widget")])
+def test_readers_see_source_names_never_keys(browser, alone, name, selector):
+    page = browser.new_page()
+    try:
+        page.goto(f"{alone}/{name}.html")
+        wait_for_widgets(page)
+        widget = page.locator(selector)
+        # Operate the widget a little so that other states are read too.
+        for radio in widget.locator("input[type=radio]").all():
+            radio.check()
+            text = reader_text(page, selector)
+            assert not bib_key_pattern().findall(text), bib_key_pattern().findall(text)
+        text = reader_text(page, selector)
+        assert "[" in text and not bib_key_pattern().findall(text)
+        if name != "tare":   # the TARE note explains its own tags (S, standard, illustrative)
+            assert TAG_LEGEND in text
+        else:
+            assert "S: from a secondary source" in text
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name, selector", [("tare", ".ta-widget"), ("debiri", ".db-widget"), ("haip", ".to-widget")])
+def test_widgets_alone_fit_375px_follow_dark_mode_and_pass_wcag22(browser, alone, name, selector):
+    def make_tare_invalid(page):
+        if name == "tare":
+            page.locator(".ta-widget").get_by_label("Height (cm)").fill("18")
+
+    check_phone_and_dark(browser, f"{alone}/{name}.html", selector, before=make_tare_invalid)
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    try:
+        page.goto(f"{alone}/{name}.html")
+        wait_for_widgets(page)
+        make_tare_invalid(page)
+        assert wcag22_violations(page, selector) == []
+        page.evaluate("document.documentElement.dataset.theme = 'dark'")
+        assert wcag22_violations(page, selector) == []
+    finally:
+        page.close()

@@ -5,12 +5,18 @@ import json
 import pytest
 
 import quizzes
-from browser_support import check_phone_and_dark, ROOT, run_module_function, wait_for_widgets
+from browser_support import PageWatch, check_phone_and_dark, ROOT, run_module_function, wait_for_widgets
+from widget_page import wcag22_violations, widget_site
 from widgets.progress import EXAM_PREFIX, INDEX_KEY, PREFIX, Progress, quiz_list, summarize
 
 PAGE = "book/chapters/progress.html"
 JS = ROOT / "widgets" / "progress.js"
 QUIZZES = quiz_list()
+
+
+def quiz_percent(score):
+    """What the quiz shows for a score (quiz-data.js percent(), tested against Python there)."""
+    return f"{round(score, 4) * 100:.2f}".rstrip("0").rstrip(".") + "%"
 
 
 def storages():
@@ -97,7 +103,7 @@ def test_answering_on_a_quiz_page_shows_on_the_progress_page(page, site_url):
     wait_for_widgets(page)
     want = quizzes.score_answers("quiz-haip", {first_q.id: [first_q.options[0].id]})["score"]
     assert row.locator(".pg-answered").inner_text() == f"1 of {len(quiz.questions())}"
-    assert row.locator(".pg-score").inner_text() == f"{round(want * 100, 1):g}%"
+    assert row.locator(".pg-score").inner_text() == quiz_percent(want)   # as the quiz page shows it
     assert row.locator(".pg-saved").inner_text() != "not started"
     other = page.locator(".pg-widget tr[data-quiz=quiz-embolic] .pg-answered")
     assert other.inner_text().startswith("0 of ")
@@ -114,3 +120,148 @@ def test_answering_on_a_quiz_page_shows_on_the_progress_page(page, site_url):
 @pytest.mark.browser
 def test_progress_is_readable_at_375px_and_in_dark_mode(browser, site_url):
     check_phone_and_dark(browser, f"{site_url}/{PAGE}", ".pg-widget")
+
+# ---------------------------------------------------------------- the page on its own (no build)
+@pytest.fixture(scope="module")
+def progress_url(tmp_path_factory):
+    with widget_site(tmp_path_factory.mktemp("progress"), {"progress": Progress()}) as url:
+        yield f"{url}/progress.html"
+
+
+def _open(context, url, storage=None, init=None):
+    page = context.new_page()
+    page.watch = PageWatch(page, url.split("/chapters")[0])
+    if init:
+        page.add_init_script(init)
+    page.goto(url)
+    if storage is not None:
+        page.evaluate("(items) => { localStorage.clear(); for (const [k, v] of items) localStorage.setItem(k, v); }",
+                      list(storage.items()))
+        page.reload()
+    wait_for_widgets(page)
+    return page
+
+
+def _saved(quiz, score, saved_at, checked=3):
+    key = f"{PREFIX}{quiz['id']}:{quiz['hash']}"
+    index = {"v": 1, "quizzes": {key: {"quiz": quiz["id"], "hash": quiz["hash"], "title": quiz["title"],
+                                       "exam": False, "checked": checked, "total": quiz["questions"],
+                                       "score": score, "saved_at": saved_at}}}
+    return {key: json.dumps({"v": 1, "checked": []}), INDEX_KEY: json.dumps(index)}
+
+
+@pytest.fixture
+def utc_context(browser):
+    ctx = browser.new_context(timezone_id="UTC", locale="en-US")   # a US locale: dates must not follow it
+    yield ctx
+    ctx.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("score", [0.1167, 7 / 60, 0.5, 1 / 3, 0.99995, 0.0])
+def test_score_is_rounded_as_the_quiz_rounds_it(browser, utc_context, progress_url, score):
+    page = _open(utc_context, progress_url, _saved(QUIZZES[0], round(score, 4), "2026-12-01T09:05:00Z"))
+    cell = page.locator(f".pg-widget tr[data-quiz={QUIZZES[0]['id']}] .pg-score")
+    assert cell.inner_text() == quiz_percent(score)
+    got = run_module_function(browser, ROOT / "widgets" / "quiz-data.js", "percent", [score])
+    assert cell.inner_text() == got[0]
+    page.watch.assert_clean()
+    page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("iso, shown", [("2026-12-01T09:05:00Z", "1 Dec 2026, 09:05"),
+                                        ("2027-01-12T23:59:59.999Z", "12 Jan 2027, 23:59"),
+                                        ("2026-05-03T00:00:00+02:00", "2 May 2026, 22:00")])
+def test_dates_are_day_month_year_in_every_locale(utc_context, progress_url, iso, shown):
+    page = _open(utc_context, progress_url, _saved(QUIZZES[0], 0.5, iso))
+    cell = page.locator(f".pg-widget tr[data-quiz={QUIZZES[0]['id']}] .pg-saved")
+    assert cell.inner_text() == shown
+    assert cell.locator("time").get_attribute("datetime") == iso
+    assert "/" not in cell.inner_text()
+    page.close()
+
+
+@pytest.mark.browser
+def test_unreadable_dates_and_untouched_quizzes_say_so(utc_context, progress_url):
+    page = _open(utc_context, progress_url, _saved(QUIZZES[0], 0.5, "yesterday"))
+    rows = page.locator(".pg-widget tbody tr")
+    assert rows.nth(0).locator(".pg-saved").inner_text() == "saved, date unknown"
+    assert rows.nth(1).locator(".pg-saved").inner_text() == "not started"
+    assert rows.nth(1).locator(".pg-answered").inner_text() == f"0 of {QUIZZES[1]['questions']}"
+    assert page.locator(".pg-blocked").is_hidden()
+    page.close()
+
+
+BLOCKED = """Object.defineProperty(window, 'localStorage', { get() {
+    throw new DOMException('The operation is insecure.', 'SecurityError'); } });"""
+
+
+@pytest.mark.browser
+def test_blocked_storage_is_reported_honestly(context, progress_url):
+    page = _open(context, progress_url, init=BLOCKED)
+    notice = page.locator(".pg-blocked")
+    assert notice.is_visible() and "cannot be shown here" in notice.inner_text()
+    assert page.locator(".pg-saved").all_inner_texts() == ["storage unavailable"] * len(QUIZZES)
+    assert page.locator(".pg-answered").all_inner_texts() == ["unknown"] * len(QUIZZES)
+    assert "not started" not in page.locator(".pg-widget").inner_text()
+    page.get_by_role("button", name="Refresh").click()
+    assert "cannot be read" in page.locator(".pg-live").inner_text()
+    page.watch.assert_clean()
+    page.close()
+
+
+WORD_SPLITS = r"""() => {
+    // Headers whose words were broken across lines ("Answ/ered"): a word's text range has one box.
+    const out = [];
+    for (const th of document.querySelectorAll('.pg-table thead th')) {
+        const text = th.firstChild;
+        const re = /\S+/g;
+        let m;
+        while ((m = re.exec(text.textContent))) {
+            const r = document.createRange();
+            r.setStart(text, m.index);
+            r.setEnd(text, m.index + m[0].length);
+            const lines = new Set([...r.getClientRects()].map((b) => Math.round(b.top)));
+            if (lines.size > 1) out.push(m[0]);
+        }
+    }
+    return out;
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [600, 768, 1280])
+def test_column_headers_never_break_inside_a_word(browser, progress_url, width):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    try:
+        page.goto(progress_url)
+        wait_for_widgets(page)
+        page.evaluate("""() => { localStorage.setItem('crlm-quiz-progress', JSON.stringify({v: 1, quizzes: {}})); }""")
+        assert page.locator(".pg-table thead th").all_inner_texts() == ["Quiz", "Answered", "Score shown",
+                                                                       "Last saved", "Notes"]
+        assert page.evaluate(WORD_SPLITS) == []
+        table = page.locator(".pg-table")
+        assert table.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth + 1")
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+def test_progress_alone_fits_375px_follows_dark_mode_and_passes_wcag22(browser, progress_url):
+    check_phone_and_dark(browser, progress_url, ".pg-widget")
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    try:
+        page.goto(progress_url)
+        wait_for_widgets(page)
+        assert wcag22_violations(page, ".pg-widget") == []
+        page.evaluate("document.documentElement.dataset.theme = 'dark'")
+        assert wcag22_violations(page, ".pg-widget") == []
+    finally:
+        page.close()
+
+
+def test_front_end_is_bundled_with_the_quiz_rounding_and_no_relative_import():
+    esm = Progress()._esm
+    assert 'from "./' not in esm, "an import was left for the browser to resolve (it cannot, from a Blob URL)"
+    assert "function percent(" in esm and "function round4(" in esm

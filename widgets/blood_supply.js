@@ -70,20 +70,21 @@ function drawChart(chart, r) {
   }
 }
 
-// Two stacked bars: where normal liver and tumour get their blood.
+// Two stacked bars: where normal liver and tumour get their blood. The shares are written
+// under each bar, not inside it: a 20% segment is too narrow for its words on a phone.
 function drawSupply(box, aTumour, aNormal) {
   box.replaceChildren();
   for (const [name, a] of [["Normal liver", aNormal], ["Tumour", aTumour]]) {
     const row = el("div", { class: "bs-supply-row" });
     row.append(el("span", { class: "bs-supply-name" }, name));
-    const bar = el("div", { class: "bs-supply-bar", role: "img",
-      "aria-label": `${name}: ${pct(a)} hepatic artery, ${pct(1 - a)} portal vein` });
-    const ha = el("span", { class: "bs-ha" }, a >= 0.12 ? `artery ${pct(a)}` : "");
+    const words = `hepatic artery ${pct(a)}, portal vein ${pct(1 - a)}`;
+    const bar = el("div", { class: "bs-supply-bar", role: "img", "aria-label": `${name}: ${words}` });
+    const ha = el("span", { class: "bs-ha" });
     ha.style.width = `${a * 100}%`;
-    const pv = el("span", { class: "bs-pv" }, 1 - a >= 0.12 ? `portal ${pct(1 - a)}` : "");
+    const pv = el("span", { class: "bs-pv" });
     pv.style.width = `${(1 - a) * 100}%`;
     bar.append(ha, pv);
-    row.append(bar);
+    row.append(bar, el("span", { class: "bs-supply-values", "aria-hidden": "true" }, words));
     box.append(row);
   }
 }
@@ -94,6 +95,8 @@ function render({ model, el: root }) {
   const presets = model.get("presets") || {};
   const limits = model.get("limits") || {};
   const sources = model.get("sources") || {};
+  const names = model.get("source_labels") || {};
+  const nameOf = (key) => (Object.prototype.hasOwnProperty.call(names, key) ? names[key] : key);
   const widget = el("div", { class: "bs-widget cw-card" });
 
   const presetSet = el("fieldset", { class: "bs-presets" });
@@ -124,8 +127,8 @@ function render({ model, el: root }) {
     const label = el("label", { for: input.id }, s.label);
     const out = el("output", { for: input.id, class: "bs-out" });
     const src = sources[s.key];
-    // e.g. "Default 0.90: pmid2121343 (V)" or "Default 300 mL/min: illustrative value"
-    const origin = src && (src[2] === "illustrative" ? "illustrative value" : `${src[1]} (${src[2]})`);
+    // e.g. "Default 0.90: Paulson 2001 (S)" or "Default 300 mL/min: illustrative value"
+    const origin = src && (src[2] === "illustrative" ? "illustrative value" : `${nameOf(src[1])} (${src[2]})`);
     const tag = el("span", { class: "bs-src" }, src ? `Default ${src[0]}: ${origin}` : "");
     if (src) tag.title = src[3];
     input.addEventListener("input", () => {
@@ -138,11 +141,14 @@ function render({ model, el: root }) {
     row.append(label, input, out, tag);
     controls.append(row);
   }
+  controls.append(el("p", { class: "bs-legend" }, model.get("tag_legend") || ""));
   widget.append(controls);
 
-  const supply = el("div", { class: "bs-supply", "aria-hidden": "false" });
+  const supply = el("div", { class: "bs-supply" });
   const supplyTitle = el("p", { class: "bs-heading" }, "Where the blood comes from");
-  widget.append(supplyTitle, supply);
+  const key = el("p", { class: "bs-key", "aria-hidden": "true" });
+  key.append(el("span", { class: "bs-swatch bs-ha" }), " hepatic artery ", el("span", { class: "bs-swatch bs-pv" }), " portal vein");
+  widget.append(supplyTitle, key, supply);
 
   const resultTitle = el("p", { class: "bs-heading" }, "During hepatic arterial infusion, relative to the same dose given intravenously");
   const numbers = el("dl", { class: "bs-numbers" });

@@ -5,6 +5,7 @@ import traitlets
 
 from .base import CourseWidget
 from .pharmacology import DEFAULTS, LIMITS, PRESETS, SOURCES, regional_exposure
+from .sources import TAG_LEGEND, source_labels
 
 
 class BloodSupply(CourseWidget):
@@ -23,12 +24,16 @@ class BloodSupply(CourseWidget):
     presets = traitlets.Dict().tag(sync=True)
     limits = traitlets.Dict().tag(sync=True)
     sources = traitlets.Dict().tag(sync=True)
+    # Readable names for the keys in `sources` (readers never see a key), and the V/S legend.
+    source_labels = traitlets.Dict().tag(sync=True)
+    tag_legend = traitlets.Unicode(TAG_LEGEND).tag(sync=True)
 
     def __init__(self, **kwargs):
         super().__init__(
             presets={key: vars(p) for key, p in PRESETS.items()},
             limits={key: list(v) for key, v in LIMITS.items()},
             sources={key: list(v) for key, v in SOURCES.items()},
+            source_labels=source_labels(key for _, key, _, _ in SOURCES.values() if key),
             **kwargs,
         )
 

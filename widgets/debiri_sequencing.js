@@ -71,6 +71,9 @@ function render({ model, el: root }) {
   const strategies = model.get("strategies") || {};
   const checklist = model.get("checklist") || [];
   const t = model.get("thresholds") || {};
+  // Readers see "Pernot et al. 2020", never the bibliography key (labels come from Python).
+  const names = model.get("source_labels") || {};
+  const nameOf = (key) => (Object.prototype.hasOwnProperty.call(names, key) ? names[key] : key);
   const widget = el("div", { class: "db-widget cw-card" });
 
   // 1. Strategy and number of rounds.
@@ -120,7 +123,7 @@ function render({ model, el: root }) {
     });
     boxes[item.id] = input;
     const label = el("label", { for: input.id }, item.label);
-    const src = el("span", { class: "db-src" }, ` [${item.keys.join(", ")}, ${item.tag}]`);
+    const src = el("span", { class: "db-src" }, ` [${item.keys.map(nameOf).join(", ")}, ${item.tag}]`);
     row.append(input, label, src);
     if (item.note) row.append(el("p", { class: "db-note db-item-note" }, item.note));
     care.append(row);
@@ -151,8 +154,9 @@ function render({ model, el: root }) {
   elig.append(eligOut, el("p", { class: "db-note" },
     `Liver-only or liver-dominant disease (${t.liver_share_min}% or more of the tumour burden in the liver), ` +
     `involvement not above ${t.involvement_max}%, and eligibility set by a multidisciplinary team ` +
-    `[${t.key}, ${t.tag}]. A reminder, not a decision tool.`));
-  widget.append(elig);
+    `[${nameOf(t.key)}, ${t.tag}]. A reminder, not a decision tool.`));
+  widget.append(elig, el("p", { class: "db-note" },
+    `Sources in brackets: first author and year, then a tag. ${model.get("tag_legend") || ""}`.trim()));
   root.replaceChildren(widget);
 
   function update() {
@@ -165,12 +169,12 @@ function render({ model, el: root }) {
     const per = perHundred(s.rate);
     result.replaceChildren(
       el("span", { class: "db-rate" }, `${s.rate}%`),
-      document.createTextNode(` with “${s.label.toLowerCase()}”: about ${per} in 100 patients [${s.key}, ${s.tag}].`),
+      document.createTextNode(` with “${s.label.toLowerCase()}”: about ${per} in 100 patients [${nameOf(s.key)}, ${s.tag}].`),
     );
     drawIcons(icons, per);
     const other = Object.entries(strategies).find(([k]) => k !== key)[1];
     const gap = Math.abs(s.rate - other.rate).toFixed(1);
-    compare.textContent = `The other strategy (“${other.label.toLowerCase()}”) had ${other.rate}% [${other.key}, ${other.tag}]: ` +
+    compare.textContent = `The other strategy (“${other.label.toLowerCase()}”) had ${other.rate}% [${nameOf(other.key)}, ${other.tag}]: ` +
       `a gap of ${gap} percentage points (our arithmetic).`;
   }
   function updateChecks() {

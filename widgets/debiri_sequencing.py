@@ -17,6 +17,7 @@ import math
 import traitlets
 
 from .base import CourseWidget
+from .sources import TAG_LEGEND, readable_citations, source_labels
 
 STRATEGIES = {
     "both": {
@@ -104,12 +105,18 @@ class DebiriSequencing(CourseWidget):
     liver_share = traitlets.Float(100.0).tag(sync=True)
     involvement = traitlets.Float(30.0).tag(sync=True)
     strategies = traitlets.Dict().tag(sync=True)
-    strategy_note = traitlets.Unicode(STRATEGY_NOTE).tag(sync=True)
+    strategy_note = traitlets.Unicode().tag(sync=True)
     checklist = traitlets.List().tag(sync=True)
     thresholds = traitlets.Dict().tag(sync=True)
+    # Readable names for the keys above (readers never see a key), and what V and S mean.
+    source_labels = traitlets.Dict().tag(sync=True)
+    tag_legend = traitlets.Unicode(TAG_LEGEND).tag(sync=True)
 
     def __init__(self, **kwargs):
-        super().__init__(strategies=STRATEGIES, checklist=CHECKLIST, thresholds=ELIGIBILITY, **kwargs)
+        keys = [s["key"] for s in STRATEGIES.values()] + [k for item in CHECKLIST for k in item["keys"]]
+        super().__init__(strategies=STRATEGIES, checklist=CHECKLIST, thresholds=ELIGIBILITY,
+                         strategy_note=readable_citations(STRATEGY_NOTE),
+                         source_labels=source_labels([*keys, ELIGIBILITY["key"]]), **kwargs)
 
     @traitlets.validate("strategy")
     def _valid_strategy(self, proposal):

@@ -122,8 +122,10 @@ function render({ model, el: root }) {
     const list = el("ul", { class: "de-because" });
     for (const rid of entry.because) {
       const rec = (L.records || {})[rid] || {};
-      const li = el("li");
-      li.append(el("code", {}, rid), document.createTextNode(` ${rec.label || ""}`));
+      // The statement by its label, linked to its entry in the list below the explorer; the
+      // registry id stays in data-record, out of the reader's way.
+      const li = el("li", { "data-record": rid });
+      li.append(el("a", { href: `#rec-${rid}` }, rec.label || "a statement of the course's sources"));
       li.append(el("span", { class: "de-source" }, rec.review ? " (the review)" : ` (${rec.source || "other source"}; not the review)`));
       list.append(li);
     }

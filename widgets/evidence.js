@@ -37,9 +37,14 @@ export function forestAxis(rows) {
 
 let counter = 0;
 
+// Readers see "Kemeny et al. 1999", never the bibliography key: `names` maps keys to the
+// labels Python made (widgets/sources.py).
+function nameOf(names, key) {
+  return Object.prototype.hasOwnProperty.call(names, key) ? names[key] : key;
+}
+const cite = (names, key, tag) => ` [${nameOf(names, key)}${tag ? `, ${tag}` : ""}]`;
 
-
-function resultLine(r, trial) {
+function resultLine(r, trial, names) {
   let text = `${r.endpoint}: ${r.text}`;
   if (r.hr != null && !/\bHR\b/.test(r.text)) {
     text += `; HR ${r.hr}`;
@@ -47,11 +52,11 @@ function resultLine(r, trial) {
   }
   if (r.p) text += `; P ${/^[<>=]/.test(r.p) ? r.p : `= ${r.p}`}`;
   const li = el("li", {}, text);
-  li.append(el("span", { class: "ev-src" }, ` [${r.citation || trial.citation}, ${r.source}]`));
+  li.append(el("span", { class: "ev-src" }, cite(names, r.citation || trial.citation, r.source)));
   return li;
 }
 
-function trialCard(t, labels) {
+function trialCard(t, labels, names, bibliography) {
   const li = el("li", { class: "ev-trial", "data-trial": t.id });
   const details = el("details");
   const summary = el("summary");
@@ -70,7 +75,7 @@ function trialCard(t, labels) {
   add("Arms", (t.arms || []).length ? arms : txt("not recorded in our sources"));
   add("Primary endpoint", txt(t.primary_endpoint || "not recorded in our sources"));
   const results = el("ul", { class: "ev-results" });
-  for (const r of t.results || []) results.append(resultLine(r, t));
+  for (const r of t.results || []) results.append(resultLine(r, t, names));
   const box = el("div");
   if ((t.results || []).length) box.append(results);
   if (t.results_note) box.append(el("p", { class: "ev-note" }, t.results_note));
@@ -78,13 +83,17 @@ function trialCard(t, labels) {
   add("Results (arms in the order above)", box);
   add("Limits", txt(t.limits));
   add("What it changed", txt(t.what_it_changed));
-  add("Reference", txt(t.citation));
+  // The full entry is one link away (the pattern is quizzes/cite.py's BIBLIOGRAPHY_URL).
+  const href = String(bibliography || "").replace("{key}", encodeURIComponent(t.citation));
+  add("Reference", href ? el("a", { href }, nameOf(names, t.citation)) : txt(nameOf(names, t.citation)));
   details.append(dl);
   li.append(details);
   return li;
 }
 
-function drawForest(box, rows) {
+// The plot's shapes are SVG scaled to the column; its words are HTML, so they keep the page's
+// text size at every width (SVG text shrank to 8.6 px and the end ticks were cut off).
+function drawForest(box, rows, names) {
   box.replaceChildren();
   if (!rows.length) {
     box.append(el("p", { class: "ev-note" }, "No hazard ratio with a verified confidence interval among the trials shown."));
@@ -98,7 +107,7 @@ function drawForest(box, rows) {
     const label = el("div", { class: "ev-flabel" });
     label.append(el("span", { class: "ev-name" }, r.name), el("br"), document.createTextNode(r.endpoint));
     const value = el("div", { class: "ev-fvalue" }, `HR ${r.hr} (95% CI ${r.ci_low} to ${r.ci_high})`);
-    value.append(el("span", { class: "ev-src" }, ` [${r.citation}, ${r.source}]`));
+    value.append(el("span", { class: "ev-src" }, cite(names, r.citation, r.source)));
     const plot = svg("svg", { viewBox: `0 0 ${W} 24`, class: "ev-fplot", "aria-hidden": "true", focusable: "false" });
     plot.append(svg("line", { x1: x(1), x2: x(1), y1: 0, y2: 24, class: "ev-one" }));
     plot.append(svg("line", { x1: x(r.ci_low), x2: x(r.ci_high), y1: 12, y2: 12, class: "ev-ci" }));
@@ -107,14 +116,20 @@ function drawForest(box, rows) {
     box.append(row);
   }
   const axisRow = el("div", { class: "ev-frow ev-axisrow" });
-  const axis = svg("svg", { viewBox: `0 0 ${W} 40`, class: "ev-fplot", "aria-hidden": "true", focusable: "false" });
+  const scale = el("div", { class: "ev-scale", "aria-hidden": "true" });
+  const axis = svg("svg", { viewBox: `0 0 ${W} 8`, class: "ev-fplot", focusable: "false" });
   axis.append(svg("line", { x1: pad, x2: W - pad, y1: 2, y2: 2, class: "ev-axis" }));
-  for (const t of ticks) {
-    axis.append(svg("line", { x1: x(t), x2: x(t), y1: 2, y2: 6, class: "ev-axis" }));
-    axis.append(svg("text", { x: x(t), y: 19, "text-anchor": "middle", class: "ev-tick" }, String(t)));
-  }
-  axis.append(svg("text", { x: pad, y: 36, "text-anchor": "start", class: "ev-tick ev-small" }, "← fewer events with therapy"));
-  axisRow.append(el("div", { class: "ev-flabel" }, "Hazard ratio (log scale; line at 1 = no difference)"), axis, el("div"));
+  const labels = el("div", { class: "ev-ticks" });
+  ticks.forEach((t, i) => {
+    axis.append(svg("line", { x1: x(t), x2: x(t), y1: 2, y2: 7, class: "ev-axis" }));
+    // The end labels stand inside the plot (left- and right-aligned), the others centred.
+    const where = i === 0 ? "ev-first" : i === ticks.length - 1 ? "ev-last" : "";
+    const tick = el("span", { class: `ev-tick ${where}`.trim() }, String(t));
+    tick.style.left = `${(x(t) / W) * 100}%`;
+    labels.append(tick);
+  });
+  scale.append(axis, labels, el("span", { class: "ev-direction" }, "← fewer events with therapy"));
+  axisRow.append(el("div", { class: "ev-flabel" }, "Hazard ratio (log scale; line at 1 = no difference)"), scale, el("div"));
   box.append(axisRow);
 }
 
@@ -123,6 +138,8 @@ function render({ model, el: root }) {
   const id = `ev${++counter}`;
   const trials = model.get("trials") || [];
   const labels = { modality: model.get("modality_labels") || {}, setting: model.get("setting_labels") || {} };
+  const names = model.get("source_labels") || {};
+  const bibliography = model.get("bibliography_url");
   const widget = el("div", { class: "ev-widget cw-card" });
 
   const controls = el("div", { class: "ev-controls" });
@@ -150,12 +167,15 @@ function render({ model, el: root }) {
 
   const count = el("p", { class: "ev-count", "aria-live": "polite", "aria-atomic": "true" });
   const list = el("ul", { class: "ev-list", "aria-label": "Trials shown" });
+  const legend = `Sources in brackets: first author and year (the full entry is in the bibliography). ${model.get("tag_legend") || ""}`;
+  const listNote = el("p", { class: "ev-note ev-legend" }, legend.trim());
   const forestTitle = el("h3", { class: "ev-heading", id: `${id}-forest` }, "Hazard ratios with verified confidence intervals");
   const forest = el("div", { class: "ev-forest", role: "group", "aria-labelledby": forestTitle.id });
   const forestNote = el("p", { class: "ev-note" },
     "Only hazard ratios whose 95% confidence interval we could verify are drawn; other hazard ratios appear in the trial list. " +
-    "A square left of the line at 1 means fewer events with the regional therapy, as each trial defined its comparison.");
-  widget.append(controls, count, list, forestTitle, forest, forestNote);
+    "A square left of the line at 1 means fewer events with the regional therapy, as each trial defined its comparison. " +
+    (model.get("tag_legend") || ""));
+  widget.append(controls, count, list, listNote, forestTitle, forest, forestNote);
   root.replaceChildren(widget);
 
   const byId = new Map(trials.map((t) => [t.id, t]));
@@ -166,8 +186,8 @@ function render({ model, el: root }) {
     select.value = setting;
     const ids = filterTrials({ trials, modalities, setting });
     count.textContent = `Showing ${ids.length} of ${trials.length} trials and studies.`;
-    list.replaceChildren(...ids.map((tid) => trialCard(byId.get(tid), labels)));
-    drawForest(forest, forestRows({ trials: ids.map((tid) => byId.get(tid)) }));
+    list.replaceChildren(...ids.map((tid) => trialCard(byId.get(tid), labels, names, bibliography)));
+    drawForest(forest, forestRows({ trials: ids.map((tid) => byId.get(tid)) }), names);
   }
   model.on("change:modalities change:setting", update);
   update();

@@ -15,6 +15,7 @@ import traitlets
 import yaml
 
 from .base import CourseWidget
+from .sources import TAG_LEGEND, bibliography_href, source_labels
 
 ROOT = Path(__file__).resolve().parents[1]
 TRIALS_YAML = ROOT / "book" / "data" / "trials.yaml"
@@ -95,6 +96,12 @@ def load_trials(path: Path = TRIALS_YAML, check: bool = True) -> list[dict]:
     return trials
 
 
+def cited_keys(trials: list[dict]) -> set[str]:
+    """Every bibliography key the trials cite, for the trial itself or for one result."""
+    keys = {t["citation"] for t in trials}
+    return keys | {r["citation"] for t in trials for r in t["results"] or [] if r.get("citation")}
+
+
 def setting_key(trial: dict) -> str:
     return trial["setting"] or "none"
 
@@ -134,9 +141,14 @@ class EvidenceExplorer(CourseWidget):
     trials = traitlets.List().tag(sync=True)
     modality_labels = traitlets.Dict(MODALITIES).tag(sync=True)
     setting_labels = traitlets.Dict(SETTINGS).tag(sync=True)
+    # Readable names for the citation keys in `trials`, and what the V/S tags mean.
+    source_labels = traitlets.Dict().tag(sync=True)
+    tag_legend = traitlets.Unicode(TAG_LEGEND).tag(sync=True)
+    bibliography_url = traitlets.Unicode(bibliography_href("{key}")).tag(sync=True)
 
     def __init__(self, path: Path = TRIALS_YAML, **kwargs):
-        super().__init__(trials=load_trials(path), **kwargs)
+        trials = load_trials(path)
+        super().__init__(trials=trials, source_labels=source_labels(cited_keys(trials)), **kwargs)
 
     @traitlets.validate("modalities")
     def _valid_modalities(self, proposal):

@@ -4,8 +4,10 @@
 
 import { el, keepKeysInWidget } from "./dom.js";
 import { EXAM_PREFIX, INDEX_KEY, PREFIX } from "./storage.js";
+// The quiz's own rounding (11.67%, as the quiz page shows it). One import per line, no comment
+// after it: widgets/base.py inlines exactly that form.
+import { isObj, percent } from "./quiz-data.js";
 
-const isObj = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
 const isNum = (v) => typeof v === "number" && Number.isFinite(v);
 
 function load(text) {
@@ -55,32 +57,34 @@ export function summarize({ quizzes, storage }) {
   });
 }
 
-// A plain copy of the course's keys in localStorage; {} when storage is unavailable.
+// A plain copy of the course's keys in localStorage, or null when this browser does not let the
+// page read it (blocked by a privacy setting or a sandbox): then nothing can be said about progress.
 export function readStorage() {
   const out = {};
   try {
     const s = window.localStorage;
-    for (let i = 0; s && i < s.length; i++) {
+    if (!s) return null;
+    for (let i = 0; i < s.length; i++) {
       const k = s.key(i);
       if (typeof k === "string" && (k.startsWith(PREFIX) || k.startsWith(EXAM_PREFIX) || k === INDEX_KEY)) {
         out[k] = s.getItem(k);
       }
     }
   } catch {
-    /* storage blocked: show nothing saved */
+    return null;
   }
   return out;
 }
 
-function pct(x) {
-  return `${(Math.round(x * 1000) / 10).toString()}%`;
-}
-
-function when(iso) {
+// "1 Dec 2026, 14:05" in the reader's time zone: the same order in every locale, the month in
+// words, so 1/12 and 12/1 cannot be confused.
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+export function when(iso) {
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? "" : d.toLocaleString();
+  if (typeof iso !== "string" || Number.isNaN(d.getTime())) return "";
+  const two = (n) => String(n).padStart(2, "0");
+  return `${d.getDate()} ${MONTHS[d.getMonth()]} ${d.getFullYear()}, ${two(d.getHours())}:${two(d.getMinutes())}`;
 }
-
 
 function render({ model, el: root }) {
   keepKeysInWidget(root);
@@ -98,11 +102,18 @@ function render({ model, el: root }) {
   table.append(body);
   const refresh = el("button", { type: "button", class: "pg-refresh", "data-safe-to-press": "" }, "Refresh");
   const live = el("p", { class: "pg-live", "aria-live": "polite", role: "status" });
-  widget.append(table, refresh, live);
+  const blocked = el("p", { class: "pg-blocked", hidden: "" },
+    "This browser does not let the course read its storage (a privacy setting or private window may block it), " +
+    "so your progress cannot be shown here. The quizzes still work, but they cannot keep your answers: " +
+    "download your answers on each quiz page before you leave it.");
+  widget.append(blocked, table, refresh, live);
   root.append(widget);
 
   function update(announce) {
-    const rows = summarize({ quizzes, storage: readStorage() });
+    const storage = readStorage();
+    const unavailable = storage === null;
+    blocked.hidden = !unavailable;
+    const rows = summarize({ quizzes, storage: storage || {} });
     body.replaceChildren();
     let started = 0;
     rows.forEach((r, i) => {
@@ -112,16 +123,24 @@ function render({ model, el: root }) {
       name.append(el("a", { href: q.href }, q.title || q.id));
       const p = r.practice;
       if (p && p.checked) started += 1;
-      const answered = el("td", { class: "pg-answered" }, p ? `${p.checked} of ${r.total}` : `0 of ${r.total}`);
-      const score = el("td", { class: "pg-score" }, p && p.score !== null ? pct(p.score) : "—");
-      const saved = el("td", { class: "pg-saved" }, p && p.saved_at ? when(p.saved_at) : "not started");
+      // Without storage nothing is known: say so rather than "0 of 10, not started".
+      const answered = el("td", { class: "pg-answered" }, unavailable ? "unknown" : `${p ? p.checked : 0} of ${r.total}`);
+      const score = el("td", { class: "pg-score" }, p && p.score !== null ? percent(p.score) : "—");
+      const saved = el("td", { class: "pg-saved" });
+      const date = p && p.saved_at ? when(p.saved_at) : "";
+      if (unavailable) saved.textContent = "storage unavailable";
+      else if (date) saved.append(el("time", { datetime: p.saved_at }, date));
+      else saved.textContent = p ? "saved, date unknown" : "not started";
       const notes = [];
       if (r.exam) notes.push(`exam answers: ${r.exam.checked} of ${r.total} confirmed`);
       if (r.older) notes.push(`${r.older} saved set${r.older > 1 ? "s" : ""} from an earlier version of this quiz (kept aside)`);
       tr.append(name, answered, score, saved, el("td", { class: "pg-notes" }, notes.join("; ") || "—"));
       body.append(tr);
     });
-    if (announce) live.textContent = `Progress updated: ${started} of ${rows.length} quizzes started.`;
+    if (announce) {
+      live.textContent = unavailable ? "Progress cannot be read: this browser blocks the course's storage."
+        : `Progress updated: ${started} of ${rows.length} quizzes started.`;
+    }
   }
 
   refresh.addEventListener("click", () => update(true));

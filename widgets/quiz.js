@@ -141,11 +141,12 @@ function render({ model, el: root }) {
     storageNote = el("p", { class: "qz-notice" },
       "This browser is not keeping your answers (storage is blocked or full). Download them before you leave the page.");
     storageNote.hidden = !storageFailed;
-    widget.append(storageNote);
+    widget.append(storageNote, buildCaseList());
 
     payload.cases.forEach((c, i) => {
       const section = el("section", { class: "qz-case", "aria-labelledby": `${uid}-c${i}` });
-      section.append(el("h3", { id: `${uid}-c${i}` }, String(c.title || "Case")));
+      // tabindex -1: a jump from the case list lands focus on the heading, and Tab goes on from there.
+      section.append(el("h3", { id: `${uid}-c${i}`, tabindex: "-1" }, String(c.title || "Case")));
       section.append(trusted("div", "qz-vignette", c.vignette_html));
       for (const q of c.questions || []) section.append(buildQuestion(q));
       widget.append(section);
@@ -160,6 +161,32 @@ function render({ model, el: root }) {
     root.replaceChildren(widget);
     for (const q of all) refreshQuestion(q);
     refreshTotals();
+  }
+
+  // Links to every case heading, each with how many of its questions are checked (refreshTotals
+  // keeps that up to date). Folded behind one button: open, it is a screen of links on a phone
+  // and a dozen Tab stops before question 1.
+  let caseCounts = [];
+  function buildCaseList() {
+    const nav = el("nav", { class: "qz-cases", "aria-labelledby": `${uid}-cases` });
+    const toggle = el("button", { type: "button", class: "qz-button qz-cases-toggle", id: `${uid}-cases`,
+      "aria-controls": `${uid}-case-list`, "data-safe-to-press": "" }, `Cases in this quiz (${payload.cases.length})`);
+    const list = el("ol", { class: "qz-case-list", id: `${uid}-case-list` });
+    const show = (open) => {
+      toggle.setAttribute("aria-expanded", String(open));
+      list.hidden = !open;
+    };
+    show(false);
+    toggle.addEventListener("click", () => show(list.hidden));
+    caseCounts = payload.cases.map((c, i) => {
+      const li = el("li");
+      const count = el("span", { class: "qz-case-count" });
+      li.append(el("a", { href: `#${uid}-c${i}` }, String(c.title || "Case")), count);
+      list.append(li);
+      return { count, ids: (c.questions || []).map((q) => q.id) };
+    });
+    nav.append(toggle, list);
+    return nav;
   }
 
   function buildQuestion(q) {
@@ -304,6 +331,10 @@ function render({ model, el: root }) {
     for (const q of all) {
       const v = views.get(q.id);
       v.box.hidden = !!q.reveal_after && !state.checked.includes(q.reveal_after);
+    }
+    for (const { count, ids } of caseCounts) {
+      const done = ids.filter((id) => state.checked.includes(id)).length;
+      count.textContent = done ? ` (${done} of ${ids.length} ${exam ? "confirmed" : "checked"})` : "";
     }
     if (exam) {
       scoreLine.textContent = `${state.checked.length} of ${all.length} answers confirmed.`;

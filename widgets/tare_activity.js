@@ -52,26 +52,31 @@ const plain = (v) => String(Math.round(v * 100) / 100);
 let counter = 0;
 
 
-function cite(sources, key) {
+// " [van Roekel 2020, S]": the source's readable name (never its key) and its tag.
+function nameOf(names, key) {
+  return Object.prototype.hasOwnProperty.call(names, key) ? names[key] : key;
+}
+function cite(sources, key, names) {
   const s = sources[key];
   if (!s) return "";
-  return s[1] ? ` [${s[1]}, ${s[2]}]` : ` [${s[2]}]`;
+  return s[1] ? ` [${nameOf(names, s[1])}, ${s[2]}]` : ` [${s[2]}]`;
 }
 
 // The ordered list of steps, each with its formula and its value.
-export function steps(v, r, c, sources = {}) {
+export function steps(v, r, c, sources = {}, names = {}) {
+  const cite_ = (key) => cite(sources, key, names);
   const cutText = r.reduction === 0 ? "no reduction (LSF 10% or less)"
     : r.treat ? `reduce by ${Math.round(r.reduction * 100)}%` : "LSF above 20%: treatment would not be given";
   const list = [
-    `Body surface area (Du Bois): ${c.dubois[0]} × ${plain(v.weight)}^${c.dubois[1]} × ${plain(v.height)}^${c.dubois[2]} = ${f2(r.bsa)} m²${cite(sources, "bsa_formula")}`,
+    `Body surface area (Du Bois): ${c.dubois[0]} × ${plain(v.weight)}^${c.dubois[1]} × ${plain(v.height)}^${c.dubois[2]} = ${f2(r.bsa)} m²${cite_("bsa_formula")}`,
     `Tumour fraction: ${plain(v.tumour_volume)} / (${plain(v.tumour_volume)} + ${plain(v.liver_volume)}) = ${r.tumour_fraction.toFixed(3)} (${pct(r.tumour_fraction)})`,
-    `BSA-method activity: (${f2(r.bsa)} − ${c.bsa_offset}) + ${r.tumour_fraction.toFixed(3)} = ${f2(r.base_activity)} GBq${cite(sources, "activity_formula")}`,
-    `Lung shunt fraction ${plain(v.lsf)}%: ${cutText}${r.treat ? ` → ${f2(r.activity)} GBq` : ""}${cite(sources, "lsf_reductions")}`,
+    `BSA-method activity: (${f2(r.bsa)} − ${c.bsa_offset}) + ${r.tumour_fraction.toFixed(3)} = ${f2(r.base_activity)} GBq${cite_("activity_formula")}`,
+    `Lung shunt fraction ${plain(v.lsf)}%: ${cutText}${r.treat ? ` → ${f2(r.activity)} GBq` : ""}${cite_("lsf_reductions")}`,
   ];
   if (r.treat) {
     list.push(
-      `Lung dose: ${c.gy_per_gbq_kg} Gy·kg/GBq × ${f2(r.activity)} GBq × ${plain(v.lsf)}% ÷ ${c.lung_mass} kg (assumed) = ${f1(r.lung_dose)} Gy${cite(sources, "gy_per_gbq_kg")}`,
-      `Cumulative lung dose: ${plain(v.prior_lung_dose)} + ${f1(r.lung_dose)} = ${f1(r.cumulative_lung_dose)} Gy (limits ${c.single_limit} Gy per treatment, ${c.cumulative_limit} Gy cumulative)${cite(sources, "lung_limits")}`,
+      `Lung dose: ${c.gy_per_gbq_kg} Gy·kg/GBq × ${f2(r.activity)} GBq × ${plain(v.lsf)}% ÷ ${c.lung_mass} kg (assumed) = ${f1(r.lung_dose)} Gy${cite_("gy_per_gbq_kg")}`,
+      `Cumulative lung dose: ${plain(v.prior_lung_dose)} + ${f1(r.lung_dose)} = ${f1(r.cumulative_lung_dose)} Gy (limits ${c.single_limit} Gy per treatment, ${c.cumulative_limit} Gy cumulative)${cite_("lung_limits")}`,
     );
   }
   return list;
@@ -92,6 +97,7 @@ function render({ model, el: root }) {
   const c = model.get("constants");
   const limits = model.get("limits") || {};
   const sources = model.get("sources") || {};
+  const sourceNames = model.get("source_labels") || {};
   const widget = el("div", { class: "ta-widget cw-card" });
   const banner = el("p", { class: "ta-banner", role: "note" });
   banner.append(el("strong", {}, "Teaching tool: illustrative, not for clinical use."),
@@ -107,8 +113,10 @@ function render({ model, el: root }) {
   exampleSelect.addEventListener("change", () => {
     const ex = examples.find((e) => e.id === exampleSelect.value);
     if (!ex) return;
+    for (const key of [...invalid]) markValid(key); // the example replaces what was typed
     for (const [k, v] of Object.entries(ex.values)) model.set(k, v);
     model.save_changes();
+    update(true);
   });
   exampleRow.append(el("label", { for: exampleSelect.id }, "Start from an illustrative example"), exampleSelect);
   widget.append(exampleRow);
@@ -121,6 +129,14 @@ function render({ model, el: root }) {
     return fs;
   });
   const inputs = {}, errors = {};
+  // Fields whose text is out of range: while any is, no result is shown (a stale result next to
+  // a wrong input reads as the answer for it), and the field keeps what the person typed.
+  const invalid = new Set();
+  function markValid(key) {
+    invalid.delete(key);
+    errors[key].textContent = "";
+    inputs[key].removeAttribute("aria-invalid");
+  }
   for (const f of FIELDS) {
     const [min, max] = limits[f.key] || [0, 1000];
     const row = el("div", { class: "ta-row" });
@@ -132,12 +148,14 @@ function render({ model, el: root }) {
       if (input.value === "" || Number.isNaN(value) || value < min || value > max) {
         err.textContent = `Enter a number from ${min} to ${max}.`;
         input.setAttribute("aria-invalid", "true");
-        return; // keep the last valid result on screen
+        invalid.add(f.key);
+        update();
+        return;
       }
-      err.textContent = "";
-      input.removeAttribute("aria-invalid");
+      markValid(f.key);
       model.set(f.key, value);
       model.save_changes();
+      update(); // also when the value equals the model's (no change event), to show the result again
     });
     inputs[f.key] = input;
     errors[f.key] = err;
@@ -149,22 +167,41 @@ function render({ model, el: root }) {
   const headline = el("dl", { class: "ta-numbers" });
   const warn = el("ul", { class: "ta-flags" });
   const live = el("p", { class: "ta-live", "aria-live": "polite", "aria-atomic": "true" });
+  const stopped = el("p", { class: "ta-stopped", hidden: "" });
   const stepsTitle = el("p", { class: "ta-heading" }, "How the numbers are reached");
   const list = el("ol", { class: "ta-steps" });
   const keys = el("p", { class: "ta-note" },
-    "Source tags: S = secondary source; standard = a textbook formula; illustrative = an assumption of this tool. " +
+    "Sources in brackets: first author and year, then a tag. S: from a secondary source; standard: a textbook " +
+    "formula; illustrative: an assumption of this tool. " +
     "Values are rounded for display; the calculation uses unrounded numbers. The lung mass of 1 kg is an assumption, " +
-    "and lung shunt measured on MAA imaging tends to overestimate lung dose [vanroekel2020, S; pmc9793490, S].");
-  widget.append(headline, warn, live, stepsTitle, list, keys);
+    `and lung shunt measured on MAA imaging tends to overestimate lung dose [${nameOf(sourceNames, "vanroekel2020")}, S; ` +
+    `${nameOf(sourceNames, "pmc9793490")}, S].`);
+  widget.append(stopped, headline, warn, live, stepsTitle, list, keys);
   root.replaceChildren(widget);
 
   let liveTimer;
-  function update() {
+  // rewrite: put every model value in its field (an example was chosen); otherwise leave alone
+  // what the person is typing in the focused field, and an entry still to be corrected.
+  function update(rewrite = false) {
     const v = {};
     for (const f of FIELDS) {
       v[f.key] = model.get(f.key);
-      // Do not overwrite what the person is typing in the focused field.
-      if (document.activeElement !== inputs[f.key]) inputs[f.key].value = String(v[f.key]);
+      const busy = document.activeElement === inputs[f.key] || invalid.has(f.key);
+      if (rewrite === true || !busy) inputs[f.key].value = String(v[f.key]);
+    }
+    clearTimeout(liveTimer);
+    const wrong = FIELDS.filter((f) => invalid.has(f.key));
+    stopped.hidden = !wrong.length;
+    for (const part of [stepsTitle, headline, list]) part.hidden = !!wrong.length;
+    if (wrong.length) {
+      exampleSelect.value = ""; // what is typed is no longer the example
+      const problems = wrong.map((f) => `${f.label}: ${errors[f.key].textContent}`).join(" ");
+      stopped.textContent = `No result while a value is out of range. ${problems}`;
+      headline.replaceChildren();
+      warn.replaceChildren();
+      list.replaceChildren();
+      live.textContent = stopped.textContent;  // announced at once, not after the result delay
+      return;
     }
     const match = examples.find((ex) => FIELDS.every((f) => ex.values[f.key] === v[f.key]));
     exampleSelect.value = match ? match.id : "";
@@ -178,8 +215,7 @@ function render({ model, el: root }) {
     headline.replaceChildren(...rows.flatMap(([k, val]) => [el("dt", {}, k), el("dd", {}, val)]));
     const fl = flags(r, c);
     warn.replaceChildren(...fl.map((t) => el("li", {}, `Warning: ${t}`)));
-    list.replaceChildren(...steps(v, r, c, sources).map((t) => el("li", {}, t)));
-    clearTimeout(liveTimer);
+    list.replaceChildren(...steps(v, r, c, sources, sourceNames).map((t) => el("li", {}, t)));
     liveTimer = setTimeout(() => {
       live.textContent = (r.treat
         ? `Illustrative activity ${f2(r.activity)} GBq; lung dose ${f1(r.lung_dose)} Gy.`

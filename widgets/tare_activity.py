@@ -6,6 +6,10 @@ import traitlets
 from .base import CourseWidget
 from .dosimetry import (BSA_OFFSET_GBQ, DEFAULTS, DUBOIS, EXAMPLES, GY_PER_GBQ_PER_KG, LIMITS, LSF_STEPS,
                         LUNG_LIMIT_CUMULATIVE_GY, LUNG_LIMIT_SINGLE_GY, LUNG_MASS_KG, SOURCES, bsa_activity)
+from .sources import source_labels
+
+# Sources the front end names outside SOURCES (its note on lung shunt measured on MAA imaging).
+NOTE_SOURCES = ("vanroekel2020", "pmc9793490")
 
 # Everything the JavaScript needs to compute, written once here.
 CONSTANTS = {
@@ -35,6 +39,7 @@ class TareActivity(CourseWidget):
     limits = traitlets.Dict().tag(sync=True)
     sources = traitlets.Dict().tag(sync=True)
     examples = traitlets.List().tag(sync=True)
+    source_labels = traitlets.Dict().tag(sync=True)  # readable names: readers never see a key
 
     def __init__(self, **kwargs):
         super().__init__(
@@ -42,6 +47,7 @@ class TareActivity(CourseWidget):
             examples=[{"id": k, "label": label, "values": values} for k, (label, values) in EXAMPLES.items()],
             limits={k: list(v) for k, v in LIMITS.items()},
             sources={k: list(v) for k, v in SOURCES.items()},
+            source_labels=source_labels([*NOTE_SOURCES, *(key for _, key, _ in SOURCES.values() if key)]),
             **kwargs,
         )
 

@@ -1,5 +1,5 @@
 // HAIP trial outcomes: pick a trial and an endpoint, see paired bars by arm with the
-// numbers printed, the source key and tag, and a short reading of what the number shows.
+// numbers printed, the source (by name) and its tag, and a short reading of what the number shows.
 // Data come from book/data/trials.yaml via widgets/trial_outcomes.py (the `data` trait).
 
 import { el, svg, keepKeysInWidget } from "./dom.js";
@@ -76,6 +76,9 @@ function render({ model, el: root }) {
   keepKeysInWidget(root);
   const id = `to${++counter}`;
   const data = model.get("data") || [];
+  // Readers see "Kemeny et al. 2006", never the bibliography key (labels come from Python).
+  const names = model.get("source_labels") || {};
+  const nameOf = (key) => (Object.prototype.hasOwnProperty.call(names, key) ? names[key] : key);
   const widget = el("div", { class: "to-widget cw-card" });
 
   const trialRow = el("div", { class: "to-row" });
@@ -95,7 +98,9 @@ function render({ model, el: root }) {
   const figures = el("p", { class: "to-figures", "aria-live": "polite", "aria-atomic": "true" });
   const reading = el("ul", { class: "to-reading" });
   const arms = el("ol", { class: "to-arms" });
-  widget.append(designNote, chart, figures, reading, el("p", { class: "to-heading" }, "Arms as reported"), arms);
+  const legend = el("p", { class: "to-src to-legend" },
+    `Source in brackets: first author and year, then a tag. ${model.get("tag_legend") || ""}`.trim());
+  widget.append(designNote, chart, figures, legend, reading, el("p", { class: "to-heading" }, "Arms as reported"), arms);
   root.replaceChildren(widget);
 
   let shownTrial = null;
@@ -124,7 +129,7 @@ function render({ model, el: root }) {
     else drawHazard(chart, r);
 
     figures.replaceChildren(el("strong", {}, `${r.endpoint}: `), document.createTextNode(r.text),
-      el("span", { class: "to-src" }, ` [${r.citation}, ${r.source}]`));
+      el("span", { class: "to-src" }, ` [${nameOf(r.citation)}, ${r.source}]`));
     const items = [r.p_reading];
     if (r.note) items.push(r.note);
     reading.replaceChildren(...items.map((t) => el("li", {}, t)));

@@ -15,6 +15,7 @@ import traitlets
 
 from .base import CourseWidget
 from .evidence import TRIALS_YAML, load_trials
+from .sources import TAG_LEGEND, source_labels
 
 DEFAULT_TRIALS = ("kemeny-1999", "kemeny-1999-10-year-update", "groot-koerkamp-2017",
                   "mskcc-2016-protocols", "calgb-9481")
@@ -141,9 +142,14 @@ class TrialOutcomes(CourseWidget):
     trial = traitlets.Unicode(DEFAULT_TRIALS[0]).tag(sync=True)
     endpoint = traitlets.Int(0).tag(sync=True)  # index into the chosen trial's drawable results
     data = traitlets.List().tag(sync=True)
+    # Readable names for the citation keys in `data` (readers never see a key), and V/S in words.
+    source_labels = traitlets.Dict().tag(sync=True)
+    tag_legend = traitlets.Unicode(TAG_LEGEND).tag(sync=True)
 
     def __init__(self, ids=DEFAULT_TRIALS, path=TRIALS_YAML, **kwargs):
-        super().__init__(data=outcomes(load_trials(path), ids), **kwargs)
+        data = outcomes(load_trials(path), ids)
+        keys = {d["citation"] for d in data} | {r["citation"] for d in data for r in d["results"]}
+        super().__init__(data=data, source_labels=source_labels(keys), **kwargs)
 
     @traitlets.validate("trial")
     def _valid_trial(self, proposal):
