@@ -354,9 +354,13 @@ def _build_book(folder: Path, exam: bool, hostile_payload: dict) -> subprocess.P
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     config["title"] = "Hostile widget state"
     config["bibtex_bibfiles"] = [str(ROOT / "book" / "references.bib")]
+    if config.get("html", {}).get("favicon"):   # paths in the config are relative to the course
+        config["html"]["favicon"] = str(ROOT / config["html"]["favicon"])
     config["execute"]["execute_notebooks"] = "force"
     sphinx = config["sphinx"]
-    sphinx["local_extensions"] = {"course_sphinx": str(ROOT / "book" / "_ext")}
+    # every course extension (escaping, bibliography styles), loaded from the repository
+    sphinx["local_extensions"] = {name: str(ROOT / "book" / "_ext")
+                                  for name in sphinx.get("local_extensions", {})}
     sphinx["config"]["html_static_path"] = [str(ROOT / p) for p in sphinx["config"]["html_static_path"]]
     sphinx["config"]["course_publish_downloads"] = False   # the course's exports are not ours
     (folder / "_config.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
