@@ -39,7 +39,9 @@ def run(cmd: list, **kwargs) -> None:
 # jupyter_client offers no setting (file or environment) that myst-nb's kernel manager would
 # read to switch to IPC transport. The line is dropped, by its exact text, from the build's
 # output, so every other line (other warnings, every error, tracebacks) still prints.
-TCP_WARNING = re.compile(r"^(\x1b\[[0-9;]*m)*\[IPKernelApp\] WARNING \| Kernel is running over TCP without encryption\.")
+TCP_WARNING = re.compile(
+    r"^(\x1b\[[0-9;]*m)*\[IPKernelApp\] WARNING \| Kernel is running over TCP without encryption\."
+)
 
 
 def is_build_noise(line: str) -> bool:
@@ -131,16 +133,34 @@ def ensure_chromium() -> None:
     sys.exit("The browser tests need Debian's Chromium: sudo apt-get install -y chromium")
 
 
+# The quick lane leaves out what needs a built site or a live Jupyter server (markers set in
+# tests/conftest.py); its COURSE_SITE points at a folder that does not exist, so a test that reads
+# the site without being marked fails loudly instead of passing on a stale build.
+QUICK_MARKERS = "not site and not live"
+NO_SITE = ROOT / "_build" / "no-site"
+
+
+def run_quick(pytest_args: list) -> None:
+    """Lint, types and every test that needs no built site."""
+    run([PY, "-m", "ruff", "check", "--quiet", "."])
+    run([PY, "-m", "mypy"])
+    run([PY, "-m", "pytest", "tests", "-q", "-m", QUICK_MARKERS, *pytest_args],
+        env=env_with(COURSE_SITE=str(NO_SITE), COURSE_EXAM_SITE=str(NO_SITE)))
+
+
 def cmd_test(args) -> None:
     ensure_env()
+    run_quick(args.pytest_args)
+    if args.quick:
+        return
     ensure_chromium()
     # Force execution so that every notebook's outputs are fresh for nbval.
     build_site(force=True)
     build_site(force=True, exam=True)
     notebooks = sorted((ROOT / "_build" / "jupyter_execute" / "book").rglob("*.ipynb"))
     run(
-        [PY, "-m", "pytest", "tests", *notebooks, "--nbval", "--nbval-current-env",
-         "--nbval-sanitize-with", "tests/nbval-sanitize.cfg", *args.pytest_args],
+        [PY, "-m", "pytest", "tests", "-m", f"not ({QUICK_MARKERS})", *notebooks, "--nbval",
+         "--nbval-current-env", "--nbval-sanitize-with", "tests/nbval-sanitize.cfg", *args.pytest_args],
         env=env_with(COURSE_SITE=str(SITE), COURSE_EXAM_SITE=str(EXAM_OUT / "_build" / "html")),
     )
 
@@ -169,7 +189,9 @@ def main() -> None:
     b.add_argument("--force", action="store_true", help="re-execute every notebook")
     b.add_argument("--clean", action="store_true", help="delete the previous HTML first")
     b.set_defaults(func=cmd_build)
-    t = sub.add_parser("test", help="build the site and run every test")
+    t = sub.add_parser("test", help="lint, type-check, build the site and run every test")
+    t.add_argument("--quick", action="store_true",
+                   help="only lint, types and the tests that need no built site (about a minute)")
     t.add_argument("pytest_args", nargs="*", help="extra arguments for pytest (after --)")
     t.set_defaults(func=cmd_test)
     s = sub.add_parser("serve", help="serve the built site on 127.0.0.1")

@@ -22,7 +22,8 @@ def grade_many(count: int = 10_000, quiz_id: str = "quiz-settings", seed: int = 
             answers = {}
             for q in questions:
                 ids = [o["id"] for o in q["options"]]
-                answers[q["id"]] = [rng.choice(ids)] if q["type"] == "single" else rng.sample(ids, rng.randint(0, len(ids)))
+                single = q["type"] == "single"
+                answers[q["id"]] = [rng.choice(ids)] if single else rng.sample(ids, rng.randint(0, len(ids)))
             doc = {"format": "crlm-quiz-answers", "version": 1, "quiz": quiz_id, "hash": data["hash"],
                    "learner": f"learner-{i:05d}", "answers": answers, "score_shown": None,
                    "saved_at": "2026-11-26T12:00:00Z"}

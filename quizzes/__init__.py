@@ -7,15 +7,16 @@ Public API used by the book (signatures are a contract):
 from __future__ import annotations
 
 import os
+from functools import lru_cache
+from pathlib import Path
 
-from . import paths
+from . import paths, scoring
 from .bank import parse_bank
 from .check import bank_files
 from .issues import DataError
 from .model import Quiz, iter_questions
 from .payload import build_payload
-from .registry import load_registry
-from . import scoring
+from .registry import file_version, load_registry
 
 __all__ = ["load_bank", "list_quizzes", "exam_mode", "payload", "score_answers", "iter_questions", "Quiz",
            "DataError"]
@@ -30,7 +31,14 @@ def load_bank(quiz_id: str) -> Quiz:
     if quiz_id not in list_quizzes():
         raise KeyError(f"no quiz bank named {quiz_id!r}")
     path = next(p for p in bank_files(paths.BANKS_DIR) if p.stem == quiz_id)
-    quiz, issues = parse_bank(path, load_registry())
+    versions = (file_version(path), file_version(paths.REGISTRY_FILE), file_version(paths.REFERENCES_BIB))
+    return _cached_bank(str(path), *versions)
+
+
+@lru_cache(maxsize=32)
+def _cached_bank(path: str, *versions: tuple[int, int]) -> Quiz:
+    """One parse per version of the bank and of the files it is checked against."""
+    quiz, issues = parse_bank(Path(path), load_registry())
     if quiz is None:
         raise DataError(issues.errors)
     return quiz

@@ -43,7 +43,7 @@ def parse_bank(path, registry: Registry | None) -> tuple[Quiz | None, Issues]:
     quiz_id = top.text("id", pattern=ID_PATTERN)
     if quiz_id and quiz_id != path.stem:
         top.err("id", f"quiz id {quiz_id!r} must equal the file name stem {path.stem!r}")
-    state = {"case_ids": set(), "question_ids": set()}
+    state: dict[str, set[str]] = {"case_ids": set(), "question_ids": set()}
     cases = []
     for i, line, value in top.items("cases", max_items=vocab.MAX_CASES):
         case = _parse_case(issues, value, join("cases", i), line, registry, state)
@@ -78,7 +78,8 @@ def _parse_case(issues, value, path, line, registry, state) -> Case | None:
         if q is not None:
             questions.append(q)
     title, vignette = f.text("title"), f.text("vignette", kind=MARKDOWN)
-    if len(issues.errors) > before or features is None:
+    if len(issues.errors) > before or features is None \
+            or cid is None or title is None or vignette is None:
         return None
     return Case(cid, title, vignette, features, tuple(questions))
 
@@ -178,7 +179,9 @@ def _parse_option(issues, value, path, line, registry) -> Option | None:
     modality = f.text("modality", required=False, choices=vocab.OPTION_MODALITIES)
     pin = f.text("pin", required=False, choices=("last",))
     text, feedback = f.text("text", kind=MARKDOWN), f.text("feedback", kind=MARKDOWN)
-    if len(issues.errors) > before:
+    # Each field is None only when it recorded an error; the explicit test tells the type checker.
+    if len(issues.errors) > before or oid is None or text is None or credit is None or feedback is None \
+            or follows is None or contradicts is None:
         return None
     return Option(oid, text, credit, feedback, tuple(follows), tuple(contradicts), modality, pin,
                   line=line)

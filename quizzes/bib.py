@@ -1,8 +1,4 @@
-"""Bibliography keys the data may cite.
-
-book/references.bib is written by someone else; when it exists it is the authority. Until then
-data/bibkeys.txt (the agreed key list) stands in, so the checker works in either state.
-"""
+"""The bibliography keys the data may cite: the entries of book/references.bib (the one list)."""
 from __future__ import annotations
 
 import re
@@ -19,15 +15,9 @@ def keys_from_bib(text: str) -> set[str]:
     return {m.group(2) for m in _ENTRY.finditer(text) if m.group(1).lower() not in _NOT_ENTRIES}
 
 
-def keys_from_list(text: str) -> set[str]:
-    return {line.strip() for line in text.splitlines()
-            if line.strip() and not line.lstrip().startswith("#")}
-
-
-def load_keys(bib: Path | None = None, fallback: Path | None = None) -> tuple[set[str], str]:
-    """Return (keys, description of where they came from)."""
+def load_keys(bib: Path | None = None) -> tuple[set[str], str]:
+    """Return (keys, the file they came from); a missing bibliography is an error, not an empty list."""
     bib = paths.REFERENCES_BIB if bib is None else Path(bib)
-    fallback = paths.BIBKEYS_FILE if fallback is None else Path(fallback)
-    if bib.is_file():
-        return keys_from_bib(bib.read_text(encoding="utf-8", errors="replace")), str(bib)
-    return keys_from_list(fallback.read_text(encoding="utf-8")), f"{fallback} (no {bib.name} yet)"
+    if not bib.is_file():
+        raise FileNotFoundError(f"{bib}: no bibliography file (every citation key is checked against it)")
+    return keys_from_bib(bib.read_text(encoding="utf-8", errors="replace")), str(bib)

@@ -44,10 +44,9 @@ class CheckResult:
         return [i for i in self.issues if i.level == "warning"]
 
 
-def run_check(banks=None, registry_path=None, strict: bool = False, bib=None,
-              bibkeys_file=None) -> CheckResult:
+def run_check(banks=None, registry_path=None, strict: bool = False, bib=None) -> CheckResult:
     result = CheckResult()
-    keys, result.bib_source = load_keys(bib, bibkeys_file)
+    keys, result.bib_source = load_keys(bib)
     registry_path = Path(registry_path) if registry_path else paths.REGISTRY_FILE
     registry, reg_issues = parse_registry(registry_path, keys)
     result.issues.extend(reg_issues)

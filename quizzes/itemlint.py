@@ -45,8 +45,10 @@ NEGATIVE = re.compile(r"\b(EXCEPT|NOT|LEAST)\b")
 FIGURE = re.compile(r"\d(\.\d+)?\s*(%|months?|mg|Gy|GBq|mL|weeks?|years?)|\bP\s*[=<>]|\bHR\b|"
                     r"\b\d+\s*(of|out of)\s*\d+\b", re.IGNORECASE)
 _WORD = re.compile(r"[a-z0-9]+")
-_STOP = set("a an the of in on to and or for with by is are be was were it its this that as at "
-            "from his her their he she they".split())
+_STOP = {
+    "a", "an", "the", "of", "in", "on", "to", "and", "or", "for", "with", "by", "is", "are", "be", "was", "were",
+    "it", "its", "this", "that", "as", "at", "from", "his", "her", "their", "he", "she", "they",
+}
 
 KEY_LONGEST_MAX = 1 / 3
 KEY_MIDDLE_MAX = 0.7
@@ -128,16 +130,16 @@ def _check_question(warn, q) -> None:
     lengths = [len(plain(o.text)) for o in q.options]
     mean = sum(lengths) / len(lengths) if lengths else 0
     seen: dict[str, str] = {}
-    for o, n in zip(q.options, lengths):
+    for o, n in zip(q.options, lengths, strict=True):
         text = " ".join(plain(o.text).lower().split())
         if text in seen:
             warn(o.line, where, f"duplicate-option: {o.id} repeats {seen[text]}")
         seen.setdefault(text, o.id)
         if ALL_NONE.search(o.text):
             warn(o.line, where, f"all-none-above: option {o.id}")
-        if o.credit <= 0 and ABSOLUTES.search(plain(o.text)):
-            warn(o.line, where, f"absolute: distractor {o.id} says "
-                                f"{ABSOLUTES.search(plain(o.text)).group(0)!r}")
+        absolute = ABSOLUTES.search(plain(o.text)) if o.credit <= 0 else None
+        if absolute:
+            warn(o.line, where, f"absolute: distractor {o.id} says {absolute.group(0)!r}")
         if mean and not (LENGTH_LOW * mean <= n <= LENGTH_HIGH * mean):
             warn(o.line, where, f"length-spread: option {o.id} is {n} characters against a "
                                 f"mean of {mean:.0f}")

@@ -128,7 +128,7 @@ def _refuse_tag(loader, node):
                     f"(write the value as plain text or a number)", _line(node))
 
 
-def _construct_mapping(loader: _LineLoader, node) -> YMap:
+def _construct_mapping(loader: _LineLoader, node) -> YMap | BadValue:
     if not isinstance(node, MappingNode):
         return BadValue("YAML tag !!map needs a mapping", _line(node))
     loader.flatten_mapping(node)
@@ -156,13 +156,14 @@ def _construct_mapping(loader: _LineLoader, node) -> YMap:
     return result
 
 
-def _construct_sequence(loader: _LineLoader, node) -> YList:
+def _construct_sequence(loader: _LineLoader, node) -> YList | BadValue:
     if not isinstance(node, SequenceNode):
         return BadValue("YAML tag !!seq needs a list", _line(node))
     result = YList(loader.construct_object(child, deep=True) for child in node.value)
     result.line = _line(node)
     result.item_lines = [_line(child) for child in node.value]
-    result.plain_text = {i: child.value for i, (child, value) in enumerate(zip(node.value, result))
+    pairs = enumerate(zip(node.value, result, strict=True))
+    result.plain_text = {i: child.value for i, (child, value) in pairs
                          if getattr(child, "plain", False) and not isinstance(value, str)}
     return result
 

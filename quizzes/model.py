@@ -6,8 +6,8 @@ is the one walk over a bank that every consumer should use.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 
 
 @dataclass(frozen=True)

@@ -5,5 +5,4 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_DIR = PACKAGE_DIR.parent
 BANKS_DIR = PACKAGE_DIR / "banks"
 REGISTRY_FILE = PACKAGE_DIR / "data" / "recommendations.yaml"
-BIBKEYS_FILE = PACKAGE_DIR / "data" / "bibkeys.txt"
 REFERENCES_BIB = REPO_DIR / "book" / "references.bib"

@@ -17,7 +17,7 @@ def build_payload(quiz: Quiz, registry: Registry, exam: bool = False) -> dict:
         for q in case.questions:
             options = []
             for o in q.options:
-                entry = {"id": o.id, "text_html": markdown_html(o.text)}
+                entry: dict[str, object] = {"id": o.id, "text_html": markdown_html(o.text)}
                 if o.pin:
                     entry["pin"] = o.pin   # shown after the shuffled options (quizzes/order.py)
                 if not exam:

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from . import paths, vocab
 from .issues import DataError, Issues
-from .loader import YamlLoadError, load_yaml_file
+from .loader import YamlLoadError, YMap, load_yaml_file
 from .model import Recommendation, Registry, Source
 from .validate import ID_PATTERN, MARKDOWN, Fields, join, show
 
@@ -41,12 +42,12 @@ def parse_registry(path, bibkeys: set[str]) -> tuple[Registry | None, Issues]:
 
     sources: dict[str, Source] = {}
     src_map = top.raw("sources")
-    if not isinstance(src_map, dict) or not src_map:
+    if not isinstance(src_map, YMap) or not src_map:
         top.err("sources", "must be a non-empty mapping of source id to source")
-        src_map = {}
+        src_map = YMap()
     if len(src_map) > vocab.MAX_SOURCES:
         top.err("sources", f"defines {len(src_map)} sources; at most {vocab.MAX_SOURCES} allowed")
-        src_map = {}
+        src_map = YMap()
     for sid, value in src_map.items():
         spath = join("sources", sid)
         f = Fields(issues, value, spath, _SOURCE, _SOURCE, line=top.line_of("sources"))
@@ -127,14 +128,34 @@ def _parse_record(issues, value, path, line, sources, bibkeys, defined=()) -> Re
     )
     if any(v is None for v in parts.values()):
         return None
-    return Recommendation(**parts)
+    return Recommendation(**parts)  # type: ignore[arg-type]  # no value is None here: tested above
 
 
 def load_registry(path=None, bibkeys: set[str] | None = None) -> Registry:
-    """Load the registry for the book; raise DataError if it does not pass its checks."""
-    from .bib import load_keys
+    """Load the registry for the book; raise DataError if it does not pass its checks.
+
+    With the default keys (book/references.bib) the parsed registry is cached per version of
+    both files, so the API, grading, exports and publishing parse it once however often they ask.
+    """
     path = Path(path) if path else paths.REGISTRY_FILE
-    keys = bibkeys if bibkeys is not None else load_keys()[0]
+    if bibkeys is not None:
+        return _checked_registry(path, bibkeys)
+    return _cached_registry(str(path), file_version(path), file_version(paths.REFERENCES_BIB))
+
+
+def file_version(path: Path) -> tuple[int, int]:
+    """What a cache keys on: a file's modification time and size (an edit changes one of them)."""
+    stat = Path(path).stat()
+    return stat.st_mtime_ns, stat.st_size
+
+
+@lru_cache(maxsize=8)
+def _cached_registry(path: str, *versions: tuple[int, int]) -> Registry:
+    from .bib import load_keys
+    return _checked_registry(Path(path), load_keys()[0])
+
+
+def _checked_registry(path: Path, keys: set[str]) -> Registry:
     registry, issues = parse_registry(path, keys)
     if registry is None:
         raise DataError(issues.errors)

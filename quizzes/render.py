@@ -30,5 +30,5 @@ def markdown_html(text: str, links: bool = True) -> str:
 
 @lru_cache(maxsize=1)
 def _registry():
-    from .registry import load_registry   # registry -> bank text -> render: import when used
+    from .registry import load_registry  # registry -> bank text -> render: import when used
     return load_registry()

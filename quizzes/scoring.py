@@ -17,7 +17,7 @@ caller (answers.py); unknown ids simply contribute nothing here.
 """
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from .model import Question, Quiz, iter_questions
 

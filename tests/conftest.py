@@ -1,3 +1,5 @@
+import inspect
+import re
 import sys
 from pathlib import Path
 
@@ -50,9 +52,46 @@ def page(context, site_url):
     page.close()
 
 
+# Fixtures that need a built site (and, for the last four, Chromium).
+SITE_FIXTURES = {"site_url", "exam_site_url", "browser", "context", "page"}
+BROWSER_FIXTURES = {"browser", "context", "page"}
+# Names whose use in a test's own source means it reads the built site's files.
+SITE_NAMES = re.compile(r"\b(SITE|EXAM_SITE|site_pages|built_pages)\b")
+
+
+def _reads_site(item) -> bool:
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if fixtures & SITE_FIXTURES:
+        return True
+    function = getattr(item, "function", None)
+    try:
+        return bool(function and SITE_NAMES.search(inspect.getsource(function)))
+    except (OSError, TypeError):
+        return False
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark what each test needs, so that `course.py test --quick` can leave out the slow lanes.
+
+    `site`: reads the built site (a fixture, or SITE in its own body); `browser`: drives Chromium;
+    `live`: starts a real Jupyter server. A test that reads the site through a helper this scan
+    cannot see fails loudly in the quick lane (its COURSE_SITE points nowhere): mark it by hand.
+    """
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+        executed_notebook = item.path.suffix == ".ipynb"   # nbval cells of the built book
+        if executed_notebook or item.get_closest_marker("browser") or _reads_site(item):
+            item.add_marker(pytest.mark.site)
+        if "lab" in fixtures:
+            item.add_marker(pytest.mark.live)
+
+
 def pytest_sessionfinish(session, exitstatus):
     # Close the widgets the tests created while ipywidgets is still intact; otherwise
     # their __del__ runs during interpreter shutdown and prints ignored exceptions.
-    from ipywidgets import Widget
-
-    Widget.close_all()
+    # A light environment (the quick lane without ipywidgets) has nothing to close.
+    widgets = sys.modules.get("ipywidgets")
+    if widgets is not None:
+        widgets.Widget.close_all()

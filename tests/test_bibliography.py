@@ -11,10 +11,8 @@ import html
 import re
 from pathlib import Path
 
-import pytest
-from pybtex.database import parse_file
-
 from browser_support import ROOT, SITE
+from pybtex.database import parse_file
 
 BIB = ROOT / "book" / "references.bib"
 

@@ -4,9 +4,9 @@ import math
 
 import pytest
 import traitlets
-
-from browser_support import check_phone_and_dark, ROOT, run_module_function, use_dark_mode, wait_for_widgets
+from browser_support import ROOT, check_phone_and_dark, run_module_function, use_dark_mode, wait_for_widgets
 from widget_page import bib_key_pattern, reader_text, wcag22_violations, widget_site
+
 from widgets import BloodSupply
 from widgets.pharmacology import PRESETS, SOURCES, regional_exposure
 from widgets.sources import TAG_LEGEND, source_label
@@ -57,7 +57,7 @@ def test_javascript_computes_what_python_computes(browser):
         if not (at == 0 and an == 0 and e == 1)  # keeps tumour/normal defined
     ]
     js = run_module_function(browser, ROOT / "widgets" / "blood_supply.js", "compute", grid)
-    for inputs, got in zip(grid, js):
+    for inputs, got in zip(grid, js, strict=True):
         want = regional_exposure(**inputs)
         for key, value in want.items():
             assert math.isclose(got[key], value, rel_tol=1e-12, abs_tol=1e-15), (inputs, key, got[key], value)

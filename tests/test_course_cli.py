@@ -4,7 +4,6 @@ from __future__ import annotations
 import sys
 
 import pytest
-
 from browser_support import ROOT
 
 sys.path.insert(0, str(ROOT))

@@ -3,13 +3,12 @@ import random
 
 import pytest
 import traitlets
+from browser_support import ROOT, check_phone_and_dark, run_module_function, wait_for_widgets
+from widget_page import reader_text, registry_id_pattern, wcag22_violations, widget_site
 
-from browser_support import check_phone_and_dark, ROOT, run_module_function, wait_for_widgets
 from quizzes import decide, vocab
 from quizzes.registry import load_registry
-from widget_page import reader_text, registry_id_pattern, wcag22_violations, widget_site
-from widgets.decision import (MODALITY_LABELS, STANCE_LABELS, DecisionExplorer, combo_key,
-                              compact_table, expand)
+from widgets.decision import MODALITY_LABELS, STANCE_LABELS, DecisionExplorer, combo_key, compact_table, expand
 
 PAGE = "book/chapters/which-modality.html"
 JS = ROOT / "widgets" / "decision.js"
@@ -66,7 +65,7 @@ def test_javascript_lookup_returns_the_engine_result_for_all_1440_combinations(b
     table = compact_table()
     [got] = run_module_function(browser, JS, "lookupAll", [{"table": table, "inputs": inputs}])
     assert len(got) == len(inputs)
-    for case, result in zip(inputs, got):
+    for case, result in zip(inputs, got, strict=True):
         assert result == decide.recommend(case), case
     [keys] = run_module_function(browser, JS, "comboKeyAll", [{"order": table["order"], "inputs": inputs}])
     assert keys == [combo_key(c) for c in inputs]

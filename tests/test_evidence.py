@@ -3,11 +3,22 @@ import copy
 
 import pytest
 import traitlets
-
-from browser_support import check_phone_and_dark, ROOT, run_module_function, wait_for_widgets
+from browser_support import ROOT, check_phone_and_dark, run_module_function, wait_for_widgets
 from widget_page import bib_key_pattern, reader_text, wcag22_violations, widget_site
-from widgets.evidence import (MODALITIES, SETTINGS, EvidenceExplorer, all_filter_combinations, bib_keys,
-                              check_trials, cited_keys, filter_trials, forest_axis, forest_rows, load_trials)
+
+from widgets.evidence import (
+    MODALITY_LABELS,
+    TRIAL_SETTINGS,
+    EvidenceExplorer,
+    all_filter_combinations,
+    bib_keys,
+    check_trials,
+    cited_keys,
+    filter_trials,
+    forest_axis,
+    forest_rows,
+    load_trials,
+)
 from widgets.sources import TAG_LEGEND, source_label
 
 PAGE = "book/chapters/evidence.html"
@@ -22,7 +33,7 @@ def trials():
 def test_trials_yaml_passes_the_checks(trials):
     assert trials, "book/data/trials.yaml has no trials"
     assert check_trials(trials, bib_keys()) == []
-    assert {t["modality"] for t in trials} <= set(MODALITIES)
+    assert {t["modality"] for t in trials} <= set(MODALITY_LABELS)
 
 
 def test_the_checker_catches_bad_data(trials):
@@ -64,10 +75,10 @@ def test_forest_rows_are_exactly_the_hrs_with_cis(trials):
 @pytest.mark.browser
 def test_javascript_filters_like_python_on_every_combination(browser, trials):
     combos = all_filter_combinations()
-    assert len(combos) == 2 ** len(MODALITIES) * (len(SETTINGS) + 1)
+    assert len(combos) == 2 ** len(MODALITY_LABELS) * (len(TRIAL_SETTINGS) + 1)
     inputs = [{"trials": trials, "modalities": m, "setting": s} for m, s in combos]
     got = run_module_function(browser, JS, "filterTrials", inputs)
-    for (m, s), ids in zip(combos, got):
+    for (m, s), ids in zip(combos, got, strict=True):
         assert ids == filter_trials(trials, m, s), (m, s)
     # the grid is not trivial: some combinations show nothing, some show everything
     assert any(not ids for ids in got) and any(len(ids) == len(trials) for ids in got)
@@ -101,14 +112,14 @@ def test_keyboard_filters_and_the_count_and_names_follow(page, site_url, trials)
     page.keyboard.press("Space")
     want = filter_trials(trials, ["tace", "tare"], "all")
     assert count.inner_text() == f"Showing {len(want)} of {len(trials)} trials and studies."
-    page.keyboard.press("Tab")  # DEBIRI (TACE)
-    page.keyboard.press("Tab")  # TARE (SIRT)
+    page.keyboard.press("Tab")  # DEBIRI-TACE
+    page.keyboard.press("Tab")  # TARE
     page.keyboard.press("Tab")  # Setting
     assert page.evaluate("document.activeElement.tagName") == "SELECT"
     page.keyboard.press("ArrowDown")  # All settings -> Adjuvant
     page.keyboard.press("ArrowDown")  # -> First line
     setting = widget.locator("select").input_value()
-    assert setting == list(SETTINGS)[1] == "first-line"
+    assert setting == list(TRIAL_SETTINGS)[1] == "first-line"
     want = filter_trials(trials, ["tace", "tare"], "first-line")
     names = {t["id"]: t["name"] for t in trials}
     assert count.inner_text() == f"Showing {len(want)} of {len(trials)} trials and studies."
@@ -145,12 +156,12 @@ def test_forest_plot_shows_exactly_the_verified_hrs(page, site_url, trials):
         const cx = Number(pt.getAttribute('x')) + Number(pt.getAttribute('width')) / 2;
         return [Number(ci.getAttribute('x1')), cx, Number(ci.getAttribute('x2')), Number(one.getAttribute('x1'))];
     })""")
-    for (lo, mid, hi, one), r in zip(geometry, want):
+    for (lo, mid, hi, one), r in zip(geometry, want, strict=True):
         assert lo < mid < hi
         assert (hi < one) == (r["ci_high"] < 1)
     # Showing only HAIP leaves only the HAIP rows.
-    page.locator(".ev-widget").get_by_label("DEBIRI (TACE)").uncheck()
-    page.locator(".ev-widget").get_by_label("TARE (SIRT)").uncheck()
+    page.locator(".ev-widget").get_by_label("DEBIRI-TACE").uncheck()
+    page.locator(".ev-widget").get_by_label("TARE").uncheck()
     haip = [r for r in want if next(t for t in trials if t["id"] == r["trial"])["modality"] == "haip"]
     assert rows.count() == len(haip)
 
@@ -220,8 +231,8 @@ def test_forest_plot_words_are_12px_or_more_and_none_is_cut(browser, explorer_ur
               return [t.textContent, r.left - s.left, s.right - r.right, r.left, r.right]; }); }""")
         for text, left, right, x0, x1 in boxes:
             assert left >= -0.5 and right >= -0.5, f"tick {text} sticks out of the axis"
-            assert 0 <= x0 and x1 <= width, f"tick {text} is off screen"
-        for (_, _, _, _, end), (text, _, _, start, _) in zip(boxes, boxes[1:]):
+            assert x0 >= 0 and x1 <= width, f"tick {text} is off screen"
+        for (_, _, _, _, end), (text, _, _, start, _) in zip(boxes, boxes[1:], strict=False):
             assert end <= start + 0.5, f"tick {text} overlaps its neighbour"
     finally:
         page.close()

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from browser_support import SITE, use_dark_mode
+
 from quizzes import decide, vocab
 from widgets import figures
 from widgets.figures import FigureError, check_svg, diagram_html, matrix_html
@@ -312,7 +312,7 @@ def test_matrix_names_its_sources_with_registry_labels():
     registry = load_registry()
     html = matrix_html(registry=registry)
     for setting, goal in figures.ROW_GOALS.items():
-        for m, result in decide.recommend(figures.reference_case(setting, goal)).items():
+        for result in decide.recommend(figures.reference_case(setting, goal)).values():
             for rid in result["because"]:
                 assert f'href="which-modality.html#rec-{rid}">' in html
                 assert record_label(registry, rid).replace("&", "&amp;").replace("'", "&#x27;") in html

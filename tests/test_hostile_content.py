@@ -248,9 +248,9 @@ def test_page_hook_rewrites_the_state_asset_only():
 
 def test_doctree_hook_rewrites_widget_views():
     from docutils import nodes
-    from docutils.utils import new_document
     from docutils.frontend import get_default_settings
     from docutils.parsers.rst import Parser
+    from docutils.utils import new_document
 
     doc = new_document("x", get_default_settings(Parser))
     view = json.dumps({"model_id": "</SCRIPT><!--", "version_major": 2})

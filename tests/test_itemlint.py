@@ -144,7 +144,8 @@ def test_unknown_citation_is_always_an_error(tmp_path, breaker, text):
 
 
 def test_cue_table_is_printed(tmp_path):
-    import subprocess, sys
+    import subprocess
+    import sys
     path = tmp_path / "fixture.yaml"
     path.write_text(CLEAN.read_text(encoding="utf-8"), encoding="utf-8")
     out = subprocess.run([sys.executable, "-m", "quizzes", "check", "--banks", str(path)],

@@ -13,7 +13,6 @@ import urllib.request
 
 import nbformat
 import pytest
-
 from browser_support import ROOT
 
 TOKEN = "course-live-test"

@@ -4,7 +4,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-
 from browser_support import EXAM_SITE, SITE
 
 ATTR = re.compile(r"""\b(?:href|src)=["']([^"']+)["']""")

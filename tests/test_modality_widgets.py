@@ -5,15 +5,15 @@ import math
 
 import pytest
 import traitlets
-
-from browser_support import check_phone_and_dark, ROOT, run_module_function, wait_for_widgets
+from browser_support import ROOT, check_phone_and_dark, run_module_function, wait_for_widgets
 from widget_page import bib_key_pattern, reader_text, wcag22_violations, widget_site
+
 from widgets import debiri_sequencing as deb
 from widgets.debiri_sequencing import DebiriSequencing
 from widgets.dosimetry import EXAMPLES, LIMITS, bsa_activity, bsa_dubois, lsf_reduction
 from widgets.evidence import load_trials
-from widgets.tare_activity import CONSTANTS, TareActivity
 from widgets.sources import TAG_LEGEND, source_label
+from widgets.tare_activity import CONSTANTS, TareActivity
 from widgets.trial_outcomes import DEFAULT_TRIALS, TrialOutcomes, bar_scale, outcomes, p_reading
 
 HAIP, DEBIRI, TARE = ("book/chapters/haip.html", "book/chapters/debiri.html", "book/chapters/tare.html")
@@ -73,7 +73,7 @@ def _tare_grid():
     keys = ["height", "weight", "tumour_volume", "liver_volume", "lsf", "prior_lung_dose"]
     values = [[100, 163.5, 230], [30, 70, 250], [0, 55, 5000], [100, 1500, 5000],
               [0, 5, 10, 10.5, 15, 15.01, 20, 20.5, 60], [0, 25, 45.5]]
-    return [dict(zip(keys, combo)) for combo in itertools.product(*values)]
+    return [dict(zip(keys, combo, strict=True)) for combo in itertools.product(*values)]
 
 
 @pytest.mark.browser
@@ -81,7 +81,7 @@ def test_tare_javascript_computes_what_python_computes(browser):
     grid = _tare_grid()
     js = run_module_function(browser, ROOT / "widgets" / "tare_activity.js", "compute",
                              [{**g, "constants": CONSTANTS} for g in grid])
-    for inputs, got in zip(grid, js):
+    for inputs, got in zip(grid, js, strict=True):
         want = bsa_activity(**inputs)
         assert set(got) == set(want)
         for key, value in want.items():

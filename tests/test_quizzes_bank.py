@@ -118,7 +118,7 @@ def test_payload_study_and_exam():
     text = json.dumps(exam)
     for word in ('"credit"', '"feedback_html"', '"follows"', '"contradicts"', "rev-haip-adjuvant"):
         assert word not in text
-    for rid, rec in study["recommendations"].items():
+    for rec in study["recommendations"].values():
         assert set(rec) == {"label", "source", "source_label", "paraphrase_html", "citation"}
         if rec["source"] == "review":
             assert "raphael2022" in rec["citation"] and "abstract sentence" in rec["citation"]

@@ -165,22 +165,14 @@ def test_cli_check_bad_registry():
     assert "registry-bad-modality.yaml:12" in proc.stdout
 
 
-def test_bib_parsing_and_fallback(tmp_path):
+def test_bib_parsing_and_missing_file(tmp_path):
     text = "@string{j = {JCO}}\n@Article{ raphael2022,\n title={x}}\n@book{kemeny1999 ,}\n@comment{no}"
     assert keys_from_bib(text) == {"raphael2022", "kemeny1999"}
-    fallback = tmp_path / "keys.txt"
-    fallback.write_text("# comment\nonlykey\n")
-    keys, where = load_keys(tmp_path / "missing.bib", fallback)
-    assert keys == {"onlykey"} and "keys.txt" in where
+    with pytest.raises(FileNotFoundError, match="missing.bib: no bibliography file"):
+        load_keys(tmp_path / "missing.bib")
     bib = tmp_path / "refs.bib"
     bib.write_text("@misc{frombib,\n}")
-    assert load_keys(bib, fallback)[0] == {"frombib"}
-
-
-def test_bibkeys_file_matches_agreed_list():
-    keys = {l.strip() for l in (ROOT / "quizzes" / "data" / "bibkeys.txt").read_text().splitlines()
-            if l.strip() and not l.startswith("#")}
-    assert len(keys) == 50 and "raphael2022" in keys and "floxuridine" in keys
+    assert load_keys(bib) == ({"frombib"}, str(bib))
 
 
 def test_not_utf8_bank_reported(tmp_path):

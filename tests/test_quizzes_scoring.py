@@ -1,7 +1,8 @@
 """Scoring rules and content hash, with property tests."""
 import math
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from quizzes import load_bank, score_answers
 from quizzes.hashing import canonical_json, content_hash

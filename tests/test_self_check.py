@@ -2,9 +2,9 @@
 import re
 
 import pytest
+from browser_support import EXAM_SITE, SITE
 
 import quizzes
-from browser_support import EXAM_SITE, SITE
 from quizzes.display import self_check
 
 CHAPTERS = {"haip": "quiz-haip", "debiri": "quiz-embolic", "tare": "quiz-embolic"}

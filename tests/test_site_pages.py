@@ -1,7 +1,6 @@
 """Every page of the built site: offline, error-free and accessible, before and after use."""
 import pytest
-
-from browser_support import SITE, exercise_widgets, use_dark_mode, serious_axe_violations, site_pages, wait_for_widgets
+from browser_support import SITE, exercise_widgets, serious_axe_violations, site_pages, use_dark_mode, wait_for_widgets
 
 PAGES = site_pages() if SITE.exists() else []
 CDN_HINTS = ("cdn.", "cdnjs", "jsdelivr", "unpkg", "googleapis", "gstatic", "mathjax", "require.js")

@@ -12,10 +12,9 @@ import json
 import shutil
 
 import pytest
+from browser_support import ROOT, PageWatch, exercise_widgets, serious_axe_violations, serve, wait_for_widgets
 from ipywidgets import IntSlider
 from ipywidgets.embed import dependency_state, embed_data
-
-from browser_support import ROOT, PageWatch, exercise_widgets, serious_axe_violations, serve, wait_for_widgets
 
 RUNTIME = ROOT / "widgets" / "static" / "widget-runtime.js"
 FIXTURES = ROOT / "tests" / "fixtures" / "runtime"

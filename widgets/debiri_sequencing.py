@@ -13,13 +13,14 @@ sessions, so the widget draws sessions, not weeks.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import traitlets
 
 from .base import CourseWidget
 from .sources import TAG_LEGEND, readable_citations, source_labels
 
-STRATEGIES = {
+STRATEGIES: dict[str, dict[str, Any]] = {
     "both": {
         "label": "Both lobes in one session",
         "rate": 90.5,
@@ -55,7 +56,7 @@ CHECKLIST = [
 
 # Technical recommendations [jvir2014debiri, V]: liver-dominant means at least
 # 80% of the total tumour burden in the liver; parenchymal involvement at most 60%.
-ELIGIBILITY = {"liver_share_min": 80.0, "involvement_max": 60.0, "key": "jvir2014debiri", "tag": "V"}
+ELIGIBILITY: dict[str, Any] = {"liver_share_min": 80.0, "involvement_max": 60.0, "key": "jvir2014debiri", "tag": "V"}
 
 LOBES = ("right", "left")
 ROUNDS = (1, 2, 3)  # treatments of each lobe drawn on the schematic timeline

@@ -104,7 +104,7 @@ def expand(table: dict, case: dict) -> dict | None:
         return None
     return {m: {"stance": table["stances"][s], "because": list(table["becauses"][b]),
                 "explanation": " ".join(table["sentences"][i] for i in table["explanations"][e])}
-            for m, (s, e, b) in zip(table["modalities"], table["cells"][cell])}
+            for m, (s, e, b) in zip(table["modalities"], table["cells"][cell], strict=True)}
 
 
 def labels() -> dict:

@@ -97,7 +97,7 @@ def bsa_activity(height: float, weight: float, tumour_volume: float, liver_volum
     activity = base * (1 - cut) if treat else 0.0
     # No treatment means no lung dose from this session: report None, not 0.
     lung_dose = GY_PER_GBQ_PER_KG * activity * (lsf / 100) / LUNG_MASS_KG if treat else None
-    cumulative = prior_lung_dose + lung_dose if treat else None
+    cumulative = prior_lung_dose + lung_dose if lung_dose is not None else None
     return {
         "bsa": bsa,
         "tumour_fraction": tumour_fraction,
@@ -107,6 +107,6 @@ def bsa_activity(height: float, weight: float, tumour_volume: float, liver_volum
         "activity": activity,
         "lung_dose": lung_dose,
         "cumulative_lung_dose": cumulative,
-        "over_single_limit": bool(treat and lung_dose > LUNG_LIMIT_SINGLE_GY),
-        "over_cumulative_limit": bool(treat and cumulative > LUNG_LIMIT_CUMULATIVE_GY),
+        "over_single_limit": lung_dose is not None and lung_dose > LUNG_LIMIT_SINGLE_GY,
+        "over_cumulative_limit": cumulative is not None and cumulative > LUNG_LIMIT_CUMULATIVE_GY,
     }

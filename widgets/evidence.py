@@ -7,23 +7,26 @@ functions here are the Python reference for ``widgets/evidence.js``.
 from __future__ import annotations
 
 import itertools
-import re
 from functools import lru_cache
 from pathlib import Path
 
 import traitlets
 import yaml
 
+from quizzes import vocab
+from quizzes.bib import keys_from_bib
+from quizzes.paths import REFERENCES_BIB
+
 from .base import CourseWidget
 from .sources import TAG_LEGEND, bibliography_href, source_labels
 
 ROOT = Path(__file__).resolve().parents[1]
 TRIALS_YAML = ROOT / "book" / "data" / "trials.yaml"
-REFERENCES_BIB = ROOT / "book" / "references.bib"
 
-MODALITIES = {"haip": "HAIP", "tace": "DEBIRI (TACE)", "tare": "TARE (SIRT)"}
+# Reader-facing names are the course-wide ones (quizzes.vocab), so every page says "DEBIRI-TACE".
+MODALITY_LABELS = vocab.MODALITY_NAMES
 # "none" stands for studies cited for mechanism, toxicity or dosimetry (setting: null).
-SETTINGS = {
+TRIAL_SETTINGS = {
     "adjuvant": "Adjuvant (after resection)",
     "first-line": "First line, unresectable",
     "conversion": "Conversion to resection",
@@ -36,9 +39,7 @@ SOURCE_TAGS = {"V", "S"}
 
 
 def bib_keys(path: Path = REFERENCES_BIB) -> set[str]:
-    text = path.read_text(encoding="utf-8")
-    return {m.group(2) for m in re.finditer(r"@\s*(\w+)\s*\{\s*([^,\s]+)\s*,", text)
-            if m.group(1).lower() not in {"string", "comment", "preamble"}}
+    return keys_from_bib(path.read_text(encoding="utf-8"))
 
 
 def check_trials(trials: list[dict], keys: set[str]) -> list[str]:
@@ -54,9 +55,9 @@ def check_trials(trials: list[dict], keys: set[str]) -> list[str]:
         if tid in seen:
             problems.append(f"{tid}: duplicate id")
         seen.add(tid)
-        if t["modality"] not in MODALITIES:
+        if t["modality"] not in MODALITY_LABELS:
             problems.append(f"{tid}: unknown modality {t['modality']!r}")
-        if (t["setting"] or "none") not in SETTINGS:
+        if (t["setting"] or "none") not in TRIAL_SETTINGS:
             problems.append(f"{tid}: unknown setting {t['setting']!r}")
         if t["citation"] not in keys:
             problems.append(f"{tid}: citation {t['citation']!r} not in references.bib")
@@ -126,8 +127,8 @@ def forest_rows(trials: list[dict]) -> list[dict]:
 
 def all_filter_combinations() -> list[tuple[list[str], str]]:
     """Every state of the controls: each subset of modalities times each setting choice."""
-    subsets = [list(c) for k in range(len(MODALITIES) + 1) for c in itertools.combinations(MODALITIES, k)]
-    return [(m, s) for m in subsets for s in ["all", *SETTINGS]]
+    subsets = [list(c) for k in range(len(MODALITY_LABELS) + 1) for c in itertools.combinations(MODALITY_LABELS, k)]
+    return [(m, s) for m in subsets for s in ["all", *TRIAL_SETTINGS]]
 
 
 class EvidenceExplorer(CourseWidget):
@@ -136,11 +137,11 @@ class EvidenceExplorer(CourseWidget):
     _front_end = "evidence"
     _repr_traits = ("modalities", "setting")
 
-    modalities = traitlets.List(traitlets.Unicode(), default_value=list(MODALITIES)).tag(sync=True)
+    modalities = traitlets.List(traitlets.Unicode(), default_value=list(MODALITY_LABELS)).tag(sync=True)
     setting = traitlets.Unicode("all").tag(sync=True)
     trials = traitlets.List().tag(sync=True)
-    modality_labels = traitlets.Dict(MODALITIES).tag(sync=True)
-    setting_labels = traitlets.Dict(SETTINGS).tag(sync=True)
+    modality_labels = traitlets.Dict(MODALITY_LABELS).tag(sync=True)
+    setting_labels = traitlets.Dict(TRIAL_SETTINGS).tag(sync=True)
     # Readable names for the citation keys in `trials`, and what the V/S tags mean.
     source_labels = traitlets.Dict().tag(sync=True)
     tag_legend = traitlets.Unicode(TAG_LEGEND).tag(sync=True)
@@ -152,15 +153,16 @@ class EvidenceExplorer(CourseWidget):
 
     @traitlets.validate("modalities")
     def _valid_modalities(self, proposal):
-        unknown = [m for m in proposal["value"] if m not in MODALITIES]
+        unknown = [m for m in proposal["value"] if m not in MODALITY_LABELS]
         if unknown:
-            raise traitlets.TraitError(f"unknown modalities {unknown}; known: {sorted(MODALITIES)}")
+            raise traitlets.TraitError(f"unknown modalities {unknown}; known: {sorted(MODALITY_LABELS)}")
         return proposal["value"]
 
     @traitlets.validate("setting")
     def _valid_setting(self, proposal):
-        if proposal["value"] != "all" and proposal["value"] not in SETTINGS:
-            raise traitlets.TraitError(f"setting must be 'all' or one of {sorted(SETTINGS)}, not {proposal['value']!r}")
+        if proposal["value"] != "all" and proposal["value"] not in TRIAL_SETTINGS:
+            known = sorted(TRIAL_SETTINGS)
+            raise traitlets.TraitError(f"setting must be 'all' or one of {known}, not {proposal['value']!r}")
         return proposal["value"]
 
     def shown(self) -> list[str]:

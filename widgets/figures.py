@@ -35,7 +35,9 @@ ALLOWED_ELEMENTS = frozenset({
 })
 # Colours belong in the file's <style> (where dark mode can change them), never in attributes.
 COLOUR_ATTRIBUTES = ("fill", "stroke", "stop-color", "color", "style")
-_COLOUR_VALUE = re.compile(r"#[0-9a-fA-F]{3,8}\b|\b(?:rgb|rgba|hsl|hsla)\(|\b(?:white|black|red|blue|green|grey|gray)\b")
+_COLOUR_VALUE = re.compile(
+    r"#[0-9a-fA-F]{3,8}\b|\b(?:rgb|rgba|hsl|hsla)\(|\b(?:white|black|red|blue|green|grey|gray)\b"
+)
 _LOCAL_URL = re.compile(r"url\(\s*#[A-Za-z][\w-]*\s*\)")
 
 
@@ -117,9 +119,8 @@ def check_svg(path: Path) -> Svg:
     def chars(data):
         if stack and stack[-1] in texts and len(stack) == 2:
             texts[stack[-1]].append(data)
-        if stack and stack[-1] == "style":
-            if "@import" in data or re.search(r"url\(\s*(?!#)", data):
-                fail("<style>: no @import and no url() outside the file")
+        if stack and stack[-1] == "style" and ("@import" in data or re.search(r"url\(\s*(?!#)", data)):
+            fail("<style>: no @import and no url() outside the file")
 
     def doctype(*_args):
         fail("DOCTYPE declarations are not allowed (entities could pull in other files)")
@@ -344,7 +345,9 @@ html[data-theme="dark"] .crlm-matrix { --crlm-ok: #7ee2a0; --crlm-warn: #ffcc66;
 .crlm-matrix-goals th, .crlm-matrix-goals td { padding: 0.2rem 0.5rem; }
 .crlm-matrix-goals th[scope="rowgroup"] { font-weight: normal; background: var(--pst-color-surface, #f3f4f5); }
 .crlm-matrix thead th { font-weight: 600; }
-.crlm-matrix-goal { display: block; font-weight: normal; font-size: 0.9em; color: var(--pst-color-text-muted, #4a4a4a); }
+.crlm-matrix-goal {
+  display: block; font-weight: normal; font-size: 0.9em; color: var(--pst-color-text-muted, #4a4a4a);
+}
 .crlm-st-mark { display: inline-block; min-width: 1em; font-weight: 700; }
 .crlm-st-option .crlm-st-mark { color: var(--crlm-ok); }
 .crlm-st-caution .crlm-st-mark { color: var(--crlm-warn); }

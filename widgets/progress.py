@@ -68,7 +68,8 @@ def _entry(storage: dict, index: dict, key: str, total: int) -> dict | None:
         value = item.get("score")
         if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
             score = float(value)
-        saved_at = item.get("saved_at") if isinstance(item.get("saved_at"), str) else ""
+        value = item.get("saved_at")
+        saved_at = value if isinstance(value, str) else ""
     if checked is None:
         listed = saved.get("checked") if saved else None
         checked = len(listed) if isinstance(listed, list) else 0
@@ -81,7 +82,8 @@ def summarize(quiz_rows: list[dict], storage: dict) -> list[dict]:
     """For each quiz: practice and exam progress on its current version, and how many saved
     versions of earlier banks are kept aside. storage is {key: string value}."""
     index_doc = _load(storage.get(INDEX_KEY)) or {}
-    index = index_doc.get("quizzes") if isinstance(index_doc.get("quizzes"), dict) else {}
+    listed = index_doc.get("quizzes")
+    index: dict = listed if isinstance(listed, dict) else {}
     out = []
     for q in quiz_rows:
         practice_key = f"{PREFIX}{q['id']}:{q['hash']}"

@@ -4,8 +4,20 @@ from __future__ import annotations
 import traitlets
 
 from .base import CourseWidget
-from .dosimetry import (BSA_OFFSET_GBQ, DEFAULTS, DUBOIS, EXAMPLES, GY_PER_GBQ_PER_KG, LIMITS, LSF_STEPS,
-                        LUNG_LIMIT_CUMULATIVE_GY, LUNG_LIMIT_SINGLE_GY, LUNG_MASS_KG, SOURCES, bsa_activity)
+from .dosimetry import (
+    BSA_OFFSET_GBQ,
+    DEFAULTS,
+    DUBOIS,
+    EXAMPLES,
+    GY_PER_GBQ_PER_KG,
+    LIMITS,
+    LSF_STEPS,
+    LUNG_LIMIT_CUMULATIVE_GY,
+    LUNG_LIMIT_SINGLE_GY,
+    LUNG_MASS_KG,
+    SOURCES,
+    bsa_activity,
+)
 from .sources import source_labels
 
 # Sources the front end names outside SOURCES (its note on lung shunt measured on MAA imaging).

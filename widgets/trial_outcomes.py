@@ -75,7 +75,7 @@ RESULT_NOTES = {
 
 def p_reading(p: str | None, ci_low: float | None = None, ci_high: float | None = None) -> str:
     """A plain reading of a reported P value (or a hazard ratio's 95% CI) against the 0.05 convention."""
-    if p is None and ci_low is not None:
+    if p is None and ci_low is not None and ci_high is not None:
         side = "excludes" if ci_high < 1 or ci_low > 1 else "includes"
         verdict = "significant at the 5% level" if side == "excludes" else "not significant at the 5% level"
         return f"No P value given; the 95% confidence interval ({ci_low} to {ci_high}) {side} 1: {verdict}."
@@ -128,7 +128,8 @@ def outcomes(trials: list[dict], ids=DEFAULT_TRIALS) -> list[dict]:
                 "note": RESULT_NOTES.get((tid, r["endpoint"]), ""),
             })
         out.append({"id": tid, "name": t["name"], "citation": t["citation"], "design": t["design"], "n": t["n"],
-                    "arms": t["arms"], "arm_labels": ARM_LABELS.get(tid, [f"Arm {i + 1}" for i in range(len(t["arms"]))]),
+                    "arms": t["arms"],
+                    "arm_labels": ARM_LABELS.get(tid, [f"Arm {i + 1}" for i in range(len(t["arms"]))]),
                     "design_note": DESIGN_NOTES.get(tid, ""), "results": results})
     return out
 

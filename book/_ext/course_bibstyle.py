@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
 import pybtex.plugin
-from pybtex.style.template import FieldIsMissing
 from pybtex.richtext import Tag, Text
 from pybtex.style.formatting.plain import Style as PlainStyle
+from pybtex.style.template import FieldIsMissing, field, first_of, node, optional, sentence, tag
 from pybtex.style.template import join as pybtex_join
-from pybtex.style.template import field, first_of, node, optional, sentence, tag
 from sphinxcontrib.bibtex.plugin import register_plugin as register_sphinx_plugin
 from sphinxcontrib.bibtex.style.referencing import PersonStyle
 from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle

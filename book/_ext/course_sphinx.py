@@ -28,8 +28,9 @@ from pathlib import Path
 
 from docutils import nodes
 from latex2mathml.converter import convert as latex_to_mathml
-from quizzes import exam_mode
 from sphinx.errors import ExtensionError
+
+from quizzes import exam_mode
 
 THEBE_MARKERS = ("THEBE_JS_URL", "sphinx-thebe", "thebe")
 
@@ -144,13 +145,14 @@ CODE_INPUTS = ("widgets", "quizzes", "book/data", "book/figures")
 # This extension too: Sphinx does not notice a changed extension, and a page written
 # before a fix to the widget-state escaping would otherwise keep its old HTML.
 ASSET_INPUTS = ("book/_static", "widgets/static", "book/_ext")
+SOURCE_SUFFIXES = {".py", ".js", ".css", ".yaml", ".yml", ".txt", ".bib", ".svg"}
 
 
 def inputs_fingerprint(folders=CODE_INPUTS) -> str:
     digest = hashlib.sha256()
     for folder in folders:
         for path in sorted((ROOT / folder).rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts and path.suffix in {".py", ".js", ".css", ".yaml", ".yml", ".txt", ".bib", ".svg"}:
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix in SOURCE_SUFFIXES:
                 digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
