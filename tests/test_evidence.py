@@ -6,20 +6,9 @@ import traitlets
 from browser_support import ROOT, check_phone_and_dark, run_module_function, wait_for_widgets
 from widget_page import bib_key_pattern, reader_text, wcag22_violations, widget_site
 
-from widgets.evidence import (
-    MODALITY_LABELS,
-    TRIAL_SETTINGS,
-    EvidenceExplorer,
-    all_filter_combinations,
-    bib_keys,
-    check_trials,
-    cited_keys,
-    filter_trials,
-    forest_axis,
-    forest_rows,
-    load_trials,
-)
+from widgets.evidence import EvidenceExplorer, all_filter_combinations, filter_trials, forest_axis, forest_rows
 from widgets.sources import TAG_LEGEND, source_label
+from widgets.trials import MODALITY_LABELS, TRIAL_SETTINGS, bib_keys, check_trials, cited_keys, load_trials
 
 PAGE = "book/chapters/evidence.html"
 JS = ROOT / "widgets" / "evidence.js"

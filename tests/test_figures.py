@@ -23,6 +23,7 @@ import yaml
 from browser_support import SITE, use_dark_mode
 
 from quizzes import decide, vocab
+from quizzes.bib import load_keys
 from widgets import figures
 from widgets.figures import FigureError, check_svg, diagram_html, matrix_html
 
@@ -164,7 +165,7 @@ def _figure_cells(chapter: str) -> list[dict]:
 
 
 def _bib_keys() -> set[str]:
-    return set(re.findall(r"^@\w+\{([^,]+),", (ROOT / "book" / "references.bib").read_text(), flags=re.M))
+    return load_keys()[0]
 
 
 @pytest.mark.parametrize("chapter", FIGURE_CHAPTERS)

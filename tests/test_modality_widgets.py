@@ -11,10 +11,10 @@ from widget_page import bib_key_pattern, reader_text, wcag22_violations, widget_
 from widgets import debiri_sequencing as deb
 from widgets.debiri_sequencing import DebiriSequencing
 from widgets.dosimetry import EXAMPLES, LIMITS, bsa_activity, bsa_dubois, lsf_reduction
-from widgets.evidence import load_trials
 from widgets.sources import TAG_LEGEND, source_label
 from widgets.tare_activity import CONSTANTS, TareActivity
 from widgets.trial_outcomes import DEFAULT_TRIALS, TrialOutcomes, bar_scale, outcomes, p_reading
+from widgets.trials import load_trials
 
 HAIP, DEBIRI, TARE = ("book/chapters/haip.html", "book/chapters/debiri.html", "book/chapters/tare.html")
 

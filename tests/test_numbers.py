@@ -29,6 +29,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from quizzes.bib import load_keys
+
 ROOT = Path(__file__).resolve().parents[1]
 NUMBERS = ROOT / "book" / "data" / "NUMBERS.md"
 BIB = ROOT / "book" / "references.bib"
@@ -223,9 +225,7 @@ def write() -> None:
 
 
 def bib_keys() -> set[str]:
-    text = BIB.read_text(encoding="utf-8")
-    return {m.group(2) for m in re.finditer(r"@\s*(\w+)\s*\{\s*([^,\s]+)\s*,", text)
-            if m.group(1).lower() not in {"string", "comment", "preamble"}}
+    return load_keys(BIB)[0]
 
 
 def levels_section_keys() -> set[str]:

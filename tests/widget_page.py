@@ -74,7 +74,7 @@ def widget_site(folder: Path, widgets: dict):
 
 def bib_key_pattern() -> re.Pattern:
     """Any key of book/references.bib as a whole word: text a reader sees must show none."""
-    from widgets.evidence import bib_keys
+    from widgets.trials import bib_keys
 
     keys = sorted(bib_keys(), key=len, reverse=True)
     return re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, keys)) + r")(?![\w-])")

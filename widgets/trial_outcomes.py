@@ -14,8 +14,8 @@ import re
 import traitlets
 
 from .base import CourseWidget
-from .evidence import TRIALS_YAML, load_trials
 from .sources import TAG_LEGEND, source_labels
+from .trials import TRIALS_YAML, load_trials
 
 DEFAULT_TRIALS = ("kemeny-1999", "kemeny-1999-10-year-update", "groot-koerkamp-2017",
                   "mskcc-2016-protocols", "calgb-9481")
