@@ -7,7 +7,7 @@ from . import vocab
 from .decide import recommend
 from .hashing import content_hash
 from .issues import Issues
-from .loader import YamlLoadError, load_yaml_file
+from .loader import load_or_report
 from .model import Case, Option, Question, Quiz, Registry
 from .validate import ID_PATTERN, MARKDOWN, Fields, join
 
@@ -32,10 +32,8 @@ def parse_bank(path, registry: Registry | None) -> tuple[Quiz | None, Issues]:
     """Validate a bank file. registry=None skips the registry cross-references."""
     path = Path(path)
     issues = Issues(str(path))
-    try:
-        data = load_yaml_file(path)
-    except YamlLoadError as exc:
-        issues.error(exc.line, "", exc.message)
+    loaded, data = load_or_report(path, issues)
+    if not loaded:
         return None, issues
     top = Fields(issues, data, "", _QUIZ, ("id", "title", "cases"))
     if not top.ok:

@@ -234,3 +234,14 @@ def load_yaml_file(path, max_bytes: int = DEFAULT_MAX_BYTES) -> object:
     except OSError as exc:
         raise YamlLoadError(f"cannot read file: {exc.strerror}", 0) from None
     return load_yaml_text(text)
+
+
+def load_or_report(path, issues) -> tuple[bool, object]:
+    """(True, the parsed file), or (False, None) with the load error recorded in issues.
+
+    The flag is separate because an empty file parses to None, which the field checks report."""
+    try:
+        return True, load_yaml_file(path)
+    except YamlLoadError as exc:
+        issues.error(exc.line, "", exc.message)
+        return False, None

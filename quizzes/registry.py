@@ -7,7 +7,7 @@ from pathlib import Path
 
 from . import paths, vocab
 from .issues import DataError, Issues
-from .loader import YamlLoadError, YMap, load_yaml_file
+from .loader import YMap, load_or_report
 from .model import Recommendation, Registry, Source
 from .validate import ID_PATTERN, MARKDOWN, Fields, join, show
 
@@ -25,10 +25,8 @@ _RECORD_REQUIRED = tuple(k for k in _RECORD if k not in ("quote",))
 
 def parse_registry(path, bibkeys: set[str]) -> tuple[Registry | None, Issues]:
     issues = Issues(str(path))
-    try:
-        data = load_yaml_file(path)
-    except YamlLoadError as exc:
-        issues.error(exc.line, "", exc.message)
+    loaded, data = load_or_report(path, issues)
+    if not loaded:
         return None, issues
     top = Fields(issues, data, "", _TOP, ("format", "version", "sources", "records"))
     if not top.ok:

@@ -12,15 +12,15 @@ breaks a run, so a run never joins words from either side of a quotation or a ci
 """
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pytest
+import source_texts
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCE_DIR = ROOT.parent / "shared" / "source"
-REVIEW_ABSTRACT = SOURCE_DIR / "raphael-2022-jco-abstract.txt"
+SOURCE_DIR = source_texts.SOURCE_DIR
+REVIEW_ABSTRACT = source_texts.REVIEW_ABSTRACT
 CHAPTERS = sorted((ROOT / "book").rglob("*.md"))
 LONGEST_ALLOWED = 8            # words; a run of 9 or more is copied wording
 
@@ -40,11 +40,7 @@ BREAK = "\x00"                 # stands for anything left out; no run crosses it
 
 
 def sources_text() -> dict[str, str]:
-    if not REVIEW_ABSTRACT.is_file():
-        message = f"source texts not found: {REVIEW_ABSTRACT} is missing"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message + " (required when CI=true)")
-        pytest.skip(message)
+    source_texts.require(REVIEW_ABSTRACT, "source texts")
     return {p.name: p.read_text(encoding="utf-8") for p in sorted(SOURCE_DIR.glob("*.txt"))}
 
 

@@ -1,30 +1,20 @@
 """The real registry and quiz-settings bank: content rules, rendering, payload, display."""
 import json
-import os
 import re
-from pathlib import Path
 
 import pytest
+import source_texts
 
 from quizzes import list_quizzes, load_bank, payload, vocab
 from quizzes.display import review_position
 from quizzes.registry import load_registry
 from quizzes.render import markdown_html
 
-# The review's abstract sits beside the repository (../shared/source/, present in CI and in every
-# development checkout), never inside it. A missing copy skips these tests on a laptop, but in CI
-# (CI=true) it is an error: the verbatim-quote check must not silently stop running.
-ABSTRACT = Path(__file__).resolve().parents[1].parent / "shared" / "source" / \
-    "raphael-2022-jco-abstract.txt"
+ABSTRACT = source_texts.REVIEW_ABSTRACT
 
 
 def abstract_text() -> str:
-    if not ABSTRACT.is_file():
-        message = f"review abstract not found at {ABSTRACT}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message + " (required when CI=true)")
-        pytest.skip(message)
-    return ABSTRACT.read_text(encoding="utf-8")
+    return source_texts.require(ABSTRACT, "review abstract").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("ci, outcome", [("true", pytest.fail.Exception), ("", pytest.skip.Exception)])
