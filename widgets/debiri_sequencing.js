@@ -22,10 +22,6 @@ export function eligibility({ liver_share, involvement, thresholds }) {
 
 let counter = 0;
 
-
-
-const cap = (s) => s[0].toUpperCase() + s.slice(1);
-
 // One small liver per session; a treated lobe is filled AND labelled "treated".
 function drawTimeline(chart, sessions) {
   const cell = 64, W = Math.max(cell * sessions.length, 200), H = 96;

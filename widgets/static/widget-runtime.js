@@ -13,7 +13,7 @@ const LIMIT_S = 5;
 class Failure extends Error {} // its message is the reason the reader sees
 const fail = (reason) => { throw new Failure(reason); };
 const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
-const parse = (text) => { try { return JSON.parse(text); } catch {} }; // undefined: not JSON
+const parse = (text) => { try { return JSON.parse(text); } catch { return undefined; } }; // not JSON
 
 // The saved models by id, or why there are none (a string).
 function readState() {
