@@ -123,14 +123,22 @@ def serve_hint(exam: bool) -> str:
     return "python3 course.py serve --exam" if exam else "python3 course.py serve"
 
 
-def ensure_chromium() -> None:
-    if shutil.which("chromium") or Path("/usr/bin/chromium").exists():
+# What the tests need from the system, by Debian package: Chromium for the browser tests, Node.js
+# and npm for ESLint and the SCORM run-time tests (the site build itself needs neither).
+TEST_PACKAGES = {"chromium": ["chromium"], "node": ["nodejs"], "npm": ["npm"]}
+
+
+def ensure_test_tools(commands=("chromium", "node", "npm")) -> None:
+    """Install the missing system tools with apt when running as root; otherwise say what to install."""
+    missing = [c for c in commands if not shutil.which(c) and not Path(f"/usr/bin/{c}").exists()]
+    if not missing:
         return
+    packages = sorted({p for c in missing for p in TEST_PACKAGES[c]})
     if os.geteuid() == 0 and shutil.which("apt-get"):
         run(["apt-get", "update", "-qq"])
-        run(["apt-get", "install", "-y", "-qq", "chromium"], env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
+        run(["apt-get", "install", "-y", "-qq", *packages], env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
         return
-    sys.exit("The browser tests need Debian's Chromium: sudo apt-get install -y chromium")
+    sys.exit(f"The tests need {', '.join(missing)}: sudo apt-get install -y {' '.join(packages)}")
 
 
 # The quick lane leaves out what needs a built site or a live Jupyter server (markers set in
@@ -150,10 +158,10 @@ def run_quick(pytest_args: list) -> None:
 
 def cmd_test(args) -> None:
     ensure_env()
+    ensure_test_tools(("node", "npm") if args.quick else ("chromium", "node", "npm"))
     run_quick(args.pytest_args)
     if args.quick:
         return
-    ensure_chromium()
     # Force execution so that every notebook's outputs are fresh for nbval.
     build_site(force=True)
     build_site(force=True, exam=True)
@@ -177,7 +185,7 @@ def cmd_bench(args) -> None:
     ensure_env()
     flags = [f for f, on in (("--testwise", args.testwise), ("--skip-build", args.skip_build)) if on]
     if not args.testwise:
-        ensure_chromium()
+        ensure_test_tools(("chromium",))
     run([PY, "bench/run.py", *flags, *args.bench_args], env=env_with())
 
 
