@@ -23,6 +23,8 @@ Rules (code: what it flags):
                     every select-all question lists its credited options first
   select-all-share  more than a fifth of a bank's questions are select-all
   uncited-number    a feedback sentence states a figure (%, months, P, HR, doses) without [@key]
+  telling-id        an option id names its own status ("correct", "wrong", "key", "best", ...):
+                    option ids are in every page, exam pages included, so the id must not say it
 """
 from __future__ import annotations
 
@@ -42,6 +44,9 @@ HEDGES = re.compile(r"\b(may|might|potential(ly)?|consider|possibly|could|not (b
                     r"uncertain|suggests?)\b", re.IGNORECASE)
 ALL_NONE = re.compile(r"\b(all|none) of the above\b", re.IGNORECASE)
 NEGATIVE = re.compile(r"\b(EXCEPT|NOT|LEAST)\b")
+# Whole hyphen-separated words of an option id that would tell an exam taker its credit.
+# ("right" is left out: right-sided tumours and the right lobe are content, not status.)
+TELLING_ID = re.compile(r"(^|-)(correct|incorrect|wrong|key|best|distractor|answer)($|-)")
 FIGURE = re.compile(r"\d(\.\d+)?\s*(%|months?|mg|Gy|GBq|mL|weeks?|years?)|\bP\s*[=<>]|\bHR\b|"
                     r"\b\d+\s*(of|out of)\s*\d+\b", re.IGNORECASE)
 _WORD = re.compile(r"[a-z0-9]+")
@@ -137,6 +142,9 @@ def _check_question(warn, q) -> None:
         seen.setdefault(text, o.id)
         if ALL_NONE.search(o.text):
             warn(o.line, where, f"all-none-above: option {o.id}")
+        if TELLING_ID.search(o.id):
+            warn(o.line, where, f"telling-id: option id {o.id!r} names its status, and ids are in "
+                                "every page: use a neutral id")
         absolute = ABSOLUTES.search(plain(o.text)) if o.credit <= 0 else None
         if absolute:
             warn(o.line, where, f"absolute: distractor {o.id} says {absolute.group(0)!r}")

@@ -94,6 +94,10 @@ def _uncited(b):
     _opt(_q(b, "q2"), "b")["feedback"] = "Oxaliplatin doubled response to 60% in one trial."
 
 
+def _telling_id(b):
+    _opt(_q(b, "q2"), "c")["id"] = "wrong-drug"
+
+
 def _bad_citation(b):
     _opt(_q(b, "q2"), "c")["feedback"] = "Doxorubicin is used elsewhere [@no-such-key]."
 
@@ -108,7 +112,7 @@ RULES = [
     ("hedge-only-key", _hedge_only_key), ("few-options", _few_options),
     ("all-none-above", _all_none), ("duplicate-option", _duplicate),
     ("negative-lead-in", _negative), ("linked-stem", _linked), ("key-position", _key_position),
-    ("select-all-share", _select_all), ("uncited-number", _uncited),
+    ("select-all-share", _select_all), ("uncited-number", _uncited), ("telling-id", _telling_id),
 ]
 
 
