@@ -4,7 +4,7 @@ import random
 import pytest
 import traitlets
 from browser_support import ROOT, check_phone_and_dark, run_module_function, wait_for_widgets
-from widget_page import reader_text, registry_id_pattern, wcag22_violations, widget_site
+from widget_page import check_alone_on_a_phone, reader_text, registry_id_pattern, widget_site
 
 from quizzes import decide, vocab
 from quizzes.registry import load_registry
@@ -192,13 +192,4 @@ def test_readers_see_statement_labels_never_registry_ids(browser, explorer_url):
 
 @pytest.mark.browser
 def test_explorer_alone_fits_375px_follows_dark_mode_and_passes_wcag22(browser, explorer_url):
-    check_phone_and_dark(browser, explorer_url, ".de-widget")
-    page = browser.new_page(viewport={"width": 375, "height": 800})
-    try:
-        page.goto(explorer_url)
-        wait_for_widgets(page)
-        assert wcag22_violations(page, ".de-widget") == []
-        page.evaluate("document.documentElement.dataset.theme = 'dark'")
-        assert wcag22_violations(page, ".de-widget") == []
-    finally:
-        page.close()
+    check_alone_on_a_phone(browser, explorer_url, ".de-widget")

@@ -4,7 +4,7 @@ import copy
 import pytest
 import traitlets
 from browser_support import ROOT, check_phone_and_dark, run_module_function, wait_for_widgets
-from widget_page import bib_key_pattern, reader_text, wcag22_violations, widget_site
+from widget_page import bib_key_pattern, check_alone_on_a_phone, reader_text, widget_site
 
 from widgets.evidence import EvidenceExplorer, all_filter_combinations, filter_trials, forest_axis, forest_rows
 from widgets.sources import TAG_LEGEND, source_label
@@ -232,14 +232,4 @@ def test_explorer_alone_fits_375px_follows_dark_mode_and_passes_wcag22(browser, 
     def open_first_entry(page):
         page.locator(".ev-trial summary").first.click()
 
-    check_phone_and_dark(browser, explorer_url, ".ev-widget", before=open_first_entry)
-    page = browser.new_page(viewport={"width": 375, "height": 800})
-    try:
-        page.goto(explorer_url)
-        wait_for_widgets(page)
-        open_first_entry(page)
-        assert wcag22_violations(page, ".ev-widget") == []
-        page.evaluate("document.documentElement.dataset.theme = 'dark'")
-        assert wcag22_violations(page, ".ev-widget") == []
-    finally:
-        page.close()
+    check_alone_on_a_phone(browser, explorer_url, ".ev-widget", before=open_first_entry)

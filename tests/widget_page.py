@@ -12,7 +12,7 @@ import re
 from contextlib import contextmanager
 from pathlib import Path
 
-from browser_support import ROOT, serve
+from browser_support import ROOT, check_phone_and_dark, serve, wait_for_widgets
 
 RUNTIME = ROOT / "widgets" / "static" / "widget-runtime.js"
 STATE_TYPE = "application/vnd.jupyter.widget-state+json"
@@ -101,6 +101,24 @@ def wcag22_violations(page, selector: str | None = None) -> list[str]:
     results = Axe().run(page, context=selector, options=options)
     return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
             for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def check_alone_on_a_phone(browser, url: str, selector: str, before=None, audit: str | None = None):
+    """A widget on its own page fits 375 px and follows dark mode (check_phone_and_dark), and the
+    part `audit` (the widget by default) has no WCAG 2.2 violation at 375 px, light and dark.
+    `before(page)` opens whatever should be open (a list, an entry) before looking."""
+    check_phone_and_dark(browser, url, selector, before=before)
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    try:
+        page.goto(url)
+        wait_for_widgets(page)
+        if before:
+            before(page)
+        assert wcag22_violations(page, audit or selector) == []
+        page.evaluate("document.documentElement.dataset.theme = 'dark'")
+        assert wcag22_violations(page, audit or selector) == []
+    finally:
+        page.close()
 
 
 def reader_text(page, selector: str) -> str:
