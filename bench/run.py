@@ -6,11 +6,7 @@ Run with `python3 course.py bench` (add --skip-build to reuse the last bench bui
 from __future__ import annotations
 
 import argparse
-import functools
-import gzip
-import http.server
 import json
-import mimetypes
 import os
 import re
 import shutil
@@ -18,15 +14,15 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import unquote
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
-from browser_support import CHROMIUM, CHROMIUM_ARGS, QuietHandler, serve, site_pages  # noqa: E402
+from browser_support import CHROMIUM, CHROMIUM_ARGS, serve, site_pages  # noqa: E402
+from static_host import GZIP_LEVEL, serve_gzip, transfer_size  # noqa: E402
 
 OUT = Path(tempfile.gettempdir()) / "crlm-course-bench"
 PLAIN_PAGE = "book/glossary.html"  # a text page: the theme's own floor
@@ -34,8 +30,6 @@ TARGETS = {"clean": 60.0, "rebuild": 5.0, "extra_kb": 100.0, "extra_ms": 150.0, 
            "first_kib": 300.0, "first_requests": 20, "lh_performance": 0.95, "lh_accessibility": 1.0}
 LIGHTHOUSE = "12.2.3"                      # pinned; run on Node 20 against Debian's Chromium
 LIGHTHOUSE_DIR = Path(tempfile.gettempdir()) / f"crlm-course-lighthouse-{LIGHTHOUSE}"
-GZIP_LEVEL = 6                             # what common static hosts use (nginx, Apache mod_deflate)
-COMPRESSIBLE = re.compile(r"^(text/|application/(javascript|json|xml|x-javascript)|image/svg)")
 
 
 def timed_build() -> float:
@@ -136,97 +130,55 @@ def page_table(site: Path) -> None:
           "mount = the runtime's own work from start to the last widget rendered.")
 
 
-@functools.lru_cache(maxsize=512)
-def gzipped(path: str, mtime: float) -> bytes:   # noqa: ARG001 (the file's mtime keys the cache)
-    return gzip.compress(Path(path).read_bytes(), compresslevel=GZIP_LEVEL, mtime=0)
+def first_visit(browser, base: str, meter, path: str) -> dict:
+    """One first visit (a fresh profile, no service worker): what the page itself transfers.
 
-
-class GzipHandler(QuietHandler):
-    """Serves the site as a static host would: text compressed with gzip when the browser asks."""
-
-    def do_GET(self):  # noqa: N802 (http.server's name)
-        path = self.translate_path(self.path)
-        if os.path.isdir(path):
-            if not self.path.split("?")[0].endswith("/"):
-                return super().do_GET()        # the usual redirect to the folder
-            path = os.path.join(path, "index.html")
-        ctype = mimetypes.guess_type(path)[0] or "application/octet-stream"
-        if (not os.path.isfile(path) or "gzip" not in self.headers.get("Accept-Encoding", "")
-                or not COMPRESSIBLE.match(ctype)):
-            return super().do_GET()
-        body = gzipped(path, os.path.getmtime(path))
-        self.send_response(200)
-        self.send_header("Content-Type", ctype + ("; charset=utf-8" if ctype.startswith("text/") else ""))
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Vary", "Accept-Encoding")
-        self.send_header("Last-Modified", self.date_time_string(int(os.path.getmtime(path))))
-        self.end_headers()
-        self.wfile.write(body)
-
-
-class QuietServer(http.server.ThreadingHTTPServer):
-    def handle_error(self, request, client_address):
-        # A browser that closes (end of a load, or a service worker still precaching) drops
-        # its connections: not an error of the site.
-        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
-            super().handle_error(request, client_address)
-
-
-@contextmanager
-def serve_gzip(folder: Path):
-    server = QuietServer(("127.0.0.1", 0), functools.partial(GzipHandler, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def first_visit(browser, url: str) -> dict:
-    """One first visit (empty cache, no service worker yet): what the page itself transfers.
-
-    Bytes are as sent on the wire (compressed bodies plus headers). The service worker's
-    precache, which starts once the page has loaded, is counted apart (precache_size)."""
-    context = browser.new_context()
+    Requests and bytes are counted by the host (static_host.Meter): only what crossed the
+    network, compressed bodies plus headers. A request for any other origin is refused and
+    counted as foreign. The service worker is blocked here: its precache starts only after
+    the page has loaded and settled, and is measured apart (precache_size)."""
+    context = browser.new_context(service_workers="block")
     page = context.new_page()
-    stats = {"requests": 0, "bytes": 0, "foreign": 0, "failed": 0}
-    origin = url.split("/book/")[0].split("/search.html")[0]
+    foreign, failed = [], []
 
-    def on_finished(request):
-        if request.url.startswith(("data:", "blob:")):
-            return                     # in-page (a widget's module from its saved state): no transfer
-        sizes = request.sizes()
-        stats["requests"] += 1
-        stats["bytes"] += sizes["responseBodySize"] + sizes["responseHeadersSize"]
-        if not request.url.startswith(origin):
-            stats["foreign"] += 1
+    def route(route):
+        if route.request.url.startswith((base + "/", "data:", "blob:")):
+            route.continue_()
+        else:
+            foreign.append(route.request.url)
+            route.abort()
 
-    page.on("requestfinished", on_finished)
-    page.on("requestfailed", lambda request: stats.__setitem__("failed", stats["failed"] + 1))
-    page.goto(url)
+    page.route("**/*", route)
+    page.on("requestfailed", lambda r: r.url not in foreign and failed.append(r.url))
+    page.on("response", lambda r: r.status >= 400 and failed.append(f"{r.url} ({r.status})"))
+    meter.reset()
+    page.goto(f"{base}/{path}")
     page.wait_for_load_state("networkidle")
     if page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count():
         page.wait_for_function("document.documentElement.dataset.widgetsReadyAt !== undefined")
+        page.wait_for_load_state("networkidle")
     context.close()
-    return stats
+    return {"requests": meter.requests, "bytes": meter.bytes, "foreign": len(foreign), "failed": len(failed),
+            "paths": list(meter.paths)}
 
 
 def precache_size(site: Path) -> dict | None:
-    """Files the service worker precaches, raw and gzip-compressed (what its install downloads)."""
+    """Files the service worker precaches, raw and as the host sends them (its install's download)."""
     worker = site / "service-worker.js"
     if not worker.exists():
         return None
     found = re.search(r"const PRECACHE = (\[.*?\]);", worker.read_text(encoding="utf-8"), re.S)
-    from urllib.parse import unquote
-
     files = [site / unquote(u) for u in json.loads(found.group(1))]
-    raw = sum(f.stat().st_size for f in files)
-    packed = sum(len(gzipped(str(f), f.stat().st_mtime))
-                 if COMPRESSIBLE.match(mimetypes.guess_type(str(f))[0] or "") else f.stat().st_size
-                 for f in files)
-    return {"files": len(files), "raw": raw, "gzip": packed}
+    return {"files": len(files), "raw": sum(f.stat().st_size for f in files),
+            "gzip": sum(transfer_size(f) for f in files)}
+
+
+def require_built_site(site: Path) -> None:
+    """Refuse a folder that is not a built course site (the table would measure nothing)."""
+    missing = [name for name in ("index.html", "search.html", "_static", "book") if not (site / name).exists()]
+    if missing or not site_pages(site):
+        sys.exit(f"{site} is not a built course site (missing: {', '.join(missing) or 'pages under book/'}); "
+                 "build one with  python3 course.py build")
 
 
 def lighthouse_ready() -> tuple[Path | None, str]:
@@ -259,26 +211,27 @@ def lighthouse_once(cli: Path, url: str) -> dict:
     return {key: report["categories"][key]["score"] for key in ("performance", "accessibility")}
 
 
-def first_visit_table(site: Path, lighthouse_runs: int = 3) -> None:
+def first_visit_table(site: Path, lighthouse_runs: int = 3) -> list[dict]:
     """Per page, on a gzip-serving local host: first-visit requests and bytes; Lighthouse."""
     from playwright.sync_api import sync_playwright
 
-    if not (site / "index.html").exists():
-        sys.exit(f"{site} is not a built site (no index.html)")
+    site = site.resolve()
+    require_built_site(site)
     pages = site_pages(site) + ["search.html"]
-    cli, note = lighthouse_ready() if lighthouse_runs else (None, "Lighthouse skipped (--lighthouse-runs 0)")
+    cli, note = lighthouse_ready() if lighthouse_runs > 0 else (None, "Lighthouse skipped (--lighthouse-runs 0)")
     rows = {}
-    with serve_gzip(site) as url, sync_playwright() as p:
+    with serve_gzip(site) as (url, meter), sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for path in pages:
-            rows[path] = first_visit(browser, f"{url}/{path}")
+            rows[path] = first_visit(browser, url, meter, path)
         browser.close()
         for path in pages:
             if cli:
                 runs = [lighthouse_once(cli, f"{url}/{path}") for _ in range(lighthouse_runs)]
                 rows[path]["lh"] = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+    cache = precache_size(site)
     ok = lambda good: "ok" if good else "MISSED"  # noqa: E731
-    print(f"\nFirst visit, served gzip-compressed (level {GZIP_LEVEL}) like a static host; "
+    print(f"\nFirst visit of {site}, served gzip-compressed (level {GZIP_LEVEL}) like a static host; "
           f"Lighthouse mobile, median of {lighthouse_runs}")
     print("| page | requests | KiB (compressed) | foreign | failed | performance | accessibility | target |")
     print("|---|---:|---:|---:|---:|---:|---:|---|")
@@ -294,14 +247,14 @@ def first_visit_table(site: Path, lighthouse_runs: int = 3) -> None:
               f"{perf} | {a11y} | {ok(good)} |")
     print(f"Targets: at most {TARGETS['first_requests']} requests and {TARGETS['first_kib']:.0f} KiB, none "
           f"outside the site; Lighthouse performance >= {TARGETS['lh_performance']}, accessibility "
-          f">= {TARGETS['lh_accessibility']}. {note}")
-    cache = precache_size(site)
+          f">= {TARGETS['lh_accessibility']}. Counted by the host: only requests that crossed the network. {note}")
     if cache is None:
         print("Precache: no service-worker.js in this build.")
     else:
-        print(f"Precache (the service worker's install, in the background after the first page has loaded): "
+        print(f"Precache (the service worker's install, in the background once the first page has settled): "
               f"{cache['files']} files, {cache['raw'] / 1024:.0f} KiB, {cache['gzip'] / 1024:.0f} KiB compressed; "
               "downloads/ are fetched on demand only.")
+    return [dict(r, page=path) for path, r in rows.items()]
 
 
 def asset_table() -> None:
@@ -348,12 +301,15 @@ def main() -> None:
                         help="only measure this built site (first visit, Lighthouse, precache), e.g. "
                              "to compare two builds")
     parser.add_argument("--lighthouse-runs", type=int, default=3, help="Lighthouse runs per page (0: none)")
+    parser.add_argument("--json", type=Path, help="also write the first-visit rows to this file")
     args = parser.parse_args()
     if args.testwise:
         testwise_table()
         return
     if args.site:
-        first_visit_table(args.site, args.lighthouse_runs)
+        rows = first_visit_table(args.site, args.lighthouse_runs)
+        if args.json:
+            args.json.write_text(json.dumps({"rows": rows, "precache": precache_size(args.site.resolve())}, indent=1))
         return
     if not args.skip_build:
         shutil.rmtree(OUT, ignore_errors=True)
