@@ -282,3 +282,33 @@ def test_pages_look_the_same_as_with_font_awesome(browser, both_looks, width, mo
     assert result["outside"] == 0, f"pixels differ outside the admonition icons at {result['where']}"
     for (_, _, w, h), count in zip(boxes, result["inside"]):
         assert count <= 0.15 * w * h, f"an admonition icon differs in {count} of {w * h:.0f} pixels"
+
+
+def _accessibility_tree(browser, site: Path, width: int) -> str:
+    """The page's accessibility tree as a person with a screen reader meets it (roles and names)."""
+    with serve(site) as url:
+        context = browser.new_context(viewport={"width": width, "height": 900}, service_workers="block")
+        page = context.new_page()
+        try:
+            page.goto(f"{url}/book/look.html")
+            page.wait_for_load_state("networkidle")
+            page.wait_for_function("!document.querySelector('i.fa-solid, span.fa-solid')")
+            # The theme draws admonition icons as webfont glyphs in CSS `content`; the tree then
+            # carries them as private-use characters (read out as nothing, or as "unknown").
+            # The SVG masks carry no text. Everything else must be equal.
+            tree = page.locator("body").aria_snapshot()
+            return "\n".join(re.sub(r"[:\s]*$", "", re.sub("[\ue000-\uf8ff]", "", line))
+                             for line in tree.splitlines())
+        finally:
+            context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 375])
+def test_every_icon_keeps_its_accessible_name(browser, both_looks, width):
+    """The whole accessibility tree is the same with Font Awesome's script and with inline SVG:
+    every button and link keeps its name, and each named icon (the colour-mode states) too."""
+    theme = _accessibility_tree(browser, both_looks["theme"], width)
+    diet = _accessibility_tree(browser, both_looks["diet"], width)
+    assert 'img "System Settings"' in theme and 'button "Color mode"' in theme   # the tree does hold the icons
+    assert diet == theme
