@@ -6,7 +6,9 @@ Run with `python3 course.py bench` (add --skip-build to reuse the last bench bui
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -14,15 +16,20 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import unquote
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 from browser_support import CHROMIUM, CHROMIUM_ARGS, serve, site_pages  # noqa: E402
+from static_host import GZIP_LEVEL, serve_gzip, transfer_size  # noqa: E402
 
 OUT = Path(tempfile.gettempdir()) / "crlm-course-bench"
 PLAIN_PAGE = "book/glossary.html"  # a text page: the theme's own floor
-TARGETS = {"clean": 60.0, "rebuild": 5.0, "extra_kb": 100.0, "extra_ms": 150.0, "grade_10k": 5.0, "testwise": 10.0}
+TARGETS = {"clean": 60.0, "rebuild": 5.0, "extra_kb": 100.0, "extra_ms": 150.0, "grade_10k": 5.0, "testwise": 10.0,
+           "first_kib": 300.0, "first_requests": 20, "lh_performance": 0.95, "lh_accessibility": 1.0}
+LIGHTHOUSE = "12.2.3"                      # pinned; run on Node 20 against Debian's Chromium
+LIGHTHOUSE_DIR = Path(tempfile.gettempdir()) / f"crlm-course-lighthouse-{LIGHTHOUSE}"
 
 
 def timed_build() -> float:
@@ -37,8 +44,11 @@ def timed_build() -> float:
 
 
 def load_once(browser, url: str, block_runtime: bool = False) -> dict:
-    """One cold load; with block_runtime the widget runtime is refused (the page without widgets)."""
-    context = browser.new_context()
+    """One cold load; with block_runtime the widget runtime is refused (the page without widgets).
+
+    Service workers are blocked: this measures the page itself (the worker's precache, which
+    starts after the page has settled, is measured apart, in first_visit_table)."""
+    context = browser.new_context(service_workers="block")
     page = context.new_page()
     stats = {"requests": 0, "bytes": 0, "foreign": 0}
     origin = url.split("/book/")[0]
@@ -120,6 +130,133 @@ def page_table(site: Path) -> None:
           "mount = the runtime's own work from start to the last widget rendered.")
 
 
+def first_visit(browser, base: str, meter, path: str) -> dict:
+    """One first visit (a fresh profile, no service worker): what the page itself transfers.
+
+    Requests and bytes are counted by the host (static_host.Meter): only what crossed the
+    network, compressed bodies plus headers. A request for any other origin is refused and
+    counted as foreign. The service worker is blocked here: its precache starts only after
+    the page has loaded and settled, and is measured apart (precache_size)."""
+    context = browser.new_context(service_workers="block")
+    page = context.new_page()
+    foreign, failed = [], []
+
+    def route(route):
+        if route.request.url.startswith((base + "/", "data:", "blob:")):
+            route.continue_()
+        else:
+            foreign.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", route)
+    page.on("requestfailed", lambda r: r.url not in foreign and failed.append(r.url))
+    page.on("response", lambda r: r.status >= 400 and failed.append(f"{r.url} ({r.status})"))
+    meter.reset()
+    page.goto(f"{base}/{path}")
+    page.wait_for_load_state("networkidle")
+    if page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count():
+        page.wait_for_function("document.documentElement.dataset.widgetsReadyAt !== undefined")
+        page.wait_for_load_state("networkidle")
+    context.close()
+    return {"requests": meter.requests, "bytes": meter.bytes, "foreign": len(foreign), "failed": len(failed),
+            "paths": list(meter.paths)}
+
+
+def precache_size(site: Path) -> dict | None:
+    """Files the service worker precaches, raw and as the host sends them (its install's download)."""
+    worker = site / "service-worker.js"
+    if not worker.exists():
+        return None
+    found = re.search(r"const PRECACHE = (\[.*?\]);", worker.read_text(encoding="utf-8"), re.S)
+    files = [site / unquote(u) for u in json.loads(found.group(1))]
+    return {"files": len(files), "raw": sum(f.stat().st_size for f in files),
+            "gzip": sum(transfer_size(f) for f in files)}
+
+
+def require_built_site(site: Path) -> None:
+    """Refuse a folder that is not a built course site (the table would measure nothing)."""
+    missing = [name for name in ("index.html", "search.html", "_static", "book") if not (site / name).exists()]
+    if missing or not site_pages(site):
+        sys.exit(f"{site} is not a built course site (missing: {', '.join(missing) or 'pages under book/'}); "
+                 "build one with  python3 course.py build")
+
+
+def lighthouse_ready() -> tuple[Path | None, str]:
+    """The pinned Lighthouse CLI, installed once from npm; (None, why) when it cannot run."""
+    node = shutil.which("node")
+    if not node or not shutil.which("npm"):
+        return None, "Lighthouse skipped: node/npm not found (install Node 20 to measure it)"
+    version = subprocess.run([node, "--version"], capture_output=True, text=True).stdout.strip()
+    cli = LIGHTHOUSE_DIR / "node_modules" / "lighthouse" / "cli" / "index.js"
+    if not cli.exists():
+        done = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent", "--prefix",
+                               str(LIGHTHOUSE_DIR), f"lighthouse@{LIGHTHOUSE}"],
+                              capture_output=True, text=True)
+        if done.returncode or not cli.exists():
+            return None, f"Lighthouse skipped: npm install lighthouse@{LIGHTHOUSE} failed: {done.stderr[-300:]}"
+    note = "" if version.startswith("v20.") else f" (note: Node {version}, not the pinned Node 20)"
+    return cli, f"Lighthouse {LIGHTHOUSE} on Node {version}{note}, Chromium {CHROMIUM}"
+
+
+def lighthouse_once(cli: Path, url: str) -> dict:
+    """One Lighthouse run, mobile emulation with simulated throttling (its defaults)."""
+    flags = " ".join(a for a in CHROMIUM_ARGS if a != "--headless") + " --headless=new"
+    done = subprocess.run(
+        ["node", str(cli), url, "--quiet", "--output=json", "--output-path=stdout",
+         "--only-categories=performance,accessibility", f"--chrome-flags={flags}"],
+        capture_output=True, text=True, env=dict(os.environ, CHROME_PATH=CHROMIUM), timeout=300)
+    if done.returncode:
+        raise RuntimeError(f"lighthouse failed on {url}: {done.stderr[-500:]}")
+    report = json.loads(done.stdout)
+    return {key: report["categories"][key]["score"] for key in ("performance", "accessibility")}
+
+
+def first_visit_table(site: Path, lighthouse_runs: int = 3) -> list[dict]:
+    """Per page, on a gzip-serving local host: first-visit requests and bytes; Lighthouse."""
+    from playwright.sync_api import sync_playwright
+
+    site = site.resolve()
+    require_built_site(site)
+    pages = site_pages(site) + ["search.html"]
+    cli, note = lighthouse_ready() if lighthouse_runs > 0 else (None, "Lighthouse skipped (--lighthouse-runs 0)")
+    rows = {}
+    with serve_gzip(site) as (url, meter), sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for path in pages:
+            rows[path] = first_visit(browser, url, meter, path)
+        browser.close()
+        for path in pages:
+            if cli:
+                runs = [lighthouse_once(cli, f"{url}/{path}") for _ in range(lighthouse_runs)]
+                rows[path]["lh"] = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+    cache = precache_size(site)
+    ok = lambda good: "ok" if good else "MISSED"  # noqa: E731
+    print(f"\nFirst visit of {site}, served gzip-compressed (level {GZIP_LEVEL}) like a static host; "
+          f"Lighthouse mobile, median of {lighthouse_runs}")
+    print("| page | requests | KiB (compressed) | foreign | failed | performance | accessibility | target |")
+    print("|---|---:|---:|---:|---:|---:|---:|---|")
+    for path, r in rows.items():
+        lh = r.get("lh")
+        good = (r["requests"] <= TARGETS["first_requests"] and r["bytes"] / 1024 <= TARGETS["first_kib"]
+                and not r["foreign"] and not r["failed"]
+                and (lh is None or (lh["performance"] >= TARGETS["lh_performance"]
+                                    and lh["accessibility"] >= TARGETS["lh_accessibility"])))
+        perf = f"{lh['performance']:.2f}" if lh else ""
+        a11y = f"{lh['accessibility']:.2f}" if lh else ""
+        print(f"| {path} | {r['requests']} | {r['bytes'] / 1024:.0f} | {r['foreign']} | {r['failed']} | "
+              f"{perf} | {a11y} | {ok(good)} |")
+    print(f"Targets: at most {TARGETS['first_requests']} requests and {TARGETS['first_kib']:.0f} KiB, none "
+          f"outside the site; Lighthouse performance >= {TARGETS['lh_performance']}, accessibility "
+          f">= {TARGETS['lh_accessibility']}. Counted by the host: only requests that crossed the network. {note}")
+    if cache is None:
+        print("Precache: no service-worker.js in this build.")
+    else:
+        print(f"Precache (the service worker's install, in the background once the first page has settled): "
+              f"{cache['files']} files, {cache['raw'] / 1024:.0f} KiB, {cache['gzip'] / 1024:.0f} KiB compressed; "
+              "downloads/ are fetched on demand only.")
+    return [dict(r, page=path) for path, r in rows.items()]
+
+
 def asset_table() -> None:
     print("\nFront-end sizes (bytes, unminified)")
     print("| file | bytes |")
@@ -160,9 +297,19 @@ def main() -> None:
     parser.add_argument("--skip-build", action="store_true", help="reuse the last bench build")
     parser.add_argument("--testwise", action="store_true",
                         help="print only the test-wise baseline (no build, no browser)")
+    parser.add_argument("--site", type=Path,
+                        help="only measure this built site (first visit, Lighthouse, precache), e.g. "
+                             "to compare two builds")
+    parser.add_argument("--lighthouse-runs", type=int, default=3, help="Lighthouse runs per page (0: none)")
+    parser.add_argument("--json", type=Path, help="also write the first-visit rows to this file")
     args = parser.parse_args()
     if args.testwise:
         testwise_table()
+        return
+    if args.site:
+        rows = first_visit_table(args.site, args.lighthouse_runs)
+        if args.json:
+            args.json.write_text(json.dumps({"rows": rows, "precache": precache_size(args.site.resolve())}, indent=1))
         return
     if not args.skip_build:
         shutil.rmtree(OUT, ignore_errors=True)
@@ -174,6 +321,7 @@ def main() -> None:
         print(f"| clean (every notebook executed) | {clean:.1f} | <= {TARGETS['clean']:.0f} |")
         print(f"| no-change rebuild | {rebuild:.1f} | <= {TARGETS['rebuild']:.0f} |")
     page_table(OUT / "_build" / "html")
+    first_visit_table(OUT / "_build" / "html", args.lighthouse_runs)
     asset_table()
     grading_table()
     testwise_table()
