@@ -17,15 +17,24 @@ HERE = Path(__file__).parent
 LOCAL_IMPORT = re.compile(r'^import \{[^}]*\} from "\./(?P<name>[\w-]+\.js)";$', re.MULTILINE)
 
 
-def bundle(source: str) -> str:
+def bundle(source: str, _seen: set[str] | None = None) -> str:
     """Inline the widget's imports of sibling helper modules.
 
     The front end runs from a Blob URL on the static site (and as a string in
     Jupyter), where "./x.js" cannot be resolved; the helpers are small, so each
-    is pasted in once with its `export` keywords removed.
+    is pasted in once with its `export` keywords removed. A helper may import
+    other helpers: they are inlined before it, and a helper imported twice (by
+    the widget and by another helper) is pasted only the first time, since one
+    module scope cannot declare the same name twice.
     """
+    seen = set() if _seen is None else _seen
+
     def inline(match: re.Match) -> str:
-        helper = (HERE / match["name"]).read_text(encoding="utf-8")
+        name = match["name"]
+        if name in seen:
+            return ""
+        seen.add(name)
+        helper = bundle((HERE / name).read_text(encoding="utf-8"), seen)
         return re.sub(r"^export ", "", helper, flags=re.MULTILINE)
 
     return LOCAL_IMPORT.sub(inline, source)

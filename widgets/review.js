@@ -1,0 +1,230 @@
+// "Review what is due": the questions checked on any quiz page come back here when the FSRS
+// scheduler says so (the queue: review-store.js). The overview counts what is due today and in
+// the next seven days; a review session shows the due questions one at a time in a shuffled
+// order, scored and explained exactly as on the quiz page (quiz-data.js, quiz-view.js), and each
+// answer reschedules its card. A review never changes a quiz's saved (graded) answers.
+
+import { el, keepKeysInWidget } from "./dom.js";
+import { displayOrder, fnv1a32, mulberry32, newSeed } from "./order.js";
+import { PREFIX, SEED_KEY, readItem, removeItem, writeItem } from "./storage.js";
+import { SEED_PATTERN, cleanSaved, isObj, percent, questionsOf, scoreQuestion, verdict } from "./quiz-data.js";
+import { answerFeedback, badge, trusted } from "./quiz-view.js";
+import { REVIEW_KEY, dueSummary, loadQueue, recordCheck, storageBlocked } from "./review-store.js";
+
+let counter = 0;
+const PROBE_KEY = "crlm-review-probe";
+
+// Every question of every quiz, by card id "<quiz id>/<question id>", with what it needs to be
+// shown: its quiz, its case (the vignette it depends on), its number in the quiz, its option order.
+function questionIndex(quizzes) {
+  const index = new Map();
+  for (const quiz of quizzes) {
+    const payload = quiz.payload;
+    if (!isObj(payload) || !Array.isArray(payload.cases)) continue;
+    const saved = cleanSaved(payload, readItem(`${PREFIX}${payload.id}:${payload.hash}`));
+    const shared = readItem(SEED_KEY);
+    // The order the learner saw on the quiz page (its seed), so options keep their places.
+    const seed = saved.seed || (typeof shared === "string" && SEED_PATTERN.test(shared) ? shared : "0000000000000000");
+    const total = questionsOf(payload).length;
+    let n = 0;
+    for (const c of payload.cases) {
+      for (const q of c.questions || []) {
+        n += 1;
+        const byId = new Map(q.options.map((o) => [o.id, o]));
+        const shown = displayOrder(q.options, seed, payload.id, q.id).map((id) => byId.get(id));
+        index.set(`${payload.id}/${q.id}`, { quiz, payload, c, q, n, total, shown });
+      }
+    }
+  }
+  return index;
+}
+
+function shuffled(items) {
+  const out = [...items];
+  const next = mulberry32(fnv1a32(newSeed()));
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+const dateWords = (ms) => new Date(ms).toLocaleDateString(undefined, { weekday: "long", day: "numeric", month: "long" });
+
+function render({ model, el: root }) {
+  keepKeysInWidget(root);
+  const uid = `rv${++counter}`;
+  const quizzes = (model.get("quizzes") || []).filter((q) => isObj(q) && typeof q.id === "string");
+  const widget = el("div", { class: "qz-widget rv-widget cw-card" });
+  root.replaceChildren(widget);
+  if (model.get("exam") === true || !quizzes.length) {
+    widget.append(el("p", { class: "qz-notice" },
+      "Review is not available in this edition of the course: it has no answer key. Use the practice edition to review."));
+    return;
+  }
+  const canStore = writeItem(PROBE_KEY, "1");
+  removeItem(PROBE_KEY);
+  const index = questionIndex(quizzes);
+  const overview = el("section", { class: "rv-overview", "aria-labelledby": `${uid}-ov` });
+  const session = el("section", { class: "rv-session", "aria-labelledby": `${uid}-q` });
+  const storageNote = el("p", { class: "qz-notice rv-storage" },
+    "This browser is not keeping your review queue (storage is blocked or full): reviews on this page last until you leave it.");
+  storageNote.hidden = canStore;
+  const live = el("p", { class: "qz-live", "aria-live": "polite", "aria-atomic": "true" });
+  widget.append(storageNote, overview, session, live);
+  session.hidden = true;
+  let inSession = false;
+
+  const announce = (text) => (live.textContent = text);
+  const known = (entries) => entries.filter((e) => index.has(`${e.quiz}/${e.question}`));
+
+  function showOverview(focus = false) {
+    inSession = false;
+    session.hidden = true;
+    overview.hidden = false;
+    overview.replaceChildren();
+    const now = Date.now();
+    const queue = loadQueue();
+    const all = Object.values(queue.cards);
+    const { today, week } = dueSummary(queue, now);
+    const dueToday = known(today);
+    const dueWeek = known(week);
+    const gone = all.length - known(all).length;
+    const heading = el("h3", { id: `${uid}-ov`, tabindex: "-1" }, "What is due");
+    overview.append(heading);
+    const counts = el("ul", { class: "rv-counts" });
+    counts.append(
+      el("li", { class: "rv-today" }, `Due today: ${plural(dueToday.length, "question")}.`),
+      el("li", { class: "rv-week" }, `Due in the next 7 days: ${plural(dueWeek.length, "more question")}.`),
+      el("li", { class: "rv-total" }, `In your review queue: ${plural(known(all).length, "question")}.`));
+    overview.append(counts);
+    if (!all.length) {
+      overview.append(el("p", { class: "rv-empty" },
+        "Nothing to review yet. Every question you check on a quiz page joins this queue and comes back here when it is due."));
+    }
+    if (gone) {
+      overview.append(el("p", { class: "qz-notice", role: "note" },
+        `${plural(gone, "question")} in your queue ${gone === 1 ? "is" : "are"} no longer in the course and ${gone === 1 ? "is" : "are"} left out.`));
+    }
+    const byQuiz = el("ul", { class: "rv-quizzes", "aria-label": "Due by quiz" });
+    for (const quiz of quizzes) {
+      const mine = known(all).filter((e) => e.quiz === quiz.id);
+      if (!mine.length) continue;
+      const t = dueToday.filter((e) => e.quiz === quiz.id).length;
+      const w = dueWeek.filter((e) => e.quiz === quiz.id).length;
+      const li = el("li");
+      li.append(el("a", { href: String(quiz.href || "#") }, String(quiz.title || quiz.id)),
+        `: ${t} due today, ${w} in the next 7 days (${mine.length} in the queue).`);
+      byQuiz.append(li);
+    }
+    if (byQuiz.childElementCount) overview.append(byQuiz);
+    if (dueToday.length) {
+      const start = el("button", { type: "button", class: "qz-button rv-start" },
+        `Review the ${plural(dueToday.length, "due question")}`);
+      start.addEventListener("click", () => startSession(shuffled(dueToday)));
+      overview.append(start);
+    } else if (all.length) {
+      const upcoming = known(all).map((e) => e.card.due).sort((a, b) => a - b)[0];
+      if (upcoming !== undefined) overview.append(el("p", { class: "rv-next" }, `Nothing is due today. The next question is due on ${dateWords(upcoming)}.`));
+    }
+    if (focus) heading.focus();
+  }
+
+  function startSession(entries) {
+    inSession = true;
+    overview.hidden = true;
+    session.hidden = false;
+    const results = [];
+    let at = 0;
+    showQuestion();
+
+    function showQuestion() {
+      session.replaceChildren();
+      const entry = entries[at];
+      const { quiz, payload, c, q, n, total, shown } = index.get(`${entry.quiz}/${entry.question}`);
+      const recs = isObj(payload.recommendations) ? payload.recommendations : {};
+      const base = `${uid}-r${at}`;
+      const heading = el("h3", { id: `${uid}-q`, tabindex: "-1" }, `Review question ${at + 1} of ${entries.length}`);
+      const from = el("p", { class: "rv-from" });
+      from.append("From ", el("a", { href: String(quiz.href || "#") }, String(quiz.title || quiz.id)),
+        `, question ${n} of ${total}: ${String(c.title || "Case")}`);
+      session.append(heading, from, trusted("div", "qz-vignette", c.vignette_html));
+      const box = el("div", { class: "qz-question" });
+      const fieldset = el("fieldset", { "aria-describedby": `${base}-stem` });
+      fieldset.append(el("legend", {}, q.type === "single" ? "Choose one answer" : "Choose all that apply"));
+      const stem = trusted("div", "qz-stem", q.stem_html);
+      stem.id = `${base}-stem`;
+      fieldset.append(stem);
+      const inputs = shown.map((o, j) => {
+        const row = el("div", { class: "qz-option", "data-option": o.id });
+        const input = el("input", { type: q.type === "single" ? "radio" : "checkbox", name: base, id: `${base}-o${j}` });
+        input.addEventListener("change", () => (hint.textContent = ""));
+        const label = trusted("label", "qz-option-text", o.text_html, true);
+        label.setAttribute("for", input.id);
+        label.append(el("span", { class: "qz-mine", "aria-hidden": "true" }, "your choice"));
+        row.append(input, label);
+        fieldset.append(row);
+        return input;
+      });
+      const check = el("button", { type: "button", class: "qz-button qz-check" }, "Check answer");
+      const hint = el("p", { class: "qz-hint" });
+      const feedback = el("div", { class: "qz-feedback" });
+      box.append(fieldset, check, hint, feedback);
+      session.append(box);
+      check.addEventListener("click", () => {
+        const ticked = new Set(shown.filter((_, k) => inputs[k].checked).map((o) => o.id));
+        const chosen = q.options.filter((o) => ticked.has(o.id)).map((o) => o.id); // bank order
+        if (!chosen.length) {
+          hint.textContent = "Choose an answer first.";
+          announce("Choose an answer first.");
+          return;
+        }
+        const s = scoreQuestion(q, chosen);
+        const card = recordCheck(entry.quiz, entry.question, s).card;
+        if (storageBlocked()) storageNote.hidden = false;
+        results.push(s);
+        shown.forEach((o, k) => {
+          inputs[k].disabled = true;
+          inputs[k].parentNode.classList.toggle("qz-picked", chosen.includes(o.id));
+        });
+        check.hidden = true;
+        box.classList.add("qz-done");
+        const verdictLine = el("h4", { class: "qz-verdict", tabindex: "-1" });
+        verdictLine.append(badge(verdict(s)), ` (${percent(s)} of this question)`);
+        feedback.append(verdictLine, ...answerFeedback(q, shown, chosen, s, recs),
+          el("p", { class: "rv-due" }, `This question comes back on ${dateWords(card.due)}.`));
+        const last = at + 1 === entries.length;
+        const next = el("button", { type: "button", class: "qz-button rv-next-question" }, last ? "Finish the review" : "Next question");
+        next.addEventListener("click", () => {
+          at += 1;
+          if (last) finish();
+          else showQuestion();
+        });
+        session.append(next);
+        announce(`${verdict(s)}, ${percent(s)}. Comes back on ${dateWords(card.due)}.`);
+        verdictLine.focus();
+      });
+      heading.focus();
+    }
+
+    function finish() {
+      const full = results.filter((s) => verdict(s) === "Correct").length;
+      showOverview();
+      const done = el("p", { class: "rv-done", role: "status" },
+        `Review finished: ${full} of ${plural(results.length, "question")} fully correct.`);
+      overview.insertBefore(done, overview.children[1]);
+      overview.querySelector("h3").focus();
+    }
+  }
+
+  showOverview();
+  // Questions checked in another tab join the overview (a session in progress is left alone).
+  function onStorage(event) {
+    if (event.key === REVIEW_KEY && !inSession) showOverview();
+  }
+  window.addEventListener("storage", onStorage);
+  return () => window.removeEventListener("storage", onStorage);
+}
+
+export default { render };
