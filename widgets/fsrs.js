@@ -50,7 +50,9 @@ function roundHalfEven(x) {
 const wholeDays = (ms) => Math.floor(ms / DAY_MS);
 const pow = Math.pow;
 
-export function makeScheduler(config = COURSE_SCHEDULER) {
+// config: any of COURSE_SCHEDULER's fields (py-fsrs Scheduler's arguments; steps in seconds).
+export function makeScheduler(settings = {}) {
+  const config = { ...COURSE_SCHEDULER, ...settings };
   const w = config.parameters;
   const retention = config.desired_retention;
   const learning = config.learning_steps.map((s) => s * 1000);
@@ -169,7 +171,7 @@ export function makeScheduler(config = COURSE_SCHEDULER) {
 // One-argument form for tests: replay {config, start, reviews: [{rating, at}]} and return the
 // card after each review.
 export function replay({ config, start, reviews }) {
-  const scheduler = makeScheduler(config || COURSE_SCHEDULER);
+  const scheduler = makeScheduler(config || {});
   let card = newCard(start);
   return reviews.map(({ rating, at }) => (card = scheduler.review(card, rating, at)));
 }
