@@ -10,7 +10,7 @@
 
 import { COURSE_SCHEDULER, RATING, STATE, makeScheduler, newCard } from "./fsrs.js";
 import { readItem, writeItem } from "./storage.js";
-import { FULL } from "./quiz-data.js";
+import { FULL, isObj } from "./quiz-data.js";
 
 export const REVIEW_KEY = "crlm-review";
 export const LOG_LIMIT = 50; // reviews kept per card: enough to show a history, bounded in size
@@ -25,7 +25,6 @@ export function ratingFor(score) {
   return score > 0 ? RATING.Hard : RATING.Again;
 }
 
-const isObj = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
 const finite = (v) => typeof v === "number" && Number.isFinite(v);
 
 // Keep only well-formed cards; anything else in storage is ignored, never trusted.

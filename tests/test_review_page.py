@@ -1,0 +1,228 @@
+"""The "Review what is due" page: questions checked on a quiz page come back when FSRS says so.
+
+A quiz page and the review page are served side by side (same origin, so they share
+localStorage, as on the site); Playwright's clock moves the days on.
+"""
+import json
+from datetime import datetime, timezone
+
+import pytest
+
+import quizzes
+from browser_support import PageWatch, check_phone_and_dark, serious_axe_violations, wait_for_widgets
+from widget_page import widget_site
+from widgets.quiz import Quiz
+from widgets.review import Review, rating_for, replay
+
+QUIZ_ID = "quiz-settings"
+DAY, HOUR = 86_400_000, 3_600_000
+T0 = int(datetime(2026, 6, 1, 10, 0, tzinfo=timezone.utc).timestamp() * 1000)   # a Monday
+PAYLOAD = quizzes.payload(QUIZ_ID)
+QUESTIONS = [q for c in PAYLOAD["cases"] for q in c["questions"]]
+Q1, Q2 = QUESTIONS[0], QUESTIONS[1]   # Q2 appears once Q1 is checked (reveal_after)
+BEST = {q["id"]: max(q["options"], key=lambda o: o["credit"])["id"] for q in QUESTIONS[:2]}
+WRONG = {q["id"]: min(q["options"], key=lambda o: o["credit"])["id"] for q in QUESTIONS[:2]}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    with widget_site(tmp_path_factory.mktemp("review"), {QUIZ_ID: Quiz(QUIZ_ID), "review": Review()}) as url:
+        yield url
+
+
+@pytest.fixture
+def clocked(browser):
+    ctx = browser.new_context(timezone_id="UTC", locale="en-GB")
+    ctx.clock.set_fixed_time(T0 / 1000)   # Playwright for Python takes seconds
+    yield ctx
+    ctx.close()
+
+
+def open_page(ctx, url):
+    page = ctx.new_page()
+    page.watch = PageWatch(page, url.split("/chapters")[0])
+    page.goto(url)
+    wait_for_widgets(page)
+    return page
+
+
+def check_on_quiz(page, question, option_id):
+    box = page.locator(".qz-question").nth(QUESTIONS.index(question))
+    box.locator(f'.qz-option[data-option="{option_id}"] input').check()
+    box.locator(".qz-check").click()
+    return box
+
+
+def stored_cards(page):
+    return json.loads(page.evaluate("localStorage.getItem('crlm-review')") or "{}").get("cards", {})
+
+
+def counts(page):
+    w = page.locator(".rv-widget")
+    return (w.locator(".rv-today").inner_text(), w.locator(".rv-week").inner_text(), w.locator(".rv-total").inner_text())
+
+
+@pytest.mark.browser
+def test_wrong_and_right_answers_come_back_when_due(clocked, site):
+    quiz = open_page(clocked, f"{site}/{QUIZ_ID}.html")
+    check_on_quiz(quiz, Q1, BEST[Q1["id"]])
+    box2 = check_on_quiz(quiz, Q2, WRONG[Q2["id"]])
+    quiz_feedback = box2.locator(".qz-chosen").inner_text()
+    quiz_keyed = box2.locator(".qz-keyed").inner_text()
+    quiz_score = quiz.locator(".qz-score").inner_text()
+    cards = stored_cards(quiz)
+    assert set(cards) == {f"{QUIZ_ID}/{Q1['id']}", f"{QUIZ_ID}/{Q2['id']}"}
+    # The browser's card is py-fsrs's card for the same rating at the same instant.
+    for q, option in ((Q1, BEST), (Q2, WRONG)):
+        rating = rating_for(1.0 if option is BEST else 0.0)
+        (want,) = replay(None, T0, [{"rating": rating, "at": T0}])
+        assert cards[f"{QUIZ_ID}/{q['id']}"]["card"] == want
+    quiz.watch.assert_clean()
+
+    # The same day: nothing due yet; the wrong answer is due tomorrow, the right one in two days.
+    review = open_page(clocked, f"{site}/review.html")
+    assert counts(review) == ("Due today: 0 questions.", "Due in the next 7 days: 2 more questions.",
+                              "In your review queue: 2 questions.")
+    assert review.locator(".rv-start").count() == 0
+    assert review.locator(".rv-next").inner_text() == "Nothing is due today. The next question is due on Tuesday 2 June."
+    assert review.locator(".rv-quizzes li").inner_text().endswith(": 0 due today, 2 in the next 7 days (2 in the queue).")
+
+    # Tomorrow: exactly the wrong answer is due.
+    t1 = T0 + DAY + 2 * HOUR
+    clocked.clock.set_fixed_time(t1 / 1000)
+    review.reload()
+    wait_for_widgets(review)
+    assert counts(review)[:2] == ("Due today: 1 question.", "Due in the next 7 days: 1 more question.")
+    # Keyboard only: the start button, then the wrong option again, then Check.
+    review.locator(".rv-start").focus()
+    review.keyboard.press("Enter")
+    session = review.locator(".rv-session")
+    assert review.evaluate("document.activeElement.textContent") == "Review question 1 of 1"
+    assert f"question 2 of {len(QUESTIONS)}" in session.locator(".rv-from").inner_text()
+    assert session.locator(".qz-stem").inner_text().strip() == quiz.locator(".qz-question").nth(1).locator(".qz-stem").inner_text().strip()
+    session.locator(f'.qz-option[data-option="{WRONG[Q2["id"]]}"] input').focus()
+    review.keyboard.press("Space")
+    session.locator(".qz-check").focus()
+    review.keyboard.press("Enter")
+    assert review.evaluate("document.activeElement.classList.contains('qz-verdict')")
+    assert "Incorrect" in session.locator(".qz-verdict").inner_text()
+    # The same feedback as on the quiz page, option by option, and the same keyed answer.
+    assert session.locator(".qz-chosen").inner_text() == quiz_feedback
+    assert session.locator(".qz-keyed").inner_text() == quiz_keyed
+    live = review.locator(".rv-widget [aria-live=polite]")
+    assert live.inner_text() == "Incorrect, 0%. Comes back on Wednesday 3 June."
+    (_, again) = replay(None, T0, [{"rating": 1, "at": T0}, {"rating": 1, "at": t1}])
+    assert stored_cards(review)[f"{QUIZ_ID}/{Q2['id']}"]["card"] == again
+    review.get_by_role("button", name="Finish the review").click()
+    assert review.locator(".rv-done").inner_text() == "Review finished: 0 of 1 question fully correct."
+    assert counts(review)[:2] == ("Due today: 0 questions.", "Due in the next 7 days: 2 more questions.")
+    assert review.evaluate("document.activeElement.textContent") == "What is due"
+    review.watch.assert_clean()
+
+    # The quiz page's graded answers and score are untouched by the review.
+    quiz.reload()
+    wait_for_widgets(quiz)
+    assert quiz.locator(".qz-score").inner_text() == quiz_score
+    assert quiz.locator(".qz-question").nth(1).locator(".qz-chosen").inner_text() == quiz_feedback
+
+    # Two days on: both questions are due; answered rightly, each goes further out.
+    t2 = T0 + 2 * DAY + 3 * HOUR
+    clocked.clock.set_fixed_time(t2 / 1000)
+    review.reload()
+    wait_for_widgets(review)
+    assert counts(review)[0] == "Due today: 2 questions."
+    review.get_by_role("button", name="Review the 2 due questions").click()
+    seen = []
+    for n in range(2):
+        session = review.locator(".rv-session")
+        q = next(x for x in QUESTIONS[:2] if session.locator(f'.qz-option[data-option="{BEST[x["id"]]}"]').count())
+        seen.append(q["id"])
+        session.locator(f'.qz-option[data-option="{BEST[q["id"]]}"] input').check()
+        session.locator(".qz-check").click()
+        assert "Correct" in session.locator(".qz-verdict").inner_text()
+        session.locator(".rv-next-question").click()
+    assert sorted(seen) == sorted([Q1["id"], Q2["id"]])
+    assert review.locator(".rv-done").inner_text() == "Review finished: 2 of 2 questions fully correct."
+    cards = stored_cards(review)
+    history = {Q1["id"]: [(3, T0), (3, t2)], Q2["id"]: [(1, T0), (1, t1), (3, t2)]}
+    for qid, reviews in history.items():
+        want = replay(None, T0, [{"rating": r, "at": at} for r, at in reviews])[-1]
+        assert cards[f"{QUIZ_ID}/{qid}"]["card"] == want
+        assert [row[:2] for row in cards[f"{QUIZ_ID}/{qid}"]["log"]] == [[at, r] for r, at in reviews]
+    assert counts(review)[0] == "Due today: 0 questions."
+    review.watch.assert_clean()
+
+
+@pytest.mark.browser
+def test_empty_damaged_and_foreign_queues_are_handled(clocked, site):
+    page = open_page(clocked, f"{site}/review.html")
+    assert "Nothing to review yet" in page.locator(".rv-empty").inner_text()
+    assert page.locator(".rv-storage").is_hidden()
+    for text in ("{broken", json.dumps([1, 2]), json.dumps({"cards": {"x/y": {"quiz": 1}}})):
+        page.evaluate("(t) => localStorage.setItem('crlm-review', t)", text)
+        page.reload()
+        wait_for_widgets(page)
+        assert counts(page)[2] == "In your review queue: 0 questions."
+    gone = {"v": 1, "cards": {f"{QUIZ_ID}/not-a-question": {"quiz": QUIZ_ID, "question": "not-a-question",
+            "card": {"state": 2, "step": None, "stability": 2.3, "difficulty": 2.1, "due": T0 - DAY, "last_review": T0 - 3 * DAY},
+            "log": []}}}
+    page.evaluate("(t) => localStorage.setItem('crlm-review', t)", json.dumps(gone))
+    page.reload()
+    wait_for_widgets(page)
+    assert counts(page)[0] == "Due today: 0 questions."
+    assert "1 question in your queue is no longer in the course" in page.locator(".rv-widget").inner_text()
+    page.watch.assert_clean()
+
+
+BLOCKED = """Object.defineProperty(window, 'localStorage', { get() {
+    throw new DOMException('The operation is insecure.', 'SecurityError'); } });"""
+
+
+@pytest.mark.browser
+def test_blocked_storage_is_said_and_the_page_still_works(clocked, site):
+    page = clocked.new_page()
+    page.watch = PageWatch(page, site.split("/chapters")[0])
+    page.add_init_script(BLOCKED)
+    page.goto(f"{site}/review.html")
+    wait_for_widgets(page)
+    assert "not keeping your review queue" in page.locator(".rv-storage").inner_text()
+    assert page.locator(".rv-storage").is_visible()
+    assert "Nothing to review yet" in page.locator(".rv-empty").inner_text()
+    page.watch.assert_clean()
+
+
+def _due_card_and_open_session(page):
+    queue = {"v": 1, "cards": {f"{QUIZ_ID}/{Q2['id']}": {"quiz": QUIZ_ID, "question": Q2["id"],
+             "card": replay(None, T0 - 2 * DAY, [{"rating": 1, "at": T0 - 2 * DAY}])[0], "log": []}}}
+    page.evaluate("(t) => localStorage.setItem('crlm-review', t)", json.dumps(queue))
+    page.reload()
+    wait_for_widgets(page)
+    page.locator(".rv-start").click()
+    page.locator(f'.rv-session .qz-option[data-option="{WRONG[Q2["id"]]}"] input').check()
+    page.locator(".rv-session .qz-check").click()
+
+
+@pytest.mark.browser
+def test_review_fits_375px_follows_dark_mode_and_is_axe_clean(browser, site):
+    check_phone_and_dark(browser, f"{site}/review.html", ".rv-widget", before=_due_card_and_open_session)
+    page = browser.new_page()
+    try:
+        page.goto(f"{site}/review.html")
+        wait_for_widgets(page)
+        assert serious_axe_violations(page) == []
+    finally:
+        page.close()
+
+
+def test_exam_build_has_no_questions_to_review():
+    w = Review(exam=True)
+    assert w.quizzes == [] and w.exam is True
+    assert sorted(Review().quiz_ids) == sorted(quizzes.list_quizzes())
+
+
+def test_front_end_is_one_bundle_with_each_helper_once():
+    for esm in (Review()._esm, Quiz(QUIZ_ID)._esm):
+        assert 'from "./' not in esm
+        for fn in ("function el(", "function makeScheduler(", "function scoreQuestion(", "function readItem("):
+            assert esm.count(fn) == 1, fn
+    assert ".qz-option" in Review()._css and ".rv-counts" in Review()._css
