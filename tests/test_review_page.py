@@ -226,3 +226,62 @@ def test_front_end_is_one_bundle_with_each_helper_once():
         for fn in ("function el(", "function makeScheduler(", "function scoreQuestion(", "function readItem("):
             assert esm.count(fn) == 1, fn
     assert ".qz-option" in Review()._css and ".rv-counts" in Review()._css
+
+
+# ---------------------------------------------------------------- certainty (off by default)
+@pytest.mark.browser
+def test_ratings_and_certainty_marks_match_python(browser):
+    from browser_support import ROOT, run_module_function
+    from widgets.review import cbm_mark
+
+    cases = [[s, c] for s in (0, 0.25, 0.5, 0.9999999, 1) for c in (None, 1, 2, 3)]
+    [got] = run_module_function(browser, ROOT / "widgets" / "review-store.js", "ratingsFor", [cases])
+    assert got == [[rating_for(s, c), cbm_mark(s, c) if c else None] for s, c in cases]
+    assert [cbm_mark(1, c) for c in (1, 2, 3)] == [1, 2, 3] and [cbm_mark(0.5, c) for c in (1, 2, 3)] == [0, -2, -6]
+
+
+@pytest.mark.browser
+def test_certainty_is_off_by_default_and_marks_apart_from_the_score(clocked, site):
+    page = open_page(clocked, f"{site}/review.html")
+    # Two questions answered two days ago, both due now.
+    queue = {"v": 1, "cards": {f"{QUIZ_ID}/{q['id']}": {"quiz": QUIZ_ID, "question": q["id"],
+             "card": replay(None, T0 - 2 * DAY, [{"rating": 1, "at": T0 - 2 * DAY}])[0], "log": []}
+             for q in (Q1, Q2)}}
+    page.evaluate("(t) => localStorage.setItem('crlm-review', t)", json.dumps(queue))
+    page.reload()
+    wait_for_widgets(page)
+    toggle = page.get_by_label("Rate how sure I am before each check")
+    assert not toggle.is_checked()
+    page.locator(".rv-start").click()
+    assert page.locator(".rv-sure").count() == 0          # off: no certainty question
+    page.get_by_role("button", name="Check answer").click()   # nothing chosen yet
+    assert page.locator(".rv-session .qz-hint").inner_text() == "Choose an answer first."
+    page.goto(f"{site}/review.html")
+    wait_for_widgets(page)
+    toggle = page.get_by_label("Rate how sure I am before each check")
+    toggle.focus()
+    page.keyboard.press("Space")
+    page.reload()
+    wait_for_widgets(page)
+    assert page.get_by_label("Rate how sure I am before each check").is_checked()   # remembered
+    page.locator(".rv-start").click()
+    marks = {}
+    for _ in range(2):
+        session = page.locator(".rv-session")
+        q = next(x for x in (Q1, Q2) if session.locator(f'.qz-option[data-option="{BEST[x["id"]]}"]').count())
+        right = q is Q1   # Q1 answered rightly with low certainty, Q2 wrongly with high certainty
+        session.locator(f'.qz-option[data-option="{(BEST if right else WRONG)[q["id"]]}"] input').check()
+        session.get_by_label("low" if right else "high").check()
+        session.locator(".qz-check").click()
+        marks[q["id"]] = session.locator(".rv-mark").inner_text()
+        assert f"certainty-based mark {1 if right else -6}" in page.locator(".rv-widget [aria-live=polite]").inner_text()
+        session.locator(".rv-next-question").click()
+    assert marks == {Q1["id"]: "Certainty low: certainty-based mark 1.", Q2["id"]: "Certainty high: certainty-based mark -6."}
+    assert page.locator(".rv-calibration").inner_text() == \
+        "Your calibration: -2.5 per answer on average, over 2 answers rated with a certainty (best possible 3)."
+    cards = stored_cards(page)
+    for q, rating in ((Q1, rating_for(1, 1)), (Q2, rating_for(0, 3))):
+        want = replay(None, T0 - 2 * DAY, [{"rating": 1, "at": T0 - 2 * DAY}, {"rating": rating, "at": T0}])[-1]
+        assert cards[f"{QUIZ_ID}/{q['id']}"]["card"] == want
+    assert rating_for(1, 1) == 2 and rating_for(0, 3) == 1
+    page.watch.assert_clean()

@@ -9,7 +9,7 @@ import { displayOrder, fnv1a32, mulberry32, newSeed } from "./order.js";
 import { PREFIX, SEED_KEY, readItem, removeItem, writeItem } from "./storage.js";
 import { SEED_PATTERN, cleanSaved, isObj, percent, questionsOf, scoreQuestion, verdict } from "./quiz-data.js";
 import { answerFeedback, badge, trusted } from "./quiz-view.js";
-import { REVIEW_KEY, dueSummary, loadQueue, recordCheck, storageBlocked } from "./review-store.js";
+import { CERTAINTY, CERTAINTY_KEY, REVIEW_KEY, calibration, cbmMark, dueSummary, loadQueue, recordCheck, storageBlocked } from "./review-store.js";
 
 let counter = 0;
 const PROBE_KEY = "crlm-review-probe";
@@ -75,6 +75,8 @@ function render({ model, el: root }) {
   widget.append(storageNote, overview, session, live);
   session.hidden = true;
   let inSession = false;
+  // Certainty rating: off unless the learner turns it on; remembered in this browser.
+  let rateCertainty = readItem(CERTAINTY_KEY) === "on";
 
   const announce = (text) => (live.textContent = text);
   const known = (entries) => entries.filter((e) => index.has(`${e.quiz}/${e.question}`));
@@ -119,6 +121,7 @@ function render({ model, el: root }) {
       byQuiz.append(li);
     }
     if (byQuiz.childElementCount) overview.append(byQuiz);
+    overview.append(certaintyControls(queue));
     if (dueToday.length) {
       const start = el("button", { type: "button", class: "qz-button rv-start" },
         `Review the ${plural(dueToday.length, "due question")}`);
@@ -129,6 +132,30 @@ function render({ model, el: root }) {
       if (upcoming !== undefined) overview.append(el("p", { class: "rv-next" }, `Nothing is due today. The next question is due on ${dateWords(upcoming)}.`));
     }
     if (focus) heading.focus();
+  }
+
+  function certaintyControls(queue) {
+    const box = el("div", { class: "rv-certainty" });
+    const id = `${uid}-cert`;
+    const toggle = el("input", { type: "checkbox", id, "aria-describedby": `${id}-note` });
+    toggle.checked = rateCertainty;
+    toggle.addEventListener("change", () => {
+      rateCertainty = toggle.checked;
+      if (rateCertainty) writeItem(CERTAINTY_KEY, "on");
+      else removeItem(CERTAINTY_KEY);
+      announce(rateCertainty ? "You will be asked how sure you are before each check." : "Certainty rating is off.");
+    });
+    const row = el("div", { class: "rv-toggle" });
+    row.append(toggle, el("label", { for: id }, "Rate how sure I am before each check"));
+    box.append(row, el("p", { class: "rv-note", id: `${id}-note` },
+      "Certainty-based marking: a right answer earns 1, 2 or 3 for low, medium or high certainty, " +
+      "any other answer 0, -2 or -6. It is a separate calibration score; your quiz scores never change."));
+    const cal = calibration(queue);
+    if (cal.count) {
+      box.append(el("p", { class: "rv-calibration" },
+        `Your calibration: ${Number(cal.mean.toFixed(2))} per answer on average, over ${plural(cal.count, "answer")} rated with a certainty (best possible 3).`));
+    }
+    return box;
   }
 
   function startSession(entries) {
@@ -167,10 +194,22 @@ function render({ model, el: root }) {
         fieldset.append(row);
         return input;
       });
+      // Optional, before the check: how sure the learner is (none chosen: no certainty mark).
+      const sure = el("fieldset", { class: "rv-sure" });
+      const sureInputs = [1, 2, 3].map((level) => {
+        const input = el("input", { type: "radio", name: `${base}-sure`, id: `${base}-s${level}`, value: String(level) });
+        const wrap = el("span", { class: "rv-sure-option" });
+        wrap.append(input, el("label", { for: input.id }, CERTAINTY[level]));
+        sure.append(wrap);
+        return input;
+      });
+      sure.prepend(el("legend", {}, "How sure are you? (optional)"));
       const check = el("button", { type: "button", class: "qz-button qz-check" }, "Check answer");
       const hint = el("p", { class: "qz-hint" });
       const feedback = el("div", { class: "qz-feedback" });
-      box.append(fieldset, check, hint, feedback);
+      box.append(fieldset);
+      if (rateCertainty) box.append(sure);
+      box.append(check, hint, feedback);
       session.append(box);
       check.addEventListener("click", () => {
         const ticked = new Set(shown.filter((_, k) => inputs[k].checked).map((o) => o.id));
@@ -181,9 +220,12 @@ function render({ model, el: root }) {
           return;
         }
         const s = scoreQuestion(q, chosen);
-        const card = recordCheck(entry.quiz, entry.question, s).card;
+        const picked = rateCertainty ? sureInputs.find((x) => x.checked) : null;
+        const certainty = picked ? Number(picked.value) : null;
+        const card = recordCheck(entry.quiz, entry.question, s, Date.now(), certainty).card;
         if (storageBlocked()) storageNote.hidden = false;
         results.push(s);
+        for (const x of sureInputs) x.disabled = true;
         shown.forEach((o, k) => {
           inputs[k].disabled = true;
           inputs[k].parentNode.classList.toggle("qz-picked", chosen.includes(o.id));
@@ -192,8 +234,10 @@ function render({ model, el: root }) {
         box.classList.add("qz-done");
         const verdictLine = el("h4", { class: "qz-verdict", tabindex: "-1" });
         verdictLine.append(badge(verdict(s)), ` (${percent(s)} of this question)`);
-        feedback.append(verdictLine, ...answerFeedback(q, shown, chosen, s, recs),
-          el("p", { class: "rv-due" }, `This question comes back on ${dateWords(card.due)}.`));
+        const markWords = certainty ? ` Certainty ${CERTAINTY[certainty]}: certainty-based mark ${cbmMark(s, certainty)}.` : "";
+        feedback.append(verdictLine, ...answerFeedback(q, shown, chosen, s, recs));
+        if (certainty) feedback.append(el("p", { class: "rv-mark" }, markWords.trim()));
+        feedback.append(el("p", { class: "rv-due" }, `This question comes back on ${dateWords(card.due)}.`));
         const last = at + 1 === entries.length;
         const next = el("button", { type: "button", class: "qz-button rv-next-question" }, last ? "Finish the review" : "Next question");
         next.addEventListener("click", () => {
@@ -202,7 +246,7 @@ function render({ model, el: root }) {
           else showQuestion();
         });
         session.append(next);
-        announce(`${verdict(s)}, ${percent(s)}. Comes back on ${dateWords(card.due)}.`);
+        announce(`${verdict(s)}, ${percent(s)}.${markWords} Comes back on ${dateWords(card.due)}.`);
         verdictLine.focus();
       });
       heading.focus();

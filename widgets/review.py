@@ -25,11 +25,18 @@ COURSE_SCHEDULER = {"learning_steps": [], "relearning_steps": [], "desired_reten
                     "maximum_interval": 36500}
 
 
-def rating_for(score: float) -> int:
-    """FSRS rating of a checked answer: full credit Good (3), part credit Hard (2), none Again (1)."""
+def rating_for(score: float, certainty: int | None = None) -> int:
+    """FSRS rating of a checked answer: full credit Good (3), part credit Hard (2), none Again
+    (1); a full answer given with high certainty (3) is Easy (4), with low certainty (1) Hard."""
     if score >= FULL:
-        return 3
+        return {3: 4, 1: 2}.get(certainty, 3)
     return 2 if score > 0 else 1
+
+
+def cbm_mark(score: float, certainty: int) -> int:
+    """Certainty-based marking (Moodle's CBM): fully correct 1/2/3 for low/medium/high
+    certainty, anything else 0/-2/-6. A calibration score; the graded score never uses it."""
+    return (1, 2, 3)[certainty - 1] if score >= FULL else (0, -2, -6)[certainty - 1]
 
 
 def _utc(ms: int) -> datetime:
