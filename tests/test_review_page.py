@@ -285,3 +285,13 @@ def test_certainty_is_off_by_default_and_marks_apart_from_the_score(clocked, sit
         assert cards[f"{QUIZ_ID}/{q['id']}"]["card"] == want
     assert rating_for(1, 1) == 2 and rating_for(0, 3) == 1
     page.watch.assert_clean()
+
+
+def test_a_name_declared_twice_in_one_bundle_fails_the_build_with_its_name():
+    from widgets.base import bundle
+
+    with pytest.raises(ValueError, match="declares isObj more than once"):
+        bundle('import { isObj } from "./quiz-data.js";\nconst isObj = 1;\n')
+    # Helpers shared by helpers are pasted once: review.js reaches storage.js three ways.
+    assert bundle('import { readItem } from "./storage.js";\nimport { loadQueue } from "./review-store.js";\n').count(
+        "function readItem(") == 1
