@@ -8,7 +8,7 @@ import { el, keepKeysInWidget } from "./dom.js";
 import { displayOrder, fnv1a32, mulberry32, newSeed } from "./order.js";
 import { PREFIX, SEED_KEY, readItem, removeItem, writeItem } from "./storage.js";
 import { SEED_PATTERN, cleanSaved, isObj, percent, questionsOf, scoreQuestion, verdict } from "./quiz-data.js";
-import { answerFeedback, badge, trusted } from "./quiz-view.js";
+import { questionBlock } from "./review-question.js";
 import { CERTAINTY, CERTAINTY_KEY, REVIEW_KEY, calibration, cbmMark, dueSummary, loadQueue, recordCheck, storageBlocked } from "./review-store.js";
 
 let counter = 0;
@@ -169,31 +169,12 @@ function render({ model, el: root }) {
     function showQuestion() {
       session.replaceChildren();
       const entry = entries[at];
-      const { quiz, payload, c, q, n, total, shown } = index.get(`${entry.quiz}/${entry.question}`);
-      const recs = isObj(payload.recommendations) ? payload.recommendations : {};
+      const item = index.get(`${entry.quiz}/${entry.question}`);
       const base = `${uid}-r${at}`;
       const heading = el("h3", { id: `${uid}-q`, tabindex: "-1" }, `Review question ${at + 1} of ${entries.length}`);
-      const from = el("p", { class: "rv-from" });
-      from.append("From ", el("a", { href: String(quiz.href || "#") }, String(quiz.title || quiz.id)),
-        `, question ${n} of ${total}: ${String(c.title || "Case")}`);
-      session.append(heading, from, trusted("div", "qz-vignette", c.vignette_html));
-      const box = el("div", { class: "qz-question" });
-      const fieldset = el("fieldset", { "aria-describedby": `${base}-stem` });
-      fieldset.append(el("legend", {}, q.type === "single" ? "Choose one answer" : "Choose all that apply"));
-      const stem = trusted("div", "qz-stem", q.stem_html);
-      stem.id = `${base}-stem`;
-      fieldset.append(stem);
-      const inputs = shown.map((o, j) => {
-        const row = el("div", { class: "qz-option", "data-option": o.id });
-        const input = el("input", { type: q.type === "single" ? "radio" : "checkbox", name: base, id: `${base}-o${j}` });
-        input.addEventListener("change", () => (hint.textContent = ""));
-        const label = trusted("label", "qz-option-text", o.text_html, true);
-        label.setAttribute("for", input.id);
-        label.append(el("span", { class: "qz-mine", "aria-hidden": "true" }, "your choice"));
-        row.append(input, label);
-        fieldset.append(row);
-        return input;
-      });
+      const block = questionBlock(item, base, () => (hint.textContent = ""));
+      const box = block.box;
+      session.append(heading, ...block.nodes);
       // Optional, before the check: how sure the learner is (none chosen: no certainty mark).
       const sure = el("fieldset", { class: "rv-sure" });
       const sureInputs = [1, 2, 3].map((level) => {
@@ -207,35 +188,27 @@ function render({ model, el: root }) {
       const check = el("button", { type: "button", class: "qz-button qz-check" }, "Check answer");
       const hint = el("p", { class: "qz-hint" });
       const feedback = el("div", { class: "qz-feedback" });
-      box.append(fieldset);
       if (rateCertainty) box.append(sure);
       box.append(check, hint, feedback);
-      session.append(box);
       check.addEventListener("click", () => {
-        const ticked = new Set(shown.filter((_, k) => inputs[k].checked).map((o) => o.id));
-        const chosen = q.options.filter((o) => ticked.has(o.id)).map((o) => o.id); // bank order
+        const chosen = block.chosen();
         if (!chosen.length) {
           hint.textContent = "Choose an answer first.";
           announce("Choose an answer first.");
           return;
         }
-        const s = scoreQuestion(q, chosen);
+        const s = scoreQuestion(item.q, chosen);
         const picked = rateCertainty ? sureInputs.find((x) => x.checked) : null;
         const certainty = picked ? Number(picked.value) : null;
         const card = recordCheck(entry.quiz, entry.question, s, Date.now(), certainty).card;
         if (storageBlocked()) storageNote.hidden = false;
         results.push(s);
         for (const x of sureInputs) x.disabled = true;
-        shown.forEach((o, k) => {
-          inputs[k].disabled = true;
-          inputs[k].parentNode.classList.toggle("qz-picked", chosen.includes(o.id));
-        });
+        block.lock(chosen);
         check.hidden = true;
-        box.classList.add("qz-done");
-        const verdictLine = el("h4", { class: "qz-verdict", tabindex: "-1" });
-        verdictLine.append(badge(verdict(s)), ` (${percent(s)} of this question)`);
+        const [verdictLine, ...explained] = block.feedback(s, chosen);
         const markWords = certainty ? ` Certainty ${CERTAINTY[certainty]}: certainty-based mark ${cbmMark(s, certainty)}.` : "";
-        feedback.append(verdictLine, ...answerFeedback(q, shown, chosen, s, recs));
+        feedback.append(verdictLine, ...explained);
         if (certainty) feedback.append(el("p", { class: "rv-mark" }, markWords.trim()));
         feedback.append(el("p", { class: "rv-due" }, `This question comes back on ${dateWords(card.due)}.`));
         const last = at + 1 === entries.length;
