@@ -295,3 +295,67 @@ def test_a_name_declared_twice_in_one_bundle_fails_the_build_with_its_name():
     # Helpers shared by helpers are pasted once: review.js reaches storage.js three ways.
     assert bundle('import { readItem } from "./storage.js";\nimport { loadQueue } from "./review-store.js";\n').count(
         "function readItem(") == 1
+
+
+# ---------------------------------------------------------------- timed practice test
+@pytest.mark.browser
+def test_timed_practice_keeps_flags_on_reload_submits_at_zero_and_scores_like_the_engine(browser, site):
+    from widgets.review import practice_score
+
+    ctx = browser.new_context(timezone_id="UTC", locale="en-GB")
+    ctx.clock.install(time=T0 / 1000)
+    try:
+        page = open_page(ctx, f"{site}/review.html")
+        setup = page.locator(".rv-practice")
+        for quiz in Review().quizzes:
+            if quiz["id"] != QUIZ_ID:
+                setup.get_by_label(quiz["title"]).uncheck()
+        setup.get_by_label("Number of questions").fill("3")
+        setup.get_by_label("Time limit in minutes").fill("1")
+        setup.get_by_role("button", name="Start the practice test").click()
+        test = json.loads(page.evaluate("localStorage.getItem('crlm-practice')"))
+        assert len(test["items"]) == 3 and all(i.startswith(f"{QUIZ_ID}/") for i in test["items"])
+        assert page.locator(".rv-timer").inner_text() == "Time left: 1:00"
+        items = page.locator(".rv-item")
+        assert items.count() == 3 and page.locator(".qz-feedback").count() == 0   # no feedback yet
+        by_id = {q["id"]: q for q in QUESTIONS}
+        first = by_id[test["items"][0].split("/")[1]]
+        best = max(first["options"], key=lambda o: o["credit"])["id"]
+        items.nth(0).locator(f'.qz-option[data-option="{best}"] input').check()
+        items.nth(1).get_by_label("Flag question 2 to come back to it").check()
+        assert page.locator(".rv-flagged").inner_text() == "Flagged: question 2"
+        page.reload()
+        wait_for_widgets(page)
+        # The test resumes: the answer, the flag and the clock survive the reload.
+        items = page.locator(".rv-item")
+        assert items.nth(0).locator(f'.qz-option[data-option="{best}"] input').is_checked()
+        assert items.nth(1).get_by_label("Flag question 2 to come back to it").is_checked()
+        assert page.locator(".rv-flagged").get_by_role("link").inner_text() == "question 2"
+        ctx.clock.run_for(61_000)
+        assert page.locator(".rv-timer").inner_text() == "Time is up: the test was submitted."
+        want = practice_score([tuple(i.split("/")) for i in test["items"]], {test["items"][0]: [best]})
+        from test_progress import quiz_percent
+        assert page.locator(".rv-practice-score").inner_text() == \
+            f"Practice test score: {quiz_percent(want)} (1 of 3 questions answered; unanswered questions count as 0)."
+        assert page.locator(".rv-item .qz-verdict").count() == 1
+        assert page.locator(".rv-item").nth(1).locator(".qz-answer").first.inner_text() == "Not answered (counts as 0)."
+        assert items.nth(0).locator("input").first.is_disabled()
+        # The answered question joined the review queue; quiz pages hold nothing.
+        assert list(stored_cards(page)) == [test["items"][0]]
+        assert not page.evaluate("Object.keys(localStorage).some((k) => k.startsWith('crlm-quiz:'))")
+        assert serious_axe_violations(page) == []
+        page.get_by_role("button", name="Back to the overview").click()
+        assert page.evaluate("localStorage.getItem('crlm-practice')") is None
+        assert page.locator(".rv-overview").is_visible()
+        page.watch.assert_clean()
+    finally:
+        ctx.close()
+
+
+def test_practice_score_counts_unanswered_as_zero():
+    from widgets.review import practice_score
+
+    drawn = [(QUIZ_ID, Q1["id"]), (QUIZ_ID, Q2["id"])]
+    assert practice_score(drawn, {f"{QUIZ_ID}/{Q1['id']}": [BEST[Q1["id"]]]}) == pytest.approx(
+        Q1["weight"] / (Q1["weight"] + Q2["weight"]))
+    assert practice_score(drawn, {}) == 0

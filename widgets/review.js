@@ -9,6 +9,7 @@ import { displayOrder, fnv1a32, mulberry32, newSeed } from "./order.js";
 import { PREFIX, SEED_KEY, readItem, removeItem, writeItem } from "./storage.js";
 import { SEED_PATTERN, cleanSaved, isObj, percent, questionsOf, scoreQuestion, verdict } from "./quiz-data.js";
 import { questionBlock } from "./review-question.js";
+import { loadPractice, practiceSetup, runPractice } from "./review-practice.js";
 import { CERTAINTY, CERTAINTY_KEY, REVIEW_KEY, calibration, cbmMark, dueSummary, loadQueue, recordCheck, storageBlocked } from "./review-store.js";
 
 let counter = 0;
@@ -131,7 +132,21 @@ function render({ model, el: root }) {
       const upcoming = known(all).map((e) => e.card.due).sort((a, b) => a - b)[0];
       if (upcoming !== undefined) overview.append(el("p", { class: "rv-next" }, `Nothing is due today. The next question is due on ${dateWords(upcoming)}.`));
     }
+    overview.append(practiceSetup(practice));
     if (focus) heading.focus();
+  }
+
+  // The timed practice test takes the session's place until the learner closes it.
+  let stopPractice = () => {};
+  const practice = { uid, quizzes, index, announce, run: startPractice };
+  function startPractice(test) {
+    inSession = true;
+    overview.hidden = true;
+    session.hidden = false;
+    stopPractice = runPractice(practice, session, test, () => {
+      stopPractice();
+      showOverview(true);
+    });
   }
 
   function certaintyControls(queue) {
@@ -236,12 +251,17 @@ function render({ model, el: root }) {
   }
 
   showOverview();
+  const inProgress = loadPractice(index);
+  if (inProgress) startPractice(inProgress);
   // Questions checked in another tab join the overview (a session in progress is left alone).
   function onStorage(event) {
     if (event.key === REVIEW_KEY && !inSession) showOverview();
   }
   window.addEventListener("storage", onStorage);
-  return () => window.removeEventListener("storage", onStorage);
+  return () => {
+    stopPractice();
+    window.removeEventListener("storage", onStorage);
+  };
 }
 
 export default { render };

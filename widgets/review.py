@@ -39,6 +39,20 @@ def cbm_mark(score: float, certainty: int) -> int:
     return (1, 2, 3)[certainty - 1] if score >= FULL else (0, -2, -6)[certainty - 1]
 
 
+def practice_score(drawn: list[tuple[str, str]], answers: dict) -> float:
+    """Score of a practice test, as practiceScore() in widgets/review-practice.js: the drawn
+    questions [(quiz id, question id)] weighted as in their quizzes, scored by the engine;
+    an unanswered question counts as 0. answers: {"<quiz id>/<question id>": [option ids]}."""
+    weighted = weights = 0.0
+    for quiz_id, qid in drawn:
+        question = quizzes.load_bank(quiz_id).question(qid)
+        chosen = answers.get(f"{quiz_id}/{qid}") or []
+        score = quizzes.score_answers(quiz_id, {qid: chosen})["questions"][qid] if chosen else 0.0
+        weighted += question.weight * score
+        weights += question.weight
+    return weighted / weights if weights else 0.0
+
+
 def _utc(ms: int) -> datetime:
     return datetime(1970, 1, 1, tzinfo=timezone.utc) + timedelta(milliseconds=ms)
 
