@@ -8,10 +8,9 @@
 //   "flags": [card ids], "ends": ms, "submitted_at": ms or null}.
 
 import { el } from "./dom.js";
-import { fnv1a32, mulberry32, newSeed } from "./order.js";
 import { readItem, removeItem, writeItem } from "./storage.js";
 import { isObj, percent, scoreQuestion } from "./quiz-data.js";
-import { questionBlock } from "./review-question.js";
+import { questionBlock, shuffled } from "./review-question.js";
 import { recordCheck } from "./review-store.js";
 
 export const PRACTICE_KEY = "crlm-practice";
@@ -48,16 +47,6 @@ export function loadPractice(index) {
   }
   const flags = Array.isArray(value.flags) ? value.flags.filter((id) => items.includes(id)) : [];
   return { v: 1, items, answers, flags, ends: value.ends, submitted_at: Number.isFinite(value.submitted_at) ? value.submitted_at : null };
-}
-
-function draw(ids, count) {
-  const pool = [...ids];
-  const next = mulberry32(fnv1a32(newSeed()));
-  for (let i = pool.length - 1; i > 0; i--) {
-    const j = Math.floor(next() * (i + 1));
-    [pool[i], pool[j]] = [pool[j], pool[i]];
-  }
-  return pool.slice(0, count);
 }
 
 const clock = (ms) => {
@@ -100,7 +89,7 @@ export function practiceSetup(ctx) {
     if (!pool.length) return void (hint.textContent = "Pick at least one quiz.");
     if (!(n >= 1)) return void (hint.textContent = "Enter a number of questions of 1 or more.");
     if (!(m >= 1 && m <= 180)) return void (hint.textContent = "Enter a time limit between 1 and 180 minutes.");
-    const items = draw(pool, Math.min(n, pool.length));
+    const items = shuffled(pool).slice(0, n);
     ctx.run({ v: 1, items, answers: {}, flags: [], ends: Date.now() + m * 60000, submitted_at: null });
   });
   section.append(picks, countRow, minutesRow, start, hint);

@@ -3,8 +3,20 @@
 // the quiz's own verdict and feedback (quiz-view.js).
 
 import { el } from "./dom.js";
+import { fnv1a32, mulberry32, newSeed } from "./order.js";
 import { isObj, percent, verdict } from "./quiz-data.js";
 import { answerFeedback, badge, trusted } from "./quiz-view.js";
+
+// A fresh random order (review sessions, practice draws): order.js's generator, a new seed.
+export function shuffled(items) {
+  const out = [...items];
+  const next = mulberry32(fnv1a32(newSeed()));
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
 
 // item: {quiz, payload, c (its case), q, n (number in its quiz), total, shown (display order)}.
 export function questionBlock(item, base, onChange = () => {}) {

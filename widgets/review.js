@@ -5,10 +5,10 @@
 // answer reschedules its card. A review never changes a quiz's saved (graded) answers.
 
 import { el, keepKeysInWidget } from "./dom.js";
-import { displayOrder, fnv1a32, mulberry32, newSeed } from "./order.js";
+import { displayOrder } from "./order.js";
 import { PREFIX, SEED_KEY, readItem, removeItem, writeItem } from "./storage.js";
 import { SEED_PATTERN, cleanSaved, isObj, percent, questionsOf, scoreQuestion, verdict } from "./quiz-data.js";
-import { questionBlock } from "./review-question.js";
+import { questionBlock, shuffled } from "./review-question.js";
 import { loadPractice, practiceSetup, runPractice } from "./review-practice.js";
 import { CERTAINTY, CERTAINTY_KEY, REVIEW_KEY, calibration, cbmMark, dueSummary, loadQueue, recordCheck, storageBlocked } from "./review-store.js";
 
@@ -38,16 +38,6 @@ function questionIndex(quizzes) {
     }
   }
   return index;
-}
-
-function shuffled(items) {
-  const out = [...items];
-  const next = mulberry32(fnv1a32(newSeed()));
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(next() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
 }
 
 const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -122,7 +112,6 @@ function render({ model, el: root }) {
       byQuiz.append(li);
     }
     if (byQuiz.childElementCount) overview.append(byQuiz);
-    overview.append(certaintyControls(queue));
     if (dueToday.length) {
       const start = el("button", { type: "button", class: "qz-button rv-start" },
         `Review the ${plural(dueToday.length, "due question")}`);
@@ -132,7 +121,7 @@ function render({ model, el: root }) {
       const upcoming = known(all).map((e) => e.card.due).sort((a, b) => a - b)[0];
       if (upcoming !== undefined) overview.append(el("p", { class: "rv-next" }, `Nothing is due today. The next question is due on ${dateWords(upcoming)}.`));
     }
-    overview.append(practiceSetup(practice));
+    overview.append(certaintyControls(queue), practiceSetup(practice));
     if (focus) heading.focus();
   }
 
