@@ -7,7 +7,8 @@ import pytest
 import quizzes
 from browser_support import PageWatch, check_phone_and_dark, ROOT, run_module_function, wait_for_widgets
 from widget_page import wcag22_violations, widget_site
-from widgets.progress import EXAM_PREFIX, INDEX_KEY, PREFIX, Progress, quiz_list, summarize
+from widgets.progress import (EXAM_PREFIX, INDEX_KEY, PREFIX, REVISE_BELOW, Progress, quiz_list, summarize,
+                              to_revise, topic_credits, topic_data)
 
 PAGE = "book/chapters/progress.html"
 JS = ROOT / "widgets" / "progress.js"
@@ -265,3 +266,123 @@ def test_front_end_is_bundled_with_the_quiz_rounding_and_no_relative_import():
     esm = Progress()._esm
     assert 'from "./' not in esm, "an import was left for the browser to resolve (it cannot, from a Blob URL)"
     assert "function percent(" in esm and "function round4(" in esm
+
+
+# ---------------------------------------------------------------- performance by topic
+TOPICS = topic_data()
+
+
+def _bank_questions(quiz):
+    return [q for c in quiz["cases"] for q in c["questions"]]
+
+
+def answered_storages(count=12, seed=12):
+    """Practice answers across every quiz: some checked, some only chosen, some damaged."""
+    import random
+    rng = random.Random(seed)
+    out = []
+    for n in range(count):
+        storage = {}
+        for quiz in TOPICS["quizzes"]:
+            answers, checked = {}, []
+            for q in _bank_questions(quiz):
+                if rng.random() < 0.4:
+                    continue
+                ids = [o["id"] for o in q["options"]]
+                pick = rng.sample(ids, 1 if q["type"] == "single" else rng.randint(1, len(ids)))
+                answers[q["id"]] = pick
+                if rng.random() < 0.8:
+                    checked.append(q["id"])
+            if n == 3:   # a question the bank no longer has, an option it never had
+                answers["gone"], checked = ["x"], checked + ["gone"]
+            storage[f"{PREFIX}{quiz['id']}:{quiz['hash']}"] = json.dumps({"v": 1, "answers": answers, "checked": checked})
+        if n == 4:
+            storage[f"{PREFIX}{TOPICS['quizzes'][0]['id']}:{TOPICS['quizzes'][0]['hash']}"] = "{broken"
+        out.append(storage)
+    return [{}] + out
+
+
+def test_topic_credits_are_the_engine_scores_weighted_by_topic():
+    quiz = TOPICS["quizzes"][1]
+    qs = _bank_questions(quiz)
+    best = {q["id"]: [max(q["options"], key=lambda o: o["credit"])["id"]] if q["type"] == "single"
+            else [o["id"] for o in q["options"] if o["credit"] > 0] for q in qs}
+    worst = {q["id"]: [min(q["options"], key=lambda o: o["credit"])["id"]] for q in qs}
+    key = f"{PREFIX}{quiz['id']}:{quiz['hash']}"
+    for answers, want in ((best, 1.0), (worst, 0.0)):
+        storage = {key: json.dumps({"answers": answers, "checked": list(answers)})}
+        rows = topic_credits(TOPICS, storage)["modalities"]
+        engine = quizzes.score_answers(quiz["id"], answers)["questions"]
+        for r in rows:
+            mine = [q for q in qs if r["id"] in q["modalities"]]
+            assert r["checked"] == len(mine)
+            if mine:
+                assert r["credit"] == pytest.approx(want) and all(engine[q["id"]] == pytest.approx(want) for q in mine)
+    nothing = topic_credits(TOPICS, {})
+    assert all(r["checked"] == 0 and r["credit"] is None for r in nothing["modalities"] + nothing["recommendations"])
+    assert {r["id"] for r in nothing["modalities"]} == {"haip", "tace", "tare", "general"}
+    assert sum(r["questions"] for r in nothing["modalities"]) >= sum(len(_bank_questions(q)) for q in TOPICS["quizzes"])
+
+
+def test_to_revise_names_the_weakest_topics_under_the_threshold():
+    rows = {"modalities": [{"id": "haip", "credit": 0.5}, {"id": "tace", "credit": None},
+                           {"id": "tare", "credit": 0.2}, {"id": "general", "credit": REVISE_BELOW}]}
+    assert to_revise(rows) == ["tare", "haip"]
+
+
+def test_exam_build_carries_no_topic_key(monkeypatch):
+    monkeypatch.setenv("COURSE_EXAM", "1")
+    assert Progress().topics == {}
+
+
+@pytest.mark.browser
+def test_javascript_topic_credits_match_python(browser):
+    cases = answered_storages()
+    got = run_module_function(browser, JS, "topicCredits", [{"data": TOPICS, "storage": s} for s in cases])
+    for js, storage in zip(got, cases):
+        py = topic_credits(TOPICS, storage)
+        for part in ("modalities", "recommendations"):
+            assert [(r["id"], r["questions"], r["checked"]) for r in js[part]] == \
+                [(r["id"], r["questions"], r["checked"]) for r in py[part]]
+            for a, b in zip(js[part], py[part]):
+                assert (a["credit"] is None) == (b["credit"] is None)
+                if b["credit"] is not None:
+                    assert a["credit"] == pytest.approx(b["credit"], abs=1e-12)
+    assert any(r["checked"] for r in topic_credits(TOPICS, cases[2])["modalities"])
+
+
+@pytest.mark.browser
+def test_progress_page_shows_topic_credits_and_what_to_revise(context, progress_url):
+    storage = answered_storages()[2]
+    want = topic_credits(TOPICS, storage)
+    page = _open(context, progress_url, storage)
+    labels = {m["id"]: m for m in TOPICS["modalities"]}
+    for r in want["modalities"]:
+        row = page.locator(f'.pg-topic[data-topic="{r["id"]}"]')
+        text = row.locator(".pg-topic-credit").inner_text()
+        if r["credit"] is None:
+            assert text.startswith("none of")
+        else:
+            assert text == f"{quiz_percent(r['credit'])} on {r['checked']} of {r['questions']} questions checked"
+        assert row.get_by_role("link").inner_text() == labels[r["id"]]["label"]
+    revise = page.locator(".pg-revise")
+    weak = to_revise(want)
+    assert weak, "the scripted answers should leave something to revise"
+    links = revise.get_by_role("link")
+    assert links.all_inner_texts() == [labels[m]["label"] for m in weak]
+    assert [links.nth(i).get_attribute("href") for i in range(links.count())] == [labels[m]["href"] for m in weak]
+    for m in weak:
+        r = next(x for x in want["modalities"] if x["id"] == m)
+        assert f"({quiz_percent(r['credit'])})" in revise.inner_text()
+    fold = page.locator(".pg-recs")
+    fold.locator("summary").click()
+    assert fold.locator("li").count() == sum(1 for r in want["recommendations"] if r["checked"])
+    page.watch.assert_clean()
+    page.close()
+
+
+@pytest.mark.browser
+def test_what_to_revise_before_any_answer(context, progress_url):
+    page = _open(context, progress_url, {})
+    assert "check questions on the quiz pages first" in page.locator(".pg-revise").inner_text()
+    page.close()

@@ -78,9 +78,11 @@ def test_widget_carries_the_engine_payload_and_scores_with_the_engine(monkeypatc
 def test_javascript_stays_small():
     size = JS.stat().st_size
     assert size < 25_600, f"quiz.js is {size} bytes"
-    # innerHTML only ever receives the payload's sanitized *_html fields (one helper).
-    assert JS.read_text().count("innerHTML") == 2  # the assignment and the comment naming it
-    for helper in ("quiz-data.js", "storage.js", "order.js"):   # the modules it imports: none
+    # innerHTML only ever receives the payload's sanitized *_html fields (one helper, in the
+    # feedback module the quiz shares with the review page).
+    assert "innerHTML" not in JS.read_text()
+    assert (ROOT / "widgets" / "quiz-view.js").read_text().count("innerHTML") == 2  # the assignment and the comment naming it
+    for helper in ("quiz-data.js", "storage.js", "order.js", "review-store.js", "fsrs.js"):   # the other modules it imports: none
         assert "innerHTML" not in (ROOT / "widgets" / helper).read_text()
 
 
@@ -171,7 +173,8 @@ MOUNT = """async (payload) => {
 def harness_url(tmp_path_factory):
     folder = tmp_path_factory.mktemp("quiz-harness")
     (folder / "index.html").write_text(HARNESS, encoding="utf-8")
-    for name in ("quiz.js", "quiz-data.js", "storage.js", "quiz.css", "theme.css", "dom.js", "order.js"):
+    for name in ("quiz.js", "quiz-data.js", "quiz-view.js", "storage.js", "quiz.css", "theme.css", "dom.js", "order.js",
+                 "review-store.js", "fsrs.js"):
         (folder / name).write_bytes((ROOT / "widgets" / name).read_bytes())
     with serve(folder) as url:
         yield url

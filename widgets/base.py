@@ -15,20 +15,39 @@ import traitlets
 HERE = Path(__file__).parent
 # `import { a, b } from "./dom.js";`: shared helpers a widget module may import.
 LOCAL_IMPORT = re.compile(r'^import \{[^}]*\} from "\./(?P<name>[\w-]+\.js)";$', re.MULTILINE)
+# A top-level declaration (at the start of a line): once bundled, all share one module scope.
+TOP_LEVEL = re.compile(r"^(?:export )?(?:async )?(?:function\*?|const|let|var|class) (?P<name>[\w$]+)", re.MULTILINE)
 
 
-def bundle(source: str) -> str:
+def bundle(source: str, _seen: set[str] | None = None) -> str:
     """Inline the widget's imports of sibling helper modules.
 
     The front end runs from a Blob URL on the static site (and as a string in
     Jupyter), where "./x.js" cannot be resolved; the helpers are small, so each
-    is pasted in once with its `export` keywords removed.
+    is pasted in once with its `export` keywords removed. A helper may import
+    other helpers: they are inlined before it, and a helper imported twice (by
+    the widget and by another helper) is pasted only the first time, since one
+    module scope cannot declare the same name twice.
     """
+    seen = set() if _seen is None else _seen
+
     def inline(match: re.Match) -> str:
-        helper = (HERE / match["name"]).read_text(encoding="utf-8")
+        name = match["name"]
+        if name in seen:
+            return ""
+        seen.add(name)
+        helper = bundle((HERE / name).read_text(encoding="utf-8"), seen)
         return re.sub(r"^export ", "", helper, flags=re.MULTILINE)
 
-    return LOCAL_IMPORT.sub(inline, source)
+    out = LOCAL_IMPORT.sub(inline, source)
+    if _seen is None:
+        names = [m["name"] for m in TOP_LEVEL.finditer(out)]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            # The browser would refuse the whole module; say which name clashes, at build time.
+            raise ValueError(f"bundled front end declares {', '.join(twice)} more than once "
+                             f"(a helper's private name clashes with another's or the widget's)")
+    return out
 
 
 class CourseWidget(anywidget.AnyWidget):

@@ -6,7 +6,7 @@ import { el, keepKeysInWidget } from "./dom.js";
 import { EXAM_PREFIX, INDEX_KEY, PREFIX } from "./storage.js";
 // The quiz's own rounding (11.67%, as the quiz page shows it). One import per line, no comment
 // after it: widgets/base.py inlines exactly that form.
-import { isObj, percent } from "./quiz-data.js";
+import { cleanSaved, isObj, percent, scoreQuestion } from "./quiz-data.js";
 
 const isNum = (v) => typeof v === "number" && Number.isFinite(v);
 
@@ -55,6 +55,52 @@ export function summarize({ quizzes, storage }) {
       older: older.length,
     };
   });
+}
+
+// Performance by topic (widgets/progress.py topic_credits() is the reference). data is
+// topic_data(): every quiz's questions with their credits and topics; storage as above.
+function creditRows(keys, tagged, scores, weights) {
+  return keys.map((key) => {
+    const ids = tagged.get(key) || [];
+    const done = ids.filter((i) => scores.has(i));
+    let weight = 0;
+    let sum = 0;
+    for (const i of done) {
+      weight += weights.get(i);
+      sum += weights.get(i) * scores.get(i);
+    }
+    return { id: key, questions: ids.length, checked: done.length, credit: weight ? sum / weight : null };
+  });
+}
+
+export function topicCredits({ data, storage }) {
+  const byMod = new Map();
+  const byRec = new Map();
+  const scores = new Map();
+  const weights = new Map();
+  const add = (map, k, v) => map.set(k, [...(map.get(k) || []), v]);
+  for (const quiz of data.quizzes) {
+    const saved = cleanSaved(quiz, storage[`${PREFIX}${quiz.id}:${quiz.hash}`] ?? null);
+    for (const c of quiz.cases) {
+      for (const q of c.questions) {
+        const key = `${quiz.id}/${q.id}`;
+        weights.set(key, q.weight);
+        if (saved.checked.includes(q.id)) scores.set(key, scoreQuestion(q, saved.answers[q.id]));
+        for (const m of q.modalities) add(byMod, m, key);
+        for (const r of q.recommendations) add(byRec, r, key);
+      }
+    }
+  }
+  return {
+    modalities: creditRows(data.modalities.map((m) => m.id), byMod, scores, weights),
+    recommendations: creditRows(Object.keys(data.recommendations), byRec, scores, weights),
+  };
+}
+
+export const REVISE_BELOW = 0.75; // as widgets/progress.py
+export function toRevise(credits, limit = 3) {
+  return credits.modalities.filter((r) => r.credit !== null && r.credit < REVISE_BELOW)
+    .sort((a, b) => a.credit - b.credit).slice(0, limit).map((r) => r.id);
 }
 
 // A plain copy of the course's keys in localStorage, or null when this browser does not let the
@@ -106,8 +152,61 @@ function render({ model, el: root }) {
     "This browser does not let the course read its storage (a privacy setting or private window may block it), " +
     "so your progress cannot be shown here. The quizzes still work, but they cannot keep your answers: " +
     "download your answers on each quiz page before you leave it.");
+  const topicData = model.get("topics") || {};
+  const hasTopics = Array.isArray(topicData.quizzes) && Array.isArray(topicData.modalities) && isObj(topicData.recommendations);
+  const topics = el("section", { class: "pg-topics", "aria-labelledby": "pg-topics-h" });
   widget.append(blocked, table, refresh, live);
+  if (hasTopics) widget.append(topics);
   root.append(widget);
+
+  // Credit by modality as bars (the percentage is also written out), the weakest topics as
+  // links to their chapters, and credit by recommendation folded below.
+  function showTopics(storage) {
+    const credits = topicCredits({ data: topicData, storage });
+    const label = new Map(topicData.modalities.map((m) => [m.id, m]));
+    topics.replaceChildren(el("h2", { id: "pg-topics-h" }, "Performance by topic"));
+    const list = el("ul", { class: "pg-topic-list" });
+    for (const r of credits.modalities) {
+      const m = label.get(r.id);
+      const li = el("li", { class: "pg-topic", "data-topic": r.id });
+      const bar = el("span", { class: "pg-bar", "aria-hidden": "true" });
+      bar.append(el("span", { class: "pg-bar-fill", style: `width: ${r.credit === null ? 0 : Math.round(r.credit * 100)}%` }));
+      const words = r.credit === null ? `none of ${r.questions} questions checked yet`
+        : `${percent(r.credit)} on ${r.checked} of ${r.questions} questions checked`;
+      li.append(el("a", { href: String(m.href) }, String(m.label)), bar, el("span", { class: "pg-topic-credit" }, words));
+      list.append(li);
+    }
+    const revise = el("p", { class: "pg-revise" });
+    const weak = toRevise(credits);
+    if (!credits.modalities.some((r) => r.checked)) {
+      revise.textContent = "What to revise: check questions on the quiz pages first; this line then names your weakest topics.";
+    } else if (!weak.length) {
+      revise.textContent = `What to revise: nothing stands out; every topic you have answered is at ${percent(REVISE_BELOW)} or more.`;
+    } else {
+      revise.append(el("strong", {}, "What to revise: "));
+      weak.forEach((id, i) => {
+        const m = label.get(id);
+        const r = credits.modalities.find((x) => x.id === id);
+        if (i) revise.append(i === weak.length - 1 ? " and " : ", ");
+        revise.append(el("a", { href: String(m.href) }, String(m.label)), ` (${percent(r.credit)})`);
+      });
+      revise.append(". Each link opens the chapter to reread.");
+    }
+    const recs = credits.recommendations.filter((r) => r.checked);
+    const fold = el("details", { class: "pg-recs" });
+    fold.append(el("summary", {}, `By recommendation (${recs.length} with checked questions)`));
+    const recList = el("ul");
+    for (const r of recs) {
+      const rec = topicData.recommendations[r.id];
+      const m = label.get(["haip", "tace", "tare"].includes(rec?.modality) ? rec.modality : "general");
+      const li = el("li");
+      li.append(el("strong", {}, String(rec?.label || r.id)), `: ${percent(r.credit)} on ${r.checked} of ${r.questions} questions (`,
+        el("a", { href: String(m.href) }, String(m.label)), ")");
+      recList.append(li);
+    }
+    if (recs.length) fold.append(recList);
+    topics.append(revise, list, fold);
+  }
 
   function update(announce) {
     const storage = readStorage();
@@ -137,6 +236,7 @@ function render({ model, el: root }) {
       tr.append(name, answered, score, saved, el("td", { class: "pg-notes" }, notes.join("; ") || "—"));
       body.append(tr);
     });
+    if (hasTopics) showTopics(storage || {});
     if (announce) {
       live.textContent = unavailable ? "Progress cannot be read: this browser blocks the course's storage."
         : `Progress updated: ${started} of ${rows.length} quizzes started.`;

@@ -24,7 +24,9 @@
 import { el, keepKeysInWidget } from "./dom.js";
 import { displayOrder, newSeed } from "./order.js";
 import { EXAM_PREFIX, PREFIX, SEED_KEY, keysStartingWith, readItem, removeItem, updateIndex, writeItem } from "./storage.js";
-import { FULL, SEED_PATTERN, answerFile, cleanSaved, isObj, mergeSaved, own, percent, questionsOf, round4, scoreQuestion, scoreQuiz, verdict } from "./quiz-data.js";
+import { SEED_PATTERN, answerFile, cleanSaved, isObj, mergeSaved, percent, questionsOf, round4, scoreQuestion, scoreQuiz, verdict } from "./quiz-data.js";
+import { answerFeedback, badge, optionVerdict, sourceWords, trusted } from "./quiz-view.js";
+import { recordCheck } from "./review-store.js";
 
 export function storageKey(payload) {
   return `${payload.exam === true ? EXAM_PREFIX : PREFIX}${payload.id}:${payload.hash}`;
@@ -32,26 +34,6 @@ export function storageKey(payload) {
 
 // ---------------------------------------------------------------- DOM helpers
 let counter = 0;
-// The only innerHTML in this file: *_html fields, sanitized at build time (markdown-it + nh3).
-function trusted(tag, cls, sanitizedHtml, inline = false) {
-  const node = el(tag, { class: cls });
-  let html = typeof sanitizedHtml === "string" ? sanitizedHtml : "";
-  // A one-paragraph text becomes phrasing content, so it may sit inside a <label>.
-  if (inline && /^<p>/.test(html) && html.endsWith("</p>") && html.indexOf("<p>", 1) < 0) html = html.slice(3, -4);
-  node.innerHTML = html;
-  return node;
-}
-// Whose statement it is, in words: "Review abstract", or e.g. "Canadian HAIP consensus 2014, not the review".
-function sourceWords(r) {
-  const name = typeof r.source_label === "string" && r.source_label ? r.source_label : "another source";
-  return r.source === "review" ? name : `${name}, not the review`;
-}
-const ICON = { Correct: "✓", "Partly correct": "◐", Incorrect: "✗" };
-function badge(word) {
-  const span = el("span", { class: `qz-badge qz-${word.split(" ")[0].toLowerCase()}` });
-  span.append(el("span", { class: "qz-icon", "aria-hidden": "true" }, ICON[word]), ` ${word}`);
-  return span;
-}
 
 // ---------------------------------------------------------------- widget
 function render({ model, el: root }) {
@@ -243,11 +225,6 @@ function render({ model, el: root }) {
     return key;
   }
 
-  function optionVerdict(q, o) {
-    if (q.type === "single") return verdict(o.credit);
-    return o.credit > 0 ? "Correct" : "Incorrect";
-  }
-
   function onCheck(q) {
     const v = views.get(q.id);
     if (!state.answers[q.id]?.length) {
@@ -265,6 +242,7 @@ function render({ model, el: root }) {
     if (exam) announce(`Question ${n}: answer recorded.${done}`);
     else {
       const s = scoreQuestion(q, state.answers[q.id]);
+      recordCheck(payload.id, q.id, s); // the question joins the review queue (review-store.js)
       announce(`Question ${n}: ${verdict(s)}, ${percent(s)}. Score so far ${percent(scored().score)}.${done}`);
     }
     v.feedback.querySelector("[tabindex='-1']")?.focus();
@@ -293,38 +271,7 @@ function render({ model, el: root }) {
     }
     const s = scoreQuestion(q, chosen);
     heading.append(`Question ${n}: `, badge(verdict(s)), ` (${percent(s)} of this question)`);
-    const list = el("ul", { class: "qz-chosen", "aria-label": "Your choices" });
-    for (const o of shown.get(q.id).filter((x) => chosen.includes(x.id))) list.append(optionFeedback(q, o));
-    v.feedback.append(list);
-    const keyed = shown.get(q.id).filter((o) => (q.type === "single" ? o.credit >= FULL : o.credit > 0));
-    if (s < FULL && keyed.length) {
-      v.feedback.append(el("p", { class: "qz-answer" }, keyed.length > 1 ? "Answers that earn credit:" : "Best answer:"));
-      const ul = el("ul", { class: "qz-keyed" });
-      for (const o of keyed) ul.append(trusted("li", "qz-option-text", o.text_html, true));
-      v.feedback.append(ul);
-    }
-  }
-
-  function optionFeedback(q, o) {
-    const li = el("li", { class: "qz-choice" });
-    const head = el("p", { class: "qz-choice-head" });
-    head.append(badge(optionVerdict(q, o)), ": ", trusted("span", "qz-option-text", o.text_html, true));
-    li.append(head, trusted("div", "qz-fb", o.feedback_html));
-    const links = [...(o.follows || []).map((id) => ["Follows", id]), ...(o.contradicts || []).map((id) => ["Contradicts", id])];
-    if (links.length) {
-      const ul = el("ul", { class: "qz-recs" });
-      for (const [how, id] of links) {
-        const r = own(recs, id);
-        if (!isObj(r)) continue;
-        const item = el("li");
-        item.append(el("span", { class: `qz-rel qz-${how.toLowerCase()}` }, `${how}:`), " ",
-          el("strong", {}, String(r.label || id)), ` (${sourceWords(r)}). `,
-          el("cite", { class: "qz-cite" }, String(r.citation || "")));
-        ul.append(item);
-      }
-      li.append(ul);
-    }
-    return li;
+    v.feedback.append(...answerFeedback(q, shown.get(q.id), chosen, s, recs));
   }
 
   function refreshTotals() {
