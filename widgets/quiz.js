@@ -25,6 +25,7 @@ import { el, keepKeysInWidget } from "./dom.js";
 import { displayOrder, newSeed } from "./order.js";
 import { EXAM_PREFIX, PREFIX, SEED_KEY, keysStartingWith, readItem, removeItem, updateIndex, writeItem } from "./storage.js";
 import { FULL, SEED_PATTERN, answerFile, cleanSaved, isObj, mergeSaved, own, percent, questionsOf, round4, scoreQuestion, scoreQuiz, verdict } from "./quiz-data.js";
+import { downloadName } from "./quiz-data.js";
 
 export function storageKey(payload) {
   return `${payload.exam === true ? EXAM_PREFIX : PREFIX}${payload.id}:${payload.hash}`;
@@ -404,13 +405,14 @@ function render({ model, el: root }) {
     download.addEventListener("click", () => {
       const file = answerFile(payload, state.answers, state.checked, state.learner, new Date().toISOString(), state.seed);
       const url = URL.createObjectURL(new Blob([JSON.stringify(file, null, 2)], { type: "application/json" }));
-      const a = el("a", { href: url, download: `${payload.id}-answers.json`, hidden: "" });
+      const fileName = downloadName(payload, state.learner);
+      const a = el("a", { href: url, download: fileName, hidden: "" });
       document.body.append(a);
       a.click();
       a.remove();
       setTimeout(() => URL.revokeObjectURL(url), 60000);
       const held = Object.keys(file.answers).length;
-      announce(`Downloaded ${payload.id}-answers.json with ${held} of ${all.length} answers.`);
+      announce(`Downloaded ${fileName} with ${held} of ${all.length} answers.`);
     });
     const note = el("p", { class: "qz-download-note" }, `The file holds the questions you have ${exam ? "confirmed" : "checked"}${exam ? "" : " and the score shown here"}; your educator can grade it.`);
     tools.append(nameRow, download, note);
