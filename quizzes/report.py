@@ -55,8 +55,7 @@ def _svg(fig) -> str:
     from matplotlib import pyplot as plt
 
     buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None, "Title": None,
-                                                "Format": None, "Type": None})
+    fig.savefig(buffer, format="svg", metadata={"Date": None})
     plt.close(fig)
     text = buffer.getvalue()
     text = text[text.index("<svg"):]                       # drop the XML prolog and DOCTYPE
