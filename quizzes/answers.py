@@ -104,9 +104,12 @@ def parse_answer_bytes(raw: bytes) -> AnswerFile:
     return parse_answer_data(data)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _has_surrogate(text: str) -> bool:
     """True for a lone surrogate ("\ud800" is legal JSON but no character: it cannot be encoded)."""
-    return any("\ud800" <= ch <= "\udfff" for ch in text)
+    return _SURROGATE.search(text) is not None
 
 
 def _without_surrogates(text: str) -> str:
@@ -204,8 +207,9 @@ def parse_answer_data(data) -> AnswerFile:
 def answer_problems(answer: AnswerFile, quiz: Quiz) -> list[str]:
     """Ids that do not exist in the quiz version answered, or impossible choices."""
     problems = []
+    by_id = {q.id: q for q in quiz.questions()}
     for qid, ids in answer.answers.items():
-        question = quiz.question(qid)
+        question = by_id.get(qid)
         if question is None:
             problems.append(f"unknown question id {qid[:40]!r}")
             continue

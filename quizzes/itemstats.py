@@ -141,11 +141,12 @@ def analyse(quiz: Quiz, answer_sets: list[dict], registry: Registry | None = Non
     r = corrected_item_total(x, weights) if n else [None] * k
     d = upper_lower(x, weights) if n else [None] * k
     upper, lower = groups(total) if n else (np.array([], int), np.array([], int))
+    picks = picked_matrices(questions, chosen)
     items = []
     for j, q in enumerate(questions):
         options = []
-        for o in q.options:
-            picked = np.array([o.id in row[j] for row in chosen], dtype=float)
+        for m, o in enumerate(q.options):
+            picked = picks[j][:, m]
             opt = OptionStats(o.id, float(o.credit), float(picked.mean()) if n else 0.0,
                               float(picked[upper].mean()) if len(upper) else None,
                               float(picked[lower].mean()) if len(lower) else None)
@@ -177,26 +178,39 @@ def analyse(quiz: Quiz, answer_sets: list[dict], registry: Registry | None = Non
         warnings.append(f"only {n} learner(s): with fewer than {MIN_LEARNERS}, discrimination, "
                         "reliability and the flags are too unstable to act on")
     return QuizStats(quiz.id, quiz.title, n, float(scores.mean()) if n else None, sd, alpha, sem,
-                     scores, items, recommendation_alignment(quiz, chosen, registry), warnings)
+                     scores, items, recommendation_alignment(questions, picks, registry), warnings)
 
 
-def recommendation_alignment(quiz: Quiz, chosen: list[list[set]], registry) -> list:
+def picked_matrices(questions, chosen: list[list[set]]) -> list[np.ndarray]:
+    """Per question an n x options 0/1 matrix: did learner i choose option m."""
+    out = []
+    for j, q in enumerate(questions):
+        index = {o.id: m for m, o in enumerate(q.options)}
+        matrix = np.zeros((len(chosen), len(q.options)))
+        for i, row in enumerate(chosen):
+            for oid in row[j]:
+                matrix[i, index[oid]] = 1.0
+        out.append(matrix)
+    return out
+
+
+def recommendation_alignment(questions, picks: list[np.ndarray], registry) -> list:
     """Per recommendation a question examines: over every answered (learner, question) pair,
     the share whose choice includes an option that follows it and none that contradicts it."""
     tally: dict[str, list[int]] = {}
-    for j, q in enumerate(quiz.questions()):
+    for q, picked in zip(questions, picks):
+        answered = picked.any(axis=1)
         for rid in sorted(q.examines):
-            follows = {o.id for o in q.options if rid in o.follows}
-            contradicts = {o.id for o in q.options if rid in o.contradicts}
-            for row in chosen:
-                picked = row[j]
-                if not picked:
-                    continue
-                count = tally.setdefault(rid, [0, 0])
-                count[0] += 1
-                count[1] += bool(picked & follows) and not (picked & contradicts)
+            follows = np.array([rid in o.follows for o in q.options], dtype=float)
+            contradicts = np.array([rid in o.contradicts for o in q.options], dtype=float)
+            in_line = answered & (picked @ follows > 0) & (picked @ contradicts == 0)
+            count = tally.setdefault(rid, [0, 0])
+            count[0] += int(answered.sum())
+            count[1] += int(in_line.sum())
     out = []
     for rid, (answered, in_line) in sorted(tally.items()):
+        if not answered:
+            continue
         label = registry.records[rid].label if registry and rid in registry.records else rid
         out.append((rid, label, answered, in_line / answered))
     return out

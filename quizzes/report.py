@@ -52,30 +52,27 @@ def items_csv_text(stats: list[QuizStats]) -> str:
 
 # ------------------------------------------------------------------ plots
 def _svg(fig) -> str:
-    from matplotlib import pyplot as plt
-
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None})
-    plt.close(fig)
     text = buffer.getvalue()
     text = text[text.index("<svg"):]                       # drop the XML prolog and DOCTYPE
     text = re.sub(r"<metadata>.*?</metadata>", "", text, flags=re.S)
     return text.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
 
 
-def _pyplot():
+def _figure(size):
+    """A bare Figure (no pyplot: no GUI backend, no global state, a fraction of the import)."""
     import matplotlib
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
     matplotlib.rcParams.update({"svg.fonttype": "path", "svg.hashsalt": "crlm-report",
                                 "font.size": 10, "figure.dpi": 72})
-    from matplotlib import pyplot as plt
-    return plt
+    fig = Figure(figsize=size)
+    return fig, fig.add_subplot()
 
 
 def histogram_svg(s: QuizStats) -> str:
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(5.2, 2.6))
+    fig, ax = _figure((5.2, 2.6))
     ax.hist(s.scores, bins=[i / 10 for i in range(11)], color="#1f5f99", edgecolor="white")
     ax.set_xlabel("score")
     ax.set_ylabel("learners")
@@ -85,8 +82,7 @@ def histogram_svg(s: QuizStats) -> str:
 
 
 def scatter_svg(s: QuizStats) -> str:
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(5.2, 3.2))
+    fig, ax = _figure((5.2, 3.2))
     xs = [i.difficulty for i in s.items if i.corrected_r is not None]
     ys = [i.corrected_r for i in s.items if i.corrected_r is not None]
     ax.axhspan(-1, 0.2, color="#f4d6d6", zorder=0)
