@@ -102,7 +102,11 @@ def build_site(force: bool = False, exam: bool = False, clean: bool = False) -> 
         extra["COURSE_EXAM"] = "1"
     out = EXAM_OUT if exam else ROOT
     html = out / "_build" / "html"
-    if clean and html.exists():
+    if exam and (out / "_build").exists():
+        # An exam build always starts from nothing: no page, download, notebook or execution
+        # cache of an earlier build (practice outputs hold the key) can be left in it.
+        shutil.rmtree(out / "_build")
+    elif clean and html.exists():
         shutil.rmtree(html)
     cmd = [BIN / "jupyter-book", "build", ".", "-W", "-n", "--keep-going"]
     if exam:

@@ -1,12 +1,18 @@
 """Answer files: the versioned JSON a learner's browser saves, parsed defensively.
 
-Format (version 2), exactly these fields:
-  {"format": "crlm-quiz-answers", "version": 2, "quiz": "<quiz id>", "hash": "<content hash>",
+Format (version 3), exactly these fields:
+  {"format": "crlm-quiz-answers", "version": 3, "mode": "exam" | "practice",
+   "quiz": "<quiz id>", "hash": "<version id>",
    "learner": "<optional name or id>", "order_seed": "<hex seed of the option order shown>",
    "answers": {"<question id>": ["<option id>", ...]},
    "score_shown": <number 0..1 or null>, "saved_at": "<ISO 8601 timestamp>"}
-"learner" may be absent or null. Version 1 (before options were shuffled) is the same without
-"order_seed"; it is still read, so that files for an earlier bank are reported as old-version
+"learner" may be absent or null. "mode" says which build the file was saved on: an exam page
+writes "exam" and score_shown null (it shows no score); a practice page writes "practice" and
+the score it showed. `grade --exam` accepts only exam files. A learner can edit the JSON, so the
+mark proves nothing against a determined forger; it stops the honest mistake of handing in the
+practice file, and an exam file with a score_shown is refused as inconsistent.
+Version 2 (no "mode") and version 1 (no "mode", no "order_seed") are still read, with mode
+"" (unknown), so that files saved by earlier releases are graded or reported as old-version
 rather than invalid. Grading never uses the seed: it records what order the learner saw.
 Anything else (extra fields, wrong types, NaN, numbers too large for a float, duplicate JSON keys,
 non-UTF-8 bytes, lone surrogates such as "\ud800" in any string) makes the file invalid;
@@ -24,14 +30,15 @@ from datetime import datetime
 from .model import Quiz
 
 FORMAT = "crlm-quiz-answers"
-VERSION = 2
-VERSIONS = (1, 2)
+VERSION = 3
+VERSIONS = (1, 2, 3)
+MODES = ("exam", "practice")
 MAX_BYTES = 1_000_000          # a real answer file is a few kB
 MAX_TEXT = 200                 # learner names/ids and ids are short
 _HASH = re.compile(r"^[0-9a-f]{16}$")
-_FIELDS = {"format", "version", "quiz", "hash", "learner", "order_seed", "answers", "score_shown",
-           "saved_at"}
-_REQUIRED = _FIELDS - {"learner", "order_seed"}
+_FIELDS = {"format", "version", "mode", "quiz", "hash", "learner", "order_seed", "answers",
+           "score_shown", "saved_at"}
+_REQUIRED = _FIELDS - {"learner", "order_seed", "mode"}
 _SEED = re.compile(r"^[0-9a-f]{8,64}$")
 
 
@@ -51,6 +58,8 @@ class AnswerFile:
     score_shown: float | None
     saved_at: str
     order_seed: str = ""
+    mode: str = ""           # "exam" | "practice" | "" (a file older than version 3)
+    version: int = VERSION
 
     def dedup_key(self) -> tuple:
         """Same learner, quiz version and choices, whatever the order or timestamp."""
@@ -95,9 +104,12 @@ def parse_answer_bytes(raw: bytes) -> AnswerFile:
     return parse_answer_data(data)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _has_surrogate(text: str) -> bool:
     """True for a lone surrogate ("\ud800" is legal JSON but no character: it cannot be encoded)."""
-    return any("\ud800" <= ch <= "\udfff" for ch in text)
+    return _SURROGATE.search(text) is not None
 
 
 def _without_surrogates(text: str) -> str:
@@ -149,10 +161,14 @@ def parse_answer_data(data) -> AnswerFile:
         fail(f"format must be {FORMAT!r}")
     version = data["version"]
     if isinstance(version, bool) or not isinstance(version, int) or version not in VERSIONS:
-        fail(f"unsupported version {repr(version)[:20]} (expected 1 or {VERSION})")
+        fail(f"unsupported version {repr(version)[:20]} (expected 1, 2 or {VERSION})")
+    if version == 3 and data.get("mode") not in MODES:
+        fail("mode must be \"exam\" or \"practice\" (version 3)")
+    if version < 3 and "mode" in data:
+        fail("mode is a version 3 field")
     if "order_seed" in data and (version == 1 or not isinstance(data["order_seed"], str)
                                  or not _SEED.fullmatch(data["order_seed"])):
-        fail("order_seed must be 8 to 64 lowercase hex characters (version 2 only)")
+        fail("order_seed must be 8 to 64 lowercase hex characters (version 2 and later)")
     for key in ("quiz", "hash", "saved_at"):
         if not isinstance(data[key], str) or not data[key] or len(data[key]) > MAX_TEXT:
             fail(f"{key} must be a non-empty string of at most {MAX_TEXT} characters")
@@ -185,14 +201,15 @@ def parse_answer_data(data) -> AnswerFile:
             fail(f"answers[{qid[:40]!r}] must be a list of option id strings")
         clean[qid] = list(ids)
     return AnswerFile(data["quiz"], data["hash"], learner, clean, shown, data["saved_at"],
-                      data.get("order_seed", ""))
+                      data.get("order_seed", ""), data.get("mode", ""), version)
 
 
 def answer_problems(answer: AnswerFile, quiz: Quiz) -> list[str]:
     """Ids that do not exist in the quiz version answered, or impossible choices."""
     problems = []
+    by_id = {q.id: q for q in quiz.questions()}
     for qid, ids in answer.answers.items():
-        question = quiz.question(qid)
+        question = by_id.get(qid)
         if question is None:
             problems.append(f"unknown question id {qid[:40]!r}")
             continue

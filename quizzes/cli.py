@@ -37,7 +37,8 @@ def _cmd_recommend(args) -> int:
 
 
 def _cmd_grade(args) -> int:
-    return grade.command(args.files, csv_path=args.csv, banks=args.banks)
+    return grade.command(args.files, csv_path=args.csv, banks=args.banks, gradebook=args.gradebook,
+                         report=args.report, items=args.items, exam=args.exam)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,7 +57,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("grade", help="recompute scores of saved answer files")
     p.add_argument("files", nargs="+", metavar="FILE|FOLDER",
                    help="answer files, or folders to search for *.json")
-    p.add_argument("--csv", help="write a gradebook CSV (atomically)")
+    p.add_argument("--csv", help="write one CSV row per answer file (atomically)")
+    p.add_argument("--gradebook", help="write one CSV row per learner and quiz, one column per "
+                                       "question (atomically)")
+    p.add_argument("--report", help="write the item-analysis report (one self-contained HTML file)")
+    p.add_argument("--items", help="write the item statistics as CSV (one row per question and "
+                                   "per option)")
+    p.add_argument("--exam", action="store_true",
+                   help="grade an exam: refuse practice files and files that cannot say")
     p.add_argument("--banks", help="bank directory (default: quizzes/banks)")
     p.set_defaults(func=_cmd_grade)
     add_export_command(sub)

@@ -54,16 +54,26 @@ def review_position(modality: str | None) -> HTML:
     return HTML("".join(parts))
 
 
+def left_out_of_exam(what: str) -> HTML:
+    """What an exam build shows instead of a tool that would answer exam questions."""
+    return HTML(f'<p class="crlm-exam-note"><strong>Exam build:</strong> {escape(what)} is left '
+                "out while the quizzes are an exam, because it would answer some of their "
+                "questions. It is back in the practice build.</p>")
+
+
 def self_check(quiz_id: str, question_ids: list[str], exam: bool | None = None) -> HTML:
     """A few questions of a bank, shown in a chapter as self-check items.
 
     Each shows its case vignette, stem and options; outside exam mode a native
     <details> reveals the best answer(s) with the bank's feedback. Text comes from
-    the payload, which is sanitized at build time; everything else is escaped.
+    the payload, which is sanitized at build time; everything else is escaped. In an exam
+    build the questions are exam questions: none is shown.
     """
     from . import exam_mode, payload
 
     exam = exam_mode() if exam is None else exam
+    if exam:
+        return left_out_of_exam("the self-check")
     data = payload(quiz_id, exam=exam)
     found = {q["id"]: (case, q) for case in data["cases"] for q in case["questions"]}
     missing = [qid for qid in question_ids if qid not in found]

@@ -4,9 +4,13 @@ Every score is recomputed from the saved choices; score_shown is only compared (
 greater than 1e-9 after rounding both to 4 decimals is flagged as a mismatch).
 
 Statuses: graded | duplicate (same bytes as an earlier file, or same learner + quiz + hash +
-choices) | old-version (hash differs from the current bank: reported, not graded) |
-unknown-quiz | invalid (unreadable, not a regular file, malformed, tampered, or naming ids the
-quiz lacks).
+choices) | conflict (one learner, matched by quizzes.learners.learner_key, has two or more
+different answer sets for one quiz: none is counted until the educator decides) | refused
+(`--exam`: a practice file, a file too old to say, or an exam file showing a score) |
+old-version (hash differs from the current bank: reported, not graded) | unknown-quiz |
+invalid (unreadable, not a regular file, malformed, tampered, or naming ids the quiz lacks).
+A file whose hash is the credit-based hash of release 0.1 for the current bank answered the same
+questions and is graded, with a note.
 
 One bad file never stops the others: whatever goes wrong while reading or checking one file
 becomes an `invalid` row with its reason. Only regular files are opened (a named pipe would
@@ -34,9 +38,13 @@ from . import paths, scoring
 from .answers import MAX_BYTES, AnswerFileError, answer_problems, parse_answer_bytes
 from .bank import parse_bank
 from .check import bank_files
+from .hashing import legacy_content_hash
+from .learners import learner_key
 from .model import Quiz
 
-CSV_COLUMNS = ("learner", "quiz", "hash", "status", "score", "score_shown", "mismatch", "file")
+CSV_COLUMNS = ("learner", "quiz", "hash", "status", "score", "score_shown", "mismatch", "file",
+               "mode", "note")
+COUNTED = ("graded",)          # statuses whose answers enter the gradebook and the statistics
 MISMATCH_TOLERANCE = 1e-9
 GRADEBOOK_MODE = 0o644         # a gradebook is an ordinary file, not mkstemp's private 0600
 
@@ -63,6 +71,10 @@ class GradeRow:
     score_shown: float | None = None
     mismatch: bool | None = None
     reason: str = ""
+    mode: str = ""
+    credits: dict | None = None      # question id -> credit, for graded files
+    answers: dict | None = None      # question id -> option ids, for graded files
+    key: str = ""                    # learner_key(learner)
 
 
 class BanksError(Exception):
@@ -146,8 +158,9 @@ def _answer_paths(arguments):
             stack.extend(reversed(subfolders))
 
 
-def grade_files(files, quizzes: dict[str, Quiz]) -> list[GradeRow]:
-    """One row per answer file; folders among `files` are walked for *.json."""
+def grade_files(files, quizzes: dict[str, Quiz], exam: bool = False) -> list[GradeRow]:
+    """One row per answer file; folders among `files` are walked for *.json. With exam=True
+    only exam files are graded (others are `refused`). Conflicts are marked last."""
     rows: list[GradeRow] = []
     seen_bytes: dict[str, str] = {}
     seen_keys: dict[tuple, str] = {}
@@ -160,8 +173,48 @@ def grade_files(files, quizzes: dict[str, Quiz]) -> list[GradeRow]:
         except Exception as exc:  # the last guard: one file never stops the batch
             row = GradeRow(name, "invalid",
                            reason=f"could not be graded: {type(exc).__name__}: {str(exc)[:200]}")
+        if exam and row.status == "graded":
+            refusal = _exam_refusal(row)
+            if refusal:
+                row.status, row.reason = "refused", refusal
         rows.append(row)
+    mark_conflicts(rows)
     return rows
+
+
+def _exam_refusal(row: GradeRow) -> str:
+    if row.mode == "practice":
+        return ("a practice file (mode \"practice\"): for the exam the learner must answer on "
+                "the exam site and download the file there")
+    if row.mode != "exam":
+        return ("saved by an earlier release that did not mark exam files: cannot tell it from "
+                "a practice file")
+    if row.score_shown is not None:
+        return "marked as an exam file but carries the score a practice page shows"
+    return ""
+
+
+def mark_conflicts(rows: list[GradeRow]) -> None:
+    """One learner (same non-empty learner_key) with different answers to one quiz: every such
+    file becomes `conflict`, naming the others, so that no answer set is silently chosen."""
+    groups: dict[tuple, list[GradeRow]] = {}
+    for row in rows:
+        if row.status in COUNTED and row.key:
+            groups.setdefault((row.key, row.quiz), []).append(row)
+    for group in groups.values():
+        if len({_choices(r) for r in group}) < 2:
+            continue
+        names = [os.path.basename(path_text(r.file)) for r in group]
+        for row in group:
+            others = [n for n, r in zip(names, group) if r is not row]
+            row.status = "conflict"
+            row.reason = (f"learner {row.key!r} has {len(group)} different answer sets for "
+                          f"{row.quiz}; also in {', '.join(others[:3])}"
+                          + (f" and {len(others) - 3} more" if len(others) > 3 else ""))
+
+
+def _choices(row: GradeRow) -> tuple:
+    return tuple(sorted((q, tuple(sorted(set(ids)))) for q, ids in (row.answers or {}).items()))
 
 
 class _Unreadable(Exception):
@@ -225,13 +278,15 @@ def _grade_one(name, quizzes, seen_bytes, seen_keys) -> GradeRow:
         seen_bytes.setdefault(digest, name)
         return row
     row = GradeRow(name, "graded", answer.learner, answer.quiz, answer.hash,
-                   score_shown=answer.score_shown)
+                   score_shown=answer.score_shown, mode=answer.mode,
+                   key=learner_key(answer.learner))
     quiz = quizzes.get(answer.quiz)
     broken = getattr(quizzes, "broken", {})
+    legacy = quiz is not None and answer.hash != quiz.hash and answer.hash == legacy_content_hash(quiz)
     if quiz is None:
         row.status = "unknown-quiz"
         row.reason = broken.get(answer.quiz) or f"no bank named {answer.quiz!r}"
-    elif answer.hash != quiz.hash:
+    elif answer.hash != quiz.hash and not legacy:
         row.status = "old-version"
         row.reason = f"answers quiz version {answer.hash}; current version is {quiz.hash}"
     else:
@@ -239,21 +294,28 @@ def _grade_one(name, quizzes, seen_bytes, seen_keys) -> GradeRow:
         if problems:
             row.status, row.reason = "invalid", "; ".join(problems[:3])
         else:
-            row.score = scoring.score_quiz(quiz, answer.answers)["score"]
+            result = scoring.score_quiz(quiz, answer.answers)
+            row.score, row.credits, row.answers = result["score"], result["questions"], answer.answers
+            if legacy:
+                row.reason = ("saved by release 0.1 (hash with credits) for this same version; "
+                              f"graded; current version id is {quiz.hash}")
             if row.score_shown is not None:
                 row.mismatch = abs(scoring.display(row.score) - scoring.display(row.score_shown)) \
                     > MISMATCH_TOLERANCE
                 if row.mismatch:
                     row.reason = (f"score_shown {row.score_shown} differs from recomputed "
                                   f"{scoring.display(row.score)}")
+    # Same learner (normalised), quiz version and choices: a second download of the same work.
+    dedup = (row.key,) + answer.dedup_key()[1:]
     if digest in seen_bytes:
         row.status, row.reason = "duplicate", f"same content as {seen_bytes[digest]}"
-    elif row.status in ("graded", "old-version") and answer.dedup_key() in seen_keys:
+    elif row.status in ("graded", "old-version") and dedup in seen_keys:
         row.status = "duplicate"
-        row.reason = f"same learner, quiz version and answers as {seen_keys[answer.dedup_key()]}"
+        row.reason = f"same learner, quiz version and answers as {seen_keys[dedup]}"
     seen_bytes.setdefault(digest, name)
-    seen_keys.setdefault(answer.dedup_key(), name)
+    seen_keys.setdefault(dedup, name)
     return row
+
 
 
 def _is_blank(ch: str) -> bool:
@@ -302,7 +364,7 @@ def csv_text(rows: list[GradeRow]) -> str:
         mismatch = "" if r.mismatch is None else ("yes" if r.mismatch else "no")
         writer.writerow([safe_cell(v) for v in (r.learner, r.quiz, r.hash, r.status,
                                                  _fmt(r.score), _fmt(r.score_shown), mismatch,
-                                                 path_text(r.file))])
+                                                 path_text(r.file), r.mode, r.reason)])
     return out.getvalue()
 
 
@@ -320,12 +382,16 @@ def _umask() -> int:
 
 
 def write_csv_atomic(rows: list[GradeRow], target) -> None:
+    write_text_atomic(csv_text(rows), target)
+
+
+def write_text_atomic(text: str, target) -> None:
     """Write to a temporary file beside the target, then rename: readers never see half a file.
 
     The file gets mode 0644 (less if the umask asks for less), like a file the educator saved
     themselves; mkstemp alone would leave it 0600."""
     target = Path(target)
-    data = csv_text(rows).encode("utf-8", "backslashreplace")   # built before anything is created
+    data = text.encode("utf-8", "backslashreplace")   # built before anything is created
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
                                dir=target.parent if str(target.parent) else ".")
     try:
@@ -388,8 +454,45 @@ def _csv_target_problem(target) -> str | None:
     return None
 
 
-def command(files, csv_path=None, banks=None, out=None, err=None) -> int:
-    """The `grade` command. Exit 2 before grading anything when the banks or the CSV target
+def _write_outputs(rows, quizzes, targets, out) -> str | None:
+    """Write each requested file (atomically); the first failure's message, or None."""
+    from .gradebook import gradebook_text
+
+    stats = None
+    for kind, target in targets:
+        if kind == "csv":
+            text = csv_text(rows)
+        elif kind == "gradebook":
+            text = gradebook_text(rows, quizzes)
+        else:
+            from . import report   # numpy and matplotlib only when a report is asked for
+
+            if stats is None:
+                stats = report.analyse_rows(rows, quizzes, _registry_or_none())
+            text = report.items_csv_text(stats) if kind == "items" \
+                else report.report_html(stats, quizzes, rows)
+        try:
+            write_text_atomic(text, target)
+        except OSError as exc:
+            return f"cannot write {path_text(str(target))}: {exc.strerror or exc}"
+        size = f"{len(text.encode('utf-8', 'replace')) // 1024 + 1} kB" if kind == "report" \
+            else f"{text.count(chr(10)) - 1} rows"
+        _say(out, f"wrote {path_text(str(target))} ({size})")
+    return None
+
+
+def _registry_or_none():
+    from .registry import load_registry
+
+    try:
+        return load_registry()
+    except Exception:   # labels are a convenience: the report shows ids without them
+        return None
+
+
+def command(files, csv_path=None, banks=None, out=None, err=None, *, gradebook=None,
+            report=None, items=None, exam=False) -> int:
+    """The `grade` command. Exit 2 before grading anything when the banks or an output target
     cannot be used; otherwise exit_status() of the rows."""
     out = out or sys.stdout
     err = err or sys.stderr
@@ -400,21 +503,20 @@ def command(files, csv_path=None, banks=None, out=None, err=None) -> int:
         return 2
     for reason in quizzes.broken.values():
         _say(err, f"warning: {path_text(reason)}")
-    if csv_path:
-        problem = _csv_target_problem(csv_path)
+    targets = [(kind, target) for kind, target in (("csv", csv_path), ("gradebook", gradebook),
+                                                   ("items", items), ("report", report)) if target]
+    for _, target in targets:
+        problem = _csv_target_problem(target)
         if problem:
             _say(err, f"error: {problem}")
             return 2
-    rows = grade_files(files, quizzes)
+    rows = grade_files(files, quizzes, exam=exam)
     if not rows:   # e.g. the wrong folder: say so rather than write an empty gradebook
         _say(err, "error: no answer files found (a folder is searched for *.json)")
         return 1
     _say(out, summary_table(rows))
-    if csv_path:
-        try:
-            write_csv_atomic(rows, csv_path)
-        except OSError as exc:
-            _say(err, f"error: cannot write {path_text(str(csv_path))}: {exc.strerror or exc}")
-            return 2
-        _say(out, f"wrote {path_text(str(csv_path))} ({len(rows)} rows)")
+    problem = _write_outputs(rows, quizzes, targets, out)
+    if problem:
+        _say(err, f"error: {problem}")
+        return 2
     return exit_status(rows)

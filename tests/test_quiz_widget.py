@@ -367,6 +367,9 @@ def test_exam_mode_shows_no_feedback_or_score_and_downloads_for_grading(harness,
         widget.get_by_role("button", name="Download my answers").click()
     data = json.loads(Path(dl.value.path()).read_text())
     assert data["score_shown"] is None and data["answers"] == {"fx-q1": ["fx-q1-c"], "fx-q2": ["fx-q2-a", "fx-q2-c"]}
+    # marked as an exam file, and named so that it is not mistaken for a practice download
+    assert data["version"] == 3 and data["mode"] == "exam"
+    assert dl.value.suggested_filename == "quiz-fixture-exam-anonymous-answers.json"
     assert json.loads(storage_items(harness)[f"crlm-quiz-exam:quiz-fixture:{payload['hash']}"])["exam"] is True
     harness.watch.assert_clean()
 
@@ -450,11 +453,12 @@ def test_whole_quiz_by_keyboard_scores_like_the_engine_and_is_kept(page, site_ur
     tab_to(page, "el.classList.contains('qz-download')")
     with page.expect_download() as dl:
         page.keyboard.press("Enter")
-    assert dl.value.suggested_filename == f"{QUIZ_ID}-answers.json"
+    assert dl.value.suggested_filename == f"{QUIZ_ID}-trainee-42-answers.json"   # unique per learner
     saved = tmp_path / dl.value.suggested_filename
     dl.value.save_as(saved)
     data = json.loads(saved.read_text())
     assert data["learner"] == "Trainee 42" and data["hash"] == payload["hash"]
+    assert data["mode"] == "practice"
     assert data["score_shown"] == want["score_display"]
     [row] = grade.grade_files([saved], grade.load_quizzes())
     assert (row.status, row.mismatch, row.score) == ("graded", False, want["score"])
@@ -574,7 +578,7 @@ def test_order_is_shuffled_per_learner_kept_on_reload_and_recorded(harness, tmp_
     with harness.expect_download() as dl:
         widget.get_by_role("button", name="Download my answers").click()
     data = json.loads(Path(dl.value.path()).read_text())
-    assert data["version"] == 2 and data["order_seed"] == seed
+    assert data["version"] == 3 and data["order_seed"] == seed
     assert data["answers"] == {qs[0]["id"]: ticked}
     want_score = scoring.score_quiz(fixture_bank("quiz-fixture"), data["answers"])["score"]
     assert data["score_shown"] == round(want_score, 4)

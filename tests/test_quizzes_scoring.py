@@ -123,21 +123,30 @@ def test_full_key_scores_one_and_api():
         score_answers("quiz-settings", {"nope": ["a"]})
 
 
-def test_hash_tracks_grading_not_wording():
+def test_hash_tracks_the_questions_not_the_key_or_wording():
+    # The version id is published on exam pages: it must not depend on credits (quizzes/hashing.py)
     quiz = load_bank("quiz-settings")
     assert len(quiz.hash) == 16 and quiz.hash == content_hash(quiz)
-    assert " " not in canonical_json(quiz) and '"credit":1,' in canonical_json(quiz)
+    assert " " not in canonical_json(quiz) and '"credit"' not in canonical_json(quiz)
     case = quiz.cases[0]
     q = case.questions[0]
     reworded = Question(q.id, q.type, "new stem", tuple(
         Option(o.id, o.text + "!", o.credit, "other", o.follows, o.contradicts, o.modality)
         for o in q.options), q.weight, q.reveal_after, q.modality)
-    recredit = Question(q.id, q.type, q.stem, (Option(q.options[0].id, "t", 0.5, "f", (), ()),)
-                        + q.options[1:], q.weight)
+    recredit = Question(q.id, q.type, q.stem, tuple(
+        Option(o.id, o.text, 1.0 - o.credit, o.feedback, (), ()) for o in q.options), q.weight)
+    reweighted = Question(q.id, q.type, q.stem, q.options, q.weight + 1)
+    retyped = Question(q.id, "multiple" if q.type == "single" else "single", q.stem, q.options,
+                       q.weight)
+    renamed = Question(q.id + "-x", q.type, q.stem, q.options, q.weight)
+    new_option = Question(q.id, q.type, q.stem, q.options + (Option("extra", "t", 0, "f", (), ()),),
+                          q.weight)
 
     def with_q(newq):
         cases = (Case(case.id, case.title, case.vignette, case.features,
                       (newq,) + case.questions[1:]),) + quiz.cases[1:]
         return Quiz(quiz.id, quiz.title, quiz.description, cases)
     assert content_hash(with_q(reworded)) == quiz.hash
-    assert content_hash(with_q(recredit)) != quiz.hash
+    assert content_hash(with_q(recredit)) == quiz.hash
+    for changed in (reweighted, retyped, renamed, new_option):
+        assert content_hash(with_q(changed)) != quiz.hash

@@ -119,8 +119,8 @@ export function mergeSaved(payload, mine, theirs) {
   return out;
 }
 
-// The answer file of quizzes/answers.py (version 2: with the display-order seed). Only checked
-// questions are included.
+// The answer file of quizzes/answers.py (version 3: with the display-order seed and the mode of
+// the build, so that `grade --exam` can refuse a practice file). Only checked questions are included.
 export function answerFile(payload, answers, checked, learner, savedAt, seed) {
   const chosen = {};
   for (const q of questionsOf(payload)) {
@@ -129,9 +129,22 @@ export function answerFile(payload, answers, checked, learner, savedAt, seed) {
   }
   const name = (learner || "").trim().slice(0, 200);
   return {
-    format: "crlm-quiz-answers", version: 2, quiz: payload.id, hash: payload.hash,
+    format: "crlm-quiz-answers", version: 3, mode: payload.exam === true ? "exam" : "practice",
+    quiz: payload.id, hash: payload.hash,
     learner: name || null, order_seed: seed, answers: chosen,
     score_shown: payload.exam === true ? null : round4(scoreQuiz(payload, chosen).score),
     saved_at: savedAt,
   };
+}
+
+// The download's file name: quiz, learner and mode, so that a folder of collected files does not
+// overwrite itself ("quiz-haip-ada-lovelace-answers.json", "quiz-haip-exam-ada-lovelace-answers.json").
+// The learner part keeps letters and digits of any script (lower case), everything else becomes
+// one "-"; it is only a name: the grader reads the learner from inside the file.
+export function downloadName(payload, learner) {
+  const slug = (text, max) => String(text || "").normalize("NFKC").toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-+|-+$/g, "").slice(0, max).replace(/-+$/, "");
+  const who = slug(learner, 60) || "anonymous";
+  const quiz = slug(payload.id, 60) || "quiz";
+  return `${quiz}${payload.exam === true ? "-exam" : ""}-${who}-answers.json`;
 }

@@ -27,6 +27,7 @@ import { EXAM_PREFIX, PREFIX, SEED_KEY, keysStartingWith, readItem, removeItem, 
 import { SEED_PATTERN, answerFile, cleanSaved, isObj, mergeSaved, percent, questionsOf, round4, scoreQuestion, scoreQuiz, verdict } from "./quiz-data.js";
 import { answerFeedback, badge, optionVerdict, sourceWords, trusted } from "./quiz-view.js";
 import { recordCheck } from "./review-store.js";
+import { downloadName } from "./quiz-data.js";
 
 export function storageKey(payload) {
   return `${payload.exam === true ? EXAM_PREFIX : PREFIX}${payload.id}:${payload.hash}`;
@@ -351,13 +352,14 @@ function render({ model, el: root }) {
     download.addEventListener("click", () => {
       const file = answerFile(payload, state.answers, state.checked, state.learner, new Date().toISOString(), state.seed);
       const url = URL.createObjectURL(new Blob([JSON.stringify(file, null, 2)], { type: "application/json" }));
-      const a = el("a", { href: url, download: `${payload.id}-answers.json`, hidden: "" });
+      const fileName = downloadName(payload, state.learner);
+      const a = el("a", { href: url, download: fileName, hidden: "" });
       document.body.append(a);
       a.click();
       a.remove();
       setTimeout(() => URL.revokeObjectURL(url), 60000);
       const held = Object.keys(file.answers).length;
-      announce(`Downloaded ${payload.id}-answers.json with ${held} of ${all.length} answers.`);
+      announce(`Downloaded ${fileName} with ${held} of ${all.length} answers.`);
     });
     const note = el("p", { class: "qz-download-note" }, `The file holds the questions you have ${exam ? "confirmed" : "checked"}${exam ? "" : " and the score shown here"}; your educator can grade it.`);
     tools.append(nameRow, download, note);

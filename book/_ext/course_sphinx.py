@@ -11,6 +11,11 @@
   page is re-read and re-executed.
 - COURSE_EXECUTE=force|cache|off overrides the execution mode (tests use force,
   so nbval sees every output); COURSE_EXAM=1 builds quiz chapters in exam mode.
+- An exam build holds no key: it empties its HTML folder first (nothing of an earlier
+  practice build, such as downloads/ with the Moodle and QTI keys, survives), re-reads and
+  re-executes every page (no doctree of a practice build is reused), and publishes no
+  _sources/ copy of the pages (html_copy_source off: the copy would hold the text of
+  {only} not exam blocks).
 - Widget state and widget views are JSON inside <script> elements. myst-nb only
   rewrites the exact lowercase "</script>", so "</SCRIPT>", "</script >" or
   "<!--<script>" in any trait (a bank title, a registry label) would end the
@@ -162,7 +167,17 @@ def _stamp(app, kind: str = "inputs") -> Path:
 
 
 def reread_when_inputs_change(app, env, added, changed, removed):
-    return sorted(env.found_docs) if app._course_inputs_changed or app._course_assets_changed else []
+    rebuild = app._course_inputs_changed or app._course_assets_changed or exam_mode()
+    return sorted(env.found_docs) if rebuild else []
+
+
+def empty_folder(folder) -> None:
+    """Remove everything inside folder (symbolic links themselves, never what they point to)."""
+    for entry in os.scandir(folder):
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path)
+        else:
+            os.unlink(entry.path)
 
 
 def remember_inputs(app, exception):
@@ -183,6 +198,10 @@ def apply_environment(app, config):
     if exam_mode():
         app.tags.add("exam")  # pages can say {only} exam / not exam
         mode = mode or "force"  # never reuse cached outputs that hold answer keys
+        config.html_copy_source = False
+        config.html_show_sourcelink = False
+        if os.path.isdir(app.outdir):
+            empty_folder(app.outdir)
     if mode:
         if mode not in {"force", "cache", "off", "auto"}:
             raise ValueError(f"COURSE_EXECUTE must be force, cache, off or auto, not {mode!r}")
