@@ -6,7 +6,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 import zipfile
-from html import escape
+from html import escape, unescape
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,9 @@ from quizzes.bank import parse_bank
 from quizzes.cite import record_label
 from quizzes.export_common import BANK_NAME, export_options, percent
 from quizzes.export_moodle import moodle_xml
-from quizzes.export_qti import QTI_NS, qti_zip
+from quizzes.export_qti import (CANVAS_NS, CANVAS_RESERVED, QTI_NS, canvas_multiple_answer_score,
+                                canvas_score_differences, qti_zip)
+from quizzes.scoring import score_question
 from quizzes.publish import export_all
 from quizzes.registry import load_registry
 from quizzes.render import markdown_html
@@ -46,11 +48,16 @@ def check_moodle(data: bytes, quizzes):
     for quiz in quizzes:
         cat = questions.pop(0)
         assert cat.get("type") == "category"
-        assert text_of(cat, "category/text").endswith(quiz.title.replace("/", "//"))
+        # Names are entity-escaped: Moodle strip_tags() them, then shows "&lt;" as "<".
+        assert text_of(cat, "category/text").endswith(escape(quiz.title, quote=False).replace("/", "//"))
+        number = 0
         for case in quiz.cases:
             for q in case.questions:
                 node = questions.pop(0)
+                number += 1
                 assert node.get("type") == "multichoice"
+                name = text_of(node, "name/text")
+                assert "<" not in name and unescape(name) == f"{number:02d}. {case.title}: {q.id}"
                 assert text_of(node, "idnumber") == f"{quiz.id}/{q.id}"
                 assert text_of(node, "single") == ("true" if q.type == "single" else "false")
                 assert float(text_of(node, "defaultgrade")) == q.weight
@@ -75,6 +82,48 @@ def check_moodle(data: bytes, quizzes):
                     assert ans.find("feedback").get("format") == "html"
                     assert text_of(ans, "feedback/text") == markdown_html(opt.feedback, links=False)
     assert questions == []
+    check_moodle_reader(data)
+
+
+def moodle_reader_texts(data: bytes) -> list[str]:
+    """The <text> contents of html-format fields as Moodle's XML reader sees them: its parser
+    skips character data that is only whitespace (XML_OPTION_SKIP_WHITE), piece by piece."""
+    import xml.parsers.expat
+
+    texts, stack, pieces = [], [], None
+    parser = xml.parsers.expat.ParserCreate()
+    parser.buffer_text = False
+
+    def start(tag, attrs):
+        nonlocal pieces
+        stack.append(attrs.get("format"))
+        if tag == "text" and len(stack) > 1 and stack[-2] == "html":
+            pieces = []
+
+    def end(tag):
+        nonlocal pieces
+        stack.pop()
+        if tag == "text" and pieces is not None:
+            texts.append("".join(pieces))
+            pieces = None
+
+    def chars(data):
+        if pieces is not None and data.strip():
+            pieces.append(data)
+
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    parser.CharacterDataHandler = chars
+    parser.Parse(data, True)
+    return texts
+
+
+def check_moodle_reader(data: bytes):
+    """Every HTML text reaches Moodle whole (only line breaks between block tags may go)."""
+    full = [n.findtext("text") or "" for n in ET.fromstring(data).iter() if n.get("format") == "html"]
+    seen = moodle_reader_texts(data)
+    assert len(seen) == len(full)
+    for html, got in zip(full, seen):
+        assert got == html.replace("\n", ""), (html[:80], got[:80])
 
 
 def check_qti(data: bytes, quizzes):
@@ -82,18 +131,32 @@ def check_qti(data: bytes, quizzes):
         names = zf.namelist()
         manifest = ET.fromstring(zf.read("imsmanifest.xml"))
         cp = {"cp": "http://www.imsglobal.org/xsd/imscp_v1p1"}
-        hrefs = [r.get("href") for r in manifest.findall("cp:resources/cp:resource", cp)]
-        assert hrefs == [f"{q.id}/{q.id}.xml" for q in quizzes]
+        resources = manifest.findall("cp:resources/cp:resource", cp)
+        hrefs = [r.get("href") for r in resources]
+        assert hrefs == [h for q in quizzes for h in (f"{q.id}/{q.id}.xml", f"{q.id}/assessment_meta.xml")]
         assert sorted(names) == sorted(["imsmanifest.xml", *hrefs])
+        # xs:ID values: the manifest's and every resource's identifier differ.
+        idents = [manifest.get("identifier"), *(r.get("identifier") for r in resources)]
+        assert len(set(idents)) == len(idents), idents
+        for res in resources:
+            for dep in res.findall("cp:dependency", cp):
+                assert dep.get("identifierref") in idents
         for quiz in quizzes:
             root = ET.fromstring(zf.read(f"{quiz.id}/{quiz.id}.xml"))
             assessment = root.find("q:assessment", NS)
             assert assessment.get("ident") == quiz.id and assessment.get("title") == quiz.title
+            meta_doc = ET.fromstring(zf.read(f"{quiz.id}/assessment_meta.xml"))
+            cv = {"c": CANVAS_NS}
+            assert meta_doc.findtext("c:title", namespaces=cv) == quiz.title
+            assert meta_doc.findtext("c:description", namespaces=cv) == markdown_html(quiz.description, links=False)
+            assert float(meta_doc.findtext("c:points_possible", namespaces=cv)) == \
+                sum(q.weight for q in quiz.questions())
             items = assessment.findall("q:section/q:item", NS)
             pairs = [(c, q) for c in quiz.cases for q in c.questions]
             assert len(items) == len(pairs)
-            for item, (case, q) in zip(items, pairs):
+            for number, (item, (case, q)) in enumerate(zip(items, pairs), start=1):
                 assert item.get("ident") == f"{quiz.id}.{q.id}"
+                assert item.get("title") == f"Question {number}: {case.title}"
                 meta = {f.find("q:fieldlabel", NS).text: f.find("q:fieldentry", NS).text
                         for f in item.findall("q:itemmetadata/q:qtimetadata/q:qtimetadatafield", NS)}
                 assert meta["question_type"] == ("multiple_choice_question" if q.type == "single"
@@ -113,8 +176,16 @@ def check_qti(data: bytes, quizzes):
                 conds = {c.findtext("q:conditionvar/q:varequal", namespaces=NS): c
                          for c in item.findall("q:resprocessing/q:respcondition", NS)
                          if c.find("q:conditionvar/q:varequal", NS) is not None}
-                feedback = {f.get("ident"): f.find("q:flow_mat/q:material/q:mattext", NS).text
-                            for f in item.findall("q:itemfeedback", NS)}
+                feedback = {}
+                for f in item.findall("q:itemfeedback", NS):
+                    text = f.find("q:flow_mat/q:material/q:mattext", NS).text
+                    # Wrapped, so Canvas keeps even a plain sentence as HTML.
+                    assert text.startswith("<div>") and text.endswith("</div>"), text[:40]
+                    feedback[f.get("ident")] = text[5:-6]
+                # Only the general feedback may carry an id Canvas gives a meaning to.
+                assert [i for i in feedback if CANVAS_RESERVED.search(i)] == \
+                    (["general_fb"] if "general_fb" in feedback else [])
+                assert len(feedback) == len(set(feedback))
                 for opt in q.options:
                     cond = conds[opt.id]
                     setvar = cond.find("q:setvar", NS)
