@@ -141,16 +141,31 @@ function session(api) {
         return "";
       }
     },
+    // A platform that throws must not break the quiz: the learner can still download.
     set(name, value) {
-      if (open) api.LMSSetValue(name, String(value));
+      if (!open) return;
+      try {
+        api.LMSSetValue(name, String(value));
+      } catch (e) {
+        console.warn(`LMSSetValue ${name}: ${e}`);
+      }
     },
     commit() {
-      if (open) api.LMSCommit("");
+      if (!open) return;
+      try {
+        api.LMSCommit("");
+      } catch (e) {
+        console.warn(`LMSCommit: ${e}`);
+      }
     },
     finish() {
       if (!open) return;
       open = false;
-      api.LMSFinish("");
+      try {
+        api.LMSFinish("");
+      } catch (e) {
+        console.warn(`LMSFinish: ${e}`);
+      }
     },
   };
 }
