@@ -155,14 +155,37 @@ def testwise_table() -> None:
               f"{b.worst_gap():+.0f} | {ok} |")
 
 
+def scorm_table() -> None:
+    """Each SCORM 1.2 package's size and its longest possible cmi.suspend_data."""
+    from quizzes import list_quizzes, load_bank
+    from quizzes.registry import load_registry
+    from quizzes.scorm import SUSPEND_LIMIT, scorm_zip, worst_suspend_length
+
+    registry = load_registry()
+    print(f"\nSCORM 1.2 packages (suspend_data limit: {SUSPEND_LIMIT} characters)")
+    print("| quiz | package KB | exam package KB | worst-case suspend_data (chars) | target |")
+    print("|---|---:|---:|---:|---:|")
+    for quiz_id in list_quizzes():
+        quiz = load_bank(quiz_id)
+        worst = worst_suspend_length(quiz)
+        print(f"| {quiz_id} | {len(scorm_zip(quiz, registry)) / 1024:.1f} | "
+              f"{len(scorm_zip(quiz, registry, exam=True)) / 1024:.1f} | {worst} | "
+              f"{'ok' if worst < SUSPEND_LIMIT else 'MISSED'} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--skip-build", action="store_true", help="reuse the last bench build")
     parser.add_argument("--testwise", action="store_true",
                         help="print only the test-wise baseline (no build, no browser)")
+    parser.add_argument("--scorm", action="store_true",
+                        help="print only the SCORM package table (no build, no browser)")
     args = parser.parse_args()
     if args.testwise:
         testwise_table()
+        return
+    if args.scorm:
+        scorm_table()
         return
     if not args.skip_build:
         shutil.rmtree(OUT, ignore_errors=True)
@@ -177,6 +200,7 @@ def main() -> None:
     asset_table()
     grading_table()
     testwise_table()
+    scorm_table()
 
 
 if __name__ == "__main__":

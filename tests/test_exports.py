@@ -1,6 +1,8 @@
 """Moodle XML and QTI 1.2 exports, parsed back and compared with the banks."""
 import dataclasses
 import io
+import os
+import stat
 import re
 import subprocess
 import sys
@@ -283,8 +285,16 @@ def test_export_all_writes_every_download(tmp_path):
     written = export_all(tmp_path)
     rel = sorted(p.relative_to(tmp_path).as_posix() for p in written)
     want = sorted([f"moodle/{q.id}.xml" for q in QUIZZES] + [f"qti/{q.id}.zip" for q in QUIZZES]
+                  + [f"{q.id}-scorm12.zip" for q in QUIZZES]
                   + [f"{BANK_NAME}-all.xml", f"{BANK_NAME}-all.zip"])
     assert rel == want
+    # World-readable: a web server running as another user can send them.
+    old = os.umask(0o077)   # even under a strict umask
+    try:
+        for path in export_all(tmp_path / "strict"):
+            assert stat.S_IMODE(path.stat().st_mode) == 0o644, path
+    finally:
+        os.umask(old)
     check_moodle((tmp_path / f"{BANK_NAME}-all.xml").read_bytes(), QUIZZES)
 
 
@@ -316,3 +326,46 @@ def test_exports_show_no_key_in_a_fixed_place():
         assert sorted(o.id for o in shown) == sorted(o.id for o in q.options)
         pinned = [o.pin == "last" for o in shown]
         assert pinned == sorted(pinned)   # pinned options close the list
+
+
+INLINE = HOSTILE.replace('stem: "Pick <b>both</b> & ]]>"', 'stem: "Is *HAIP* **and** `FUDR` one thing?"')
+
+
+def test_moodle_keeps_the_space_between_inline_tags(tmp_path):
+    path = tmp_path / "quiz-hostile.yaml"
+    path.write_text(INLINE, encoding="utf-8")
+    quiz, issues = parse_bank(path, REGISTRY)
+    assert quiz is not None, [str(i) for i in issues.errors]
+    data = moodle_xml([quiz], REGISTRY)
+    seen = [t for t in moodle_reader_texts(data) if "HAIP" in t]
+    assert seen and all("<em>HAIP</em> <strong>and</strong> <code>FUDR</code>" in t for t in seen)
+    # The reader model is strict enough to fail the old, escaped form.
+    root = ET.fromstring(data)
+    escaped = ET.tostring(root, encoding="utf-8")
+    assert not any("</em> <strong>" in t for t in moodle_reader_texts(escaped) if "HAIP" in t)
+
+
+def test_canvas_multiple_answer_rule_and_the_questions_it_scores_differently():
+    q = QUIZZES[0].questions()[0]
+    # Three right options, one wrong: two right + the wrong one = (2 - 1) / 3.
+    opts = tuple(dataclasses.replace(q.options[0], id=i, credit=c)
+                 for i, c in (("a", 0.3333333), ("b", 0.3333333), ("c", 0.3333333), ("d", -0.5)))
+    three = dataclasses.replace(q, type="multiple", options=opts)
+    assert canvas_multiple_answer_score(three, {"a", "b", "d"}) == pytest.approx(1 / 3)
+    assert canvas_multiple_answer_score(three, {"a", "d"}) == 0.0           # floored at 0
+    assert canvas_multiple_answer_score(three, {"a", "b", "c"}) == 1.0
+    listed = 0
+    for quiz in QUIZZES:
+        found = {d["question"]: d for d in canvas_score_differences(quiz)}
+        listed += len(found)
+        for q in (q for q in quiz.questions() if q.type == "multiple"):
+            ids = [o.id for o in q.options]
+            patterns = [[i for k, i in enumerate(ids) if m >> k & 1] for m in range(2 ** len(ids))]
+            differ = [p for p in patterns if abs(score_question(q, p) - canvas_multiple_answer_score(q, p)) > 1e-6]
+            if q.id in found:
+                d = found[q.id]
+                assert d["differ"] == len(differ) > 0 and d["patterns"] == len(patterns)
+                assert d["engine"] == score_question(q, d["example"]) != d["canvas"]
+            else:
+                assert differ == []
+    assert listed > 0   # the banks have questions Canvas scores its own way; the guide lists them
