@@ -369,3 +369,12 @@ def test_canvas_multiple_answer_rule_and_the_questions_it_scores_differently():
             else:
                 assert differ == []
     assert listed > 0   # the banks have questions Canvas scores its own way; the guide lists them
+
+
+def test_single_best_answer_questions_score_alike_in_canvas():
+    """The Canvas guide says single best answer questions score as in the course: true only
+    while each has one option worth full credit and every other worth 0."""
+    for quiz in QUIZZES:
+        for q in (q for q in quiz.questions() if q.type == "single"):
+            credits = sorted(o.credit for o in q.options)
+            assert credits[-1] == 1.0 and set(credits[:-1]) <= {0.0}, (quiz.id, q.id, credits)
