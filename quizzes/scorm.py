@@ -65,6 +65,9 @@ body { margin: 0; font: 16px/1.5 system-ui, sans-serif; background: var(--cw-bg,
 .lms-page { max-width: 52rem; margin: 0 auto; padding: 1rem; }
 .lms-page h1 { font-size: 1.4rem; }
 .lms-finish { margin: 1rem 0; }
+/* No site theme here: lms.js sets data-theme="dark" when the system asks for dark. */
+html[data-theme="dark"] { --cw-fg: #e8e8e8; --cw-muted: #c4c4c4; --cw-bg: #15181e; --cw-border: #8a8a8a;
+                          --pst-color-surface: #29303a; color-scheme: dark; }  /* surface: button hover */
 """
 
 

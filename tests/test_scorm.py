@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import PageWatch, serve
+from browser_support import PageWatch, serious_axe_violations, serve
 from quizzes import list_quizzes, load_bank, score_answers
 from quizzes.registry import load_registry
 from quizzes.scorm import SUSPEND_LIMIT, package_name, scorm_zip, suspend_data, worst_suspend_length
@@ -298,10 +298,11 @@ def test_exam_package_sends_responses_but_no_score(browser, lms_site):
         context.close()
 
 
-def test_without_an_lms_the_quiz_says_so_and_still_works(browser, lms_site):
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_without_an_lms_the_quiz_says_so_and_still_works(browser, lms_site, scheme):
     quiz_id = QUIZ_IDS[0]
     q = load_bank(quiz_id).questions()[0]
-    context = browser.new_context(accept_downloads=True)
+    context = browser.new_context(accept_downloads=True, color_scheme=scheme, viewport={"width": 375, "height": 800})
     try:
         page = context.new_page()
         page.watch = PageWatch(page, lms_site)
@@ -321,6 +322,10 @@ def test_without_an_lms_the_quiz_says_so_and_still_works(browser, lms_site):
         assert saved["answers"] == {q.id: [best.id]}
         # Nothing went to this browser's localStorage: the package keeps answers in memory.
         assert page.evaluate("localStorage.length") == 0
+        assert page.evaluate("document.documentElement.dataset.theme || 'light'") == scheme
+        # Readable at 375 px (nothing wider than the screen) and no serious axe finding.
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        assert serious_axe_violations(page) == []
         page.watch.assert_clean()
     finally:
         context.close()

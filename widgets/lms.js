@@ -217,6 +217,8 @@ function reporter(lms, payload, values) {
 
 // ---------------------------------------------------------------- the launch page
 function mount() {
+  // The widget's dark colours follow html[data-theme="dark"], as on the site.
+  if (window.matchMedia?.("(prefers-color-scheme: dark)").matches) document.documentElement.dataset.theme = "dark";
   const payload = JSON.parse(document.getElementById("quiz-payload").textContent);
   const status = document.getElementById("lms-status");
   const root = document.getElementById("quiz");
