@@ -298,6 +298,24 @@ def testwise_table() -> None:
               f"{b.worst_gap():+.0f} | {ok} |")
 
 
+def scorm_table() -> None:
+    """Each SCORM 1.2 package's size and its longest possible cmi.suspend_data."""
+    from quizzes import list_quizzes, load_bank
+    from quizzes.registry import load_registry
+    from quizzes.scorm import SUSPEND_LIMIT, scorm_zip, worst_suspend_length
+
+    registry = load_registry()
+    print(f"\nSCORM 1.2 packages (suspend_data limit: {SUSPEND_LIMIT} characters)")
+    print("| quiz | package KB | exam package KB | worst-case suspend_data (chars) | target |")
+    print("|---|---:|---:|---:|---:|")
+    for quiz_id in list_quizzes():
+        quiz = load_bank(quiz_id)
+        worst = worst_suspend_length(quiz)
+        print(f"| {quiz_id} | {len(scorm_zip(quiz, registry)) / 1024:.1f} | "
+              f"{len(scorm_zip(quiz, registry, exam=True)) / 1024:.1f} | {worst} | "
+              f"{'ok' if worst < SUSPEND_LIMIT else 'MISSED'} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--skip-build", action="store_true", help="reuse the last bench build")
@@ -308,9 +326,14 @@ def main() -> None:
                              "to compare two builds")
     parser.add_argument("--lighthouse-runs", type=int, default=3, help="Lighthouse runs per page (0: none)")
     parser.add_argument("--json", type=Path, help="also write the first-visit rows to this file")
+    parser.add_argument("--scorm", action="store_true",
+                        help="print only the SCORM package table (no build, no browser)")
     args = parser.parse_args()
     if args.testwise:
         testwise_table()
+        return
+    if args.scorm:
+        scorm_table()
         return
     if args.site:
         rows = first_visit_table(args.site, args.lighthouse_runs)
@@ -331,6 +354,7 @@ def main() -> None:
     asset_table()
     grading_table()
     testwise_table()
+    scorm_table()
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
-"""`python -m quizzes export --moodle FILE.xml --qti FILE.zip [--quiz ID ...] [--banks DIR]`.
+"""`python -m quizzes export --moodle FILE.xml --qti FILE.zip --scorm DIR [--exam] [--quiz ID ...]
+[--banks DIR]`.
 
 Kept apart from cli.py until the engine is finished; cli.py wires it with
-add_export_command(sub). Without --quiz every bank goes into one file.
+add_export_command(sub). Without --quiz every bank goes into one file
+(--scorm: one package per quiz, DIR/<quiz id>-scorm12.zip, or -scorm12-exam.zip with --exam).
 """
 from __future__ import annotations
 
@@ -16,11 +18,15 @@ from .export_moodle import moodle_xml
 from .export_qti import qti_zip
 from .publish import write_atomic
 from .registry import load_registry
+from .scorm import package_name, scorm_zip
 
 
 def run_export(args) -> int:
-    if not args.moodle and not args.qti:
-        print("error: give --moodle FILE.xml and/or --qti FILE.zip", file=sys.stderr)
+    if not args.moodle and not args.qti and not args.scorm:
+        print("error: give --moodle FILE.xml, --qti FILE.zip and/or --scorm DIR", file=sys.stderr)
+        return 2
+    if args.exam and (args.moodle or args.qti):
+        print("error: --exam applies to --scorm only (Moodle XML and QTI carry the key)", file=sys.stderr)
         return 2
     registry = load_registry()
     quizzes = []
@@ -43,6 +49,10 @@ def run_export(args) -> int:
         if args.qti:
             write_atomic(Path(args.qti), qti_zip(chosen, registry, ident))
             print(f"wrote {args.qti} ({len(chosen)} quiz(zes))")
+        for quiz in chosen if args.scorm else ():
+            path = Path(args.scorm) / package_name(quiz.id, exam=args.exam)
+            write_atomic(path, scorm_zip(quiz, registry, exam=args.exam))
+            print(f"wrote {path}")
     except OSError as exc:
         print(f"error: cannot write: {exc}", file=sys.stderr)
         return 2
@@ -50,9 +60,12 @@ def run_export(args) -> int:
 
 
 def add_export_command(subparsers) -> None:
-    p = subparsers.add_parser("export", help="write Moodle XML and/or a QTI 1.2 zip for Canvas")
+    p = subparsers.add_parser("export", help="write Moodle XML, a QTI 1.2 zip for Canvas and/or SCORM 1.2 packages")
     p.add_argument("--moodle", metavar="FILE.xml", help="Moodle XML output file")
     p.add_argument("--qti", metavar="FILE.zip", help="IMS QTI 1.2 package (zip) for Canvas")
+    p.add_argument("--scorm", metavar="DIR", help="one SCORM 1.2 package per quiz into DIR")
+    p.add_argument("--exam", action="store_true",
+                   help="with --scorm: exam packages (no feedback, no key, no score sent)")
     p.add_argument("--quiz", action="append", metavar="ID",
                    help="only this quiz (repeatable; default: every quiz)")
     p.add_argument("--banks", help="bank directory (default: quizzes/banks)")

@@ -5,6 +5,8 @@ uses); the exporters then write it with xml.etree, which escapes it by construct
 """
 from __future__ import annotations
 
+import io
+import zipfile
 from html import escape
 
 from . import cite
@@ -17,6 +19,19 @@ CATEGORY_ROOT = "CRLM regional therapy"
 # Exports list options in a shuffled order (the LMS may shuffle again per attempt), so that an
 # LMS set not to shuffle still shows no key in a fixed place; pinned options stay last.
 EXPORT_SEED = "0000000000lms000"
+FIXED_TIME = (2020, 1, 1, 0, 0, 0)   # reproducible zips: same bank, same bytes
+
+
+def reproducible_zip(files: dict[str, bytes]) -> bytes:
+    """A zip of {name: bytes} in the given order, every entry dated FIXED_TIME and mode 0644."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in files.items():
+            info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, data)
+    return buffer.getvalue()
 
 
 def export_options(quiz: Quiz, question: Question) -> list[Option]:

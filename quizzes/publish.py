@@ -2,8 +2,10 @@
 
 export_all(outdir) writes
   outdir/moodle/<quiz id>.xml, outdir/qti/<quiz id>.zip      one file per quiz chapter
+  outdir/<quiz id>-scorm12.zip                               SCORM 1.2 package per quiz chapter
   outdir/crlm-quizzes-all.xml, outdir/crlm-quizzes-all.zip   the whole bank
-and returns the paths written. Call it after the HTML build with outdir = <html>/downloads.
+and returns the paths written, each world-readable (0644: the web server may run as another
+user). Call it after the HTML build with outdir = <html>/downloads.
 """
 from __future__ import annotations
 
@@ -16,14 +18,19 @@ from .export_common import BANK_NAME
 from .export_moodle import moodle_xml
 from .export_qti import qti_zip
 from .registry import load_registry
+from .scorm import package_name, scorm_zip
+
+PUBLISHED_MODE = 0o644
 
 
 def write_atomic(path: Path, data: bytes) -> None:
+    """Write all of data or nothing; the file ends up 0644 (mkstemp alone would leave 0600)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        os.chmod(tmp, PUBLISHED_MODE)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -38,7 +45,8 @@ def export_all(outdir) -> list[Path]:
     written = []
     for quiz in quizzes:
         for path, data in ((outdir / "moodle" / f"{quiz.id}.xml", moodle_xml([quiz], registry)),
-                           (outdir / "qti" / f"{quiz.id}.zip", qti_zip([quiz], registry, quiz.id))):
+                           (outdir / "qti" / f"{quiz.id}.zip", qti_zip([quiz], registry, quiz.id)),
+                           (outdir / package_name(quiz.id), scorm_zip(quiz, registry))):
             write_atomic(path, data)
             written.append(path)
     for path, data in ((outdir / f"{BANK_NAME}-all.xml", moodle_xml(quizzes, registry)),
@@ -65,5 +73,6 @@ def download_links(quiz_id: str):
         '<p class="crlm-downloads"><strong>For educators:</strong> this quiz can be imported '
         f'into a learning management system: <a href="../../downloads/moodle/{q}.xml" download>'
         f'Moodle XML ({q}.xml)</a> or <a href="../../downloads/qti/{q}.zip" download>QTI 1.2 '
-        f'package for Canvas ({q}.zip)</a>. The <a href="educator-guide.html">guide for '
+        f'package for Canvas ({q}.zip)</a>, or run it inside the platform with its grade sent back: '
+        f'<a href="../../downloads/{q}-scorm12.zip" download>SCORM 1.2 package ({q}-scorm12.zip)</a>. The <a href="educator-guide.html">guide for '
         'educators</a> explains how to assign, grade and import the quizzes.</p>')

@@ -1,12 +1,14 @@
 """Moodle XML and QTI 1.2 exports, parsed back and compared with the banks."""
 import dataclasses
 import io
+import os
+import stat
 import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 import zipfile
-from html import escape
+from html import escape, unescape
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,9 @@ from quizzes.bank import parse_bank
 from quizzes.cite import record_label
 from quizzes.export_common import BANK_NAME, export_options, percent
 from quizzes.export_moodle import moodle_xml
-from quizzes.export_qti import QTI_NS, qti_zip
+from quizzes.export_qti import (CANVAS_NS, CANVAS_RESERVED, QTI_NS, canvas_multiple_answer_score,
+                                canvas_score_differences, qti_zip)
+from quizzes.scoring import score_question
 from quizzes.publish import export_all
 from quizzes.registry import load_registry
 from quizzes.render import markdown_html
@@ -46,11 +50,16 @@ def check_moodle(data: bytes, quizzes):
     for quiz in quizzes:
         cat = questions.pop(0)
         assert cat.get("type") == "category"
-        assert text_of(cat, "category/text").endswith(quiz.title.replace("/", "//"))
+        # Names are entity-escaped: Moodle strip_tags() them, then shows "&lt;" as "<".
+        assert text_of(cat, "category/text").endswith(escape(quiz.title, quote=False).replace("/", "//"))
+        number = 0
         for case in quiz.cases:
             for q in case.questions:
                 node = questions.pop(0)
+                number += 1
                 assert node.get("type") == "multichoice"
+                name = text_of(node, "name/text")
+                assert "<" not in name and unescape(name) == f"{number:02d}. {case.title}: {q.id}"
                 assert text_of(node, "idnumber") == f"{quiz.id}/{q.id}"
                 assert text_of(node, "single") == ("true" if q.type == "single" else "false")
                 assert float(text_of(node, "defaultgrade")) == q.weight
@@ -75,6 +84,48 @@ def check_moodle(data: bytes, quizzes):
                     assert ans.find("feedback").get("format") == "html"
                     assert text_of(ans, "feedback/text") == markdown_html(opt.feedback, links=False)
     assert questions == []
+    check_moodle_reader(data)
+
+
+def moodle_reader_texts(data: bytes) -> list[str]:
+    """The <text> contents of html-format fields as Moodle's XML reader sees them: its parser
+    skips character data that is only whitespace (XML_OPTION_SKIP_WHITE), piece by piece."""
+    import xml.parsers.expat
+
+    texts, stack, pieces = [], [], None
+    parser = xml.parsers.expat.ParserCreate()
+    parser.buffer_text = False
+
+    def start(tag, attrs):
+        nonlocal pieces
+        stack.append(attrs.get("format"))
+        if tag == "text" and len(stack) > 1 and stack[-2] == "html":
+            pieces = []
+
+    def end(tag):
+        nonlocal pieces
+        stack.pop()
+        if tag == "text" and pieces is not None:
+            texts.append("".join(pieces))
+            pieces = None
+
+    def chars(data):
+        if pieces is not None and data.strip():
+            pieces.append(data)
+
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    parser.CharacterDataHandler = chars
+    parser.Parse(data, True)
+    return texts
+
+
+def check_moodle_reader(data: bytes):
+    """Every HTML text reaches Moodle whole (only line breaks between block tags may go)."""
+    full = [n.findtext("text") or "" for n in ET.fromstring(data).iter() if n.get("format") == "html"]
+    seen = moodle_reader_texts(data)
+    assert len(seen) == len(full)
+    for html, got in zip(full, seen):
+        assert got == html.replace("\n", ""), (html[:80], got[:80])
 
 
 def check_qti(data: bytes, quizzes):
@@ -82,18 +133,32 @@ def check_qti(data: bytes, quizzes):
         names = zf.namelist()
         manifest = ET.fromstring(zf.read("imsmanifest.xml"))
         cp = {"cp": "http://www.imsglobal.org/xsd/imscp_v1p1"}
-        hrefs = [r.get("href") for r in manifest.findall("cp:resources/cp:resource", cp)]
-        assert hrefs == [f"{q.id}/{q.id}.xml" for q in quizzes]
+        resources = manifest.findall("cp:resources/cp:resource", cp)
+        hrefs = [r.get("href") for r in resources]
+        assert hrefs == [h for q in quizzes for h in (f"{q.id}/{q.id}.xml", f"{q.id}/assessment_meta.xml")]
         assert sorted(names) == sorted(["imsmanifest.xml", *hrefs])
+        # xs:ID values: the manifest's and every resource's identifier differ.
+        idents = [manifest.get("identifier"), *(r.get("identifier") for r in resources)]
+        assert len(set(idents)) == len(idents), idents
+        for res in resources:
+            for dep in res.findall("cp:dependency", cp):
+                assert dep.get("identifierref") in idents
         for quiz in quizzes:
             root = ET.fromstring(zf.read(f"{quiz.id}/{quiz.id}.xml"))
             assessment = root.find("q:assessment", NS)
             assert assessment.get("ident") == quiz.id and assessment.get("title") == quiz.title
+            meta_doc = ET.fromstring(zf.read(f"{quiz.id}/assessment_meta.xml"))
+            cv = {"c": CANVAS_NS}
+            assert meta_doc.findtext("c:title", namespaces=cv) == quiz.title
+            assert meta_doc.findtext("c:description", namespaces=cv) == markdown_html(quiz.description, links=False)
+            assert float(meta_doc.findtext("c:points_possible", namespaces=cv)) == \
+                sum(q.weight for q in quiz.questions())
             items = assessment.findall("q:section/q:item", NS)
             pairs = [(c, q) for c in quiz.cases for q in c.questions]
             assert len(items) == len(pairs)
-            for item, (case, q) in zip(items, pairs):
+            for number, (item, (case, q)) in enumerate(zip(items, pairs), start=1):
                 assert item.get("ident") == f"{quiz.id}.{q.id}"
+                assert item.get("title") == f"Question {number}: {case.title}"
                 meta = {f.find("q:fieldlabel", NS).text: f.find("q:fieldentry", NS).text
                         for f in item.findall("q:itemmetadata/q:qtimetadata/q:qtimetadatafield", NS)}
                 assert meta["question_type"] == ("multiple_choice_question" if q.type == "single"
@@ -113,8 +178,16 @@ def check_qti(data: bytes, quizzes):
                 conds = {c.findtext("q:conditionvar/q:varequal", namespaces=NS): c
                          for c in item.findall("q:resprocessing/q:respcondition", NS)
                          if c.find("q:conditionvar/q:varequal", NS) is not None}
-                feedback = {f.get("ident"): f.find("q:flow_mat/q:material/q:mattext", NS).text
-                            for f in item.findall("q:itemfeedback", NS)}
+                feedback = {}
+                for f in item.findall("q:itemfeedback", NS):
+                    text = f.find("q:flow_mat/q:material/q:mattext", NS).text
+                    # Wrapped, so Canvas keeps even a plain sentence as HTML.
+                    assert text.startswith("<div>") and text.endswith("</div>"), text[:40]
+                    feedback[f.get("ident")] = text[5:-6]
+                # Only the general feedback may carry an id Canvas gives a meaning to.
+                assert [i for i in feedback if CANVAS_RESERVED.search(i)] == \
+                    (["general_fb"] if "general_fb" in feedback else [])
+                assert len(feedback) == len(set(feedback))
                 for opt in q.options:
                     cond = conds[opt.id]
                     setvar = cond.find("q:setvar", NS)
@@ -212,8 +285,16 @@ def test_export_all_writes_every_download(tmp_path):
     written = export_all(tmp_path)
     rel = sorted(p.relative_to(tmp_path).as_posix() for p in written)
     want = sorted([f"moodle/{q.id}.xml" for q in QUIZZES] + [f"qti/{q.id}.zip" for q in QUIZZES]
+                  + [f"{q.id}-scorm12.zip" for q in QUIZZES]
                   + [f"{BANK_NAME}-all.xml", f"{BANK_NAME}-all.zip"])
     assert rel == want
+    # World-readable: a web server running as another user can send them.
+    old = os.umask(0o077)   # even under a strict umask
+    try:
+        for path in export_all(tmp_path / "strict"):
+            assert stat.S_IMODE(path.stat().st_mode) == 0o644, path
+    finally:
+        os.umask(old)
     check_moodle((tmp_path / f"{BANK_NAME}-all.xml").read_bytes(), QUIZZES)
 
 
@@ -245,3 +326,55 @@ def test_exports_show_no_key_in_a_fixed_place():
         assert sorted(o.id for o in shown) == sorted(o.id for o in q.options)
         pinned = [o.pin == "last" for o in shown]
         assert pinned == sorted(pinned)   # pinned options close the list
+
+
+INLINE = HOSTILE.replace('stem: "Pick <b>both</b> & ]]>"', 'stem: "Is *HAIP* **and** `FUDR` one thing?"')
+
+
+def test_moodle_keeps_the_space_between_inline_tags(tmp_path):
+    path = tmp_path / "quiz-hostile.yaml"
+    path.write_text(INLINE, encoding="utf-8")
+    quiz, issues = parse_bank(path, REGISTRY)
+    assert quiz is not None, [str(i) for i in issues.errors]
+    data = moodle_xml([quiz], REGISTRY)
+    seen = [t for t in moodle_reader_texts(data) if "HAIP" in t]
+    assert seen and all("<em>HAIP</em> <strong>and</strong> <code>FUDR</code>" in t for t in seen)
+    # The reader model is strict enough to fail the old, escaped form.
+    root = ET.fromstring(data)
+    escaped = ET.tostring(root, encoding="utf-8")
+    assert not any("</em> <strong>" in t for t in moodle_reader_texts(escaped) if "HAIP" in t)
+
+
+def test_canvas_multiple_answer_rule_and_the_questions_it_scores_differently():
+    q = QUIZZES[0].questions()[0]
+    # Three right options, one wrong: two right + the wrong one = (2 - 1) / 3.
+    opts = tuple(dataclasses.replace(q.options[0], id=i, credit=c)
+                 for i, c in (("a", 0.3333333), ("b", 0.3333333), ("c", 0.3333333), ("d", -0.5)))
+    three = dataclasses.replace(q, type="multiple", options=opts)
+    assert canvas_multiple_answer_score(three, {"a", "b", "d"}) == pytest.approx(1 / 3)
+    assert canvas_multiple_answer_score(three, {"a", "d"}) == 0.0           # floored at 0
+    assert canvas_multiple_answer_score(three, {"a", "b", "c"}) == 1.0
+    listed = 0
+    for quiz in QUIZZES:
+        found = {d["question"]: d for d in canvas_score_differences(quiz)}
+        listed += len(found)
+        for q in (q for q in quiz.questions() if q.type == "multiple"):
+            ids = [o.id for o in q.options]
+            patterns = [[i for k, i in enumerate(ids) if m >> k & 1] for m in range(2 ** len(ids))]
+            differ = [p for p in patterns if abs(score_question(q, p) - canvas_multiple_answer_score(q, p)) > 1e-6]
+            if q.id in found:
+                d = found[q.id]
+                assert d["differ"] == len(differ) > 0 and d["patterns"] == len(patterns)
+                assert d["engine"] == score_question(q, d["example"]) != d["canvas"]
+            else:
+                assert differ == []
+    assert listed > 0   # the banks have questions Canvas scores its own way; the guide lists them
+
+
+def test_single_best_answer_questions_score_alike_in_canvas():
+    """The Canvas guide says single best answer questions score as in the course: true only
+    while each has one option worth full credit and every other worth 0."""
+    for quiz in QUIZZES:
+        for q in (q for q in quiz.questions() if q.type == "single"):
+            credits = sorted(o.credit for o in q.options)
+            assert credits[-1] == 1.0 and set(credits[:-1]) <= {0.0}, (quiz.id, q.id, credits)

@@ -8,9 +8,15 @@ export const INDEX_KEY = "crlm-quiz-progress";  // index of the keys above (the 
 export const SEED_KEY = "crlm-quiz-seed";       // this browser's display-order seed
 const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
 
+// A SCORM package swaps in its own store (widgets/lms.js): inside a learning platform the
+// platform keeps the answers, and a shared computer's localStorage must not leak them.
+let replacement = null;
+export function useStore(store) {
+  replacement = store;
+}
 function storage() {
   try {
-    return window.localStorage;
+    return replacement || window.localStorage;
   } catch {
     return null;
   }
