@@ -59,21 +59,48 @@ BROWSER_FIXTURES = {"browser", "context", "page"}
 SITE_NAMES = re.compile(r"\b(SITE|EXAM_SITE|site_pages|built_pages)\b")
 
 
+CALLS = re.compile(r"\b([A-Za-z_]\w*)\(")
+
+
+def _source_reads_site(function, module, depth: int = 3) -> bool:
+    """The function's own source names the site, or a helper of the same module that it calls
+    (a few levels deep) does."""
+    try:
+        source = inspect.getsource(function)
+    except (OSError, TypeError):
+        return False
+    if SITE_NAMES.search(source):
+        return True
+    if depth == 0:
+        return False
+    for name in set(CALLS.findall(source)) - {function.__name__}:
+        helper = getattr(module, name, None)
+        if inspect.isfunction(helper) and helper.__module__ == module.__name__ \
+                and _source_reads_site(helper, module, depth - 1):
+            return True
+    return False
+
+
 def _reads_site(item) -> bool:
     fixtures = set(getattr(item, "fixturenames", ()))
     if fixtures & SITE_FIXTURES:
         return True
-    function = getattr(item, "function", None)
-    try:
-        return bool(function and SITE_NAMES.search(inspect.getsource(function)))
-    except (OSError, TypeError):
+    function, module = getattr(item, "function", None), getattr(item, "module", None)
+    if function is None or module is None:
         return False
+    if _source_reads_site(function, module):
+        return True
+    # Fixtures of the test's own module that read the site (e.g. a module-scoped page list).
+    definitions = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
+    return any(d.func.__module__ == module.__name__ and _source_reads_site(d.func, module)
+               for name in fixtures for d in definitions.get(name, ()))
 
 
 def pytest_collection_modifyitems(config, items):
     """Mark what each test needs, so that `course.py test --quick` can leave out the slow lanes.
 
-    `site`: reads the built site (a fixture, or SITE in its own body); `browser`: drives Chromium;
+    `site`: reads the built site (a fixture, or SITE in its body, its module's helpers it calls or
+    its module's fixtures); `browser`: drives Chromium;
     `live`: starts a real Jupyter server. A test that reads the site through a helper this scan
     cannot see fails loudly in the quick lane (its COURSE_SITE points nowhere): mark it by hand.
     """
