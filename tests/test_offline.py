@@ -25,7 +25,7 @@ import pytest
 import yaml
 
 from browser_support import (KNOWN_CONSOLE_NOISE, ROOT, SITE, exercise_widgets, serious_axe_violations,
-                             serve, site_pages, wait_for_widgets)
+                             serve, site_pages, use_dark_mode, wait_for_widgets)
 
 VIEW = 'script[type="application/vnd.jupyter.widget-view+json"]'
 READY = "navigator.serviceWorker.ready.then((r) => r.active.scriptURL)"
@@ -272,9 +272,11 @@ def test_a_new_build_replaces_the_old_version(browser, tmp_path):
             page.goto(f"{url}/book/two.html")               # any page: the browser checks the worker
             notice = page.locator("#course-update")
             notice.wait_for(state="visible", timeout=30_000)
-            assert notice.get_attribute("role") == "status"
+            assert notice.get_attribute("role") == "status" and notice.get_attribute("aria-live") == "polite"
             assert notice.inner_text().startswith("A new version of this course is available.")
             assert serious_axe_violations(page) == []
+            use_dark_mode(page)
+            assert serious_axe_violations(page) == [], "the notice in dark mode"
             page.get_by_role("button", name="Later").click()
             assert not notice.count()
             # until the reader agrees, the old version goes on serving (no page changes under them)

@@ -44,6 +44,7 @@
     box.id = "course-update";
     box.className = "course-update";
     box.setAttribute("role", "status");    // announced politely, never steals the focus
+    box.setAttribute("aria-live", "polite");
     document.body.append(box);
     // Filled once the live region exists, so that screen readers announce the text.
     requestAnimationFrame(() => {
