@@ -359,3 +359,35 @@ def test_practice_score_counts_unanswered_as_zero():
     assert practice_score(drawn, {f"{QUIZ_ID}/{Q1['id']}": [BEST[Q1["id"]]]}) == pytest.approx(
         Q1["weight"] / (Q1["weight"] + Q2["weight"]))
     assert practice_score(drawn, {}) == 0
+
+
+# ---------------------------------------------------------------- on the built site
+@pytest.mark.browser
+def test_built_site_quiz_check_reaches_the_review_page(page, site_url, browser):
+    page.goto(f"{site_url}/book/chapters/quiz-haip.html")
+    wait_for_widgets(page)
+    first = quizzes.load_bank("quiz-haip").questions()[0]
+    box = page.locator(".qz-question").first
+    box.locator(f'.qz-option[data-option="{first.options[0].id}"] input').check()
+    box.locator(".qz-check").click()
+    page.goto(f"{site_url}/book/chapters/review.html")
+    assert wait_for_widgets(page) == 1
+    assert counts(page)[2] == "In your review queue: 1 question."
+    assert page.locator(".rv-quizzes a").get_attribute("href") == "quiz-haip.html"
+    assert serious_axe_violations(page) == []
+    page.watch.assert_clean()
+    check_phone_and_dark(browser, f"{site_url}/book/chapters/review.html", ".rv-widget")
+
+
+def test_exam_site_review_page_has_no_answer_key():
+    from browser_support import EXAM_SITE
+
+    import re
+
+    html = (EXAM_SITE / "book" / "chapters" / "review.html").read_text(encoding="utf-8")
+    saved = re.search(r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', html, re.S)
+    models = [m["state"] for m in json.loads(saved.group(1))["state"].values()]
+    reviews = [m for m in models if "quizzes" in m and "exam" in m]
+    assert reviews and all(m["quizzes"] == [] and m["exam"] is True for m in reviews)
+    for key in ('"credit"', '"feedback_html"', '"vignette_html"'):
+        assert key not in html
