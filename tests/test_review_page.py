@@ -109,7 +109,7 @@ def test_wrong_and_right_answers_come_back_when_due(clocked, site):
     # The same feedback as on the quiz page, option by option, and the same keyed answer.
     assert session.locator(".qz-chosen").inner_text() == quiz_feedback
     assert session.locator(".qz-keyed").inner_text() == quiz_keyed
-    live = review.locator(".rv-widget [aria-live=polite]")
+    live = review.locator(".rv-widget .qz-live[aria-live=polite]")
     assert live.inner_text() == "Incorrect, 0%. Comes back on Wednesday 3 June."
     (_, again) = replay(None, T0, [{"rating": 1, "at": T0}, {"rating": 1, "at": t1}])
     assert stored_cards(review)[f"{QUIZ_ID}/{Q2['id']}"]["card"] == again
@@ -274,7 +274,7 @@ def test_certainty_is_off_by_default_and_marks_apart_from_the_score(clocked, sit
         session.get_by_label("low" if right else "high").check()
         session.locator(".qz-check").click()
         marks[q["id"]] = session.locator(".rv-mark").inner_text()
-        assert f"certainty-based mark {1 if right else -6}" in page.locator(".rv-widget [aria-live=polite]").inner_text()
+        assert f"certainty-based mark {1 if right else -6}" in page.locator(".rv-widget .qz-live[aria-live=polite]").inner_text()
         session.locator(".rv-next-question").click()
     assert marks == {Q1["id"]: "Certainty low: certainty-based mark 1.", Q2["id"]: "Certainty high: certainty-based mark -6."}
     assert page.locator(".rv-calibration").inner_text() == \
