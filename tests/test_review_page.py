@@ -109,7 +109,7 @@ def test_wrong_and_right_answers_come_back_when_due(clocked, site):
     # The same feedback as on the quiz page, option by option, and the same keyed answer.
     assert session.locator(".qz-chosen").inner_text() == quiz_feedback
     assert session.locator(".qz-keyed").inner_text() == quiz_keyed
-    live = review.locator(".rv-widget [aria-live=polite]")
+    live = review.locator(".rv-widget .qz-live[aria-live=polite]")
     assert live.inner_text() == "Incorrect, 0%. Comes back on Wednesday 3 June."
     (_, again) = replay(None, T0, [{"rating": 1, "at": T0}, {"rating": 1, "at": t1}])
     assert stored_cards(review)[f"{QUIZ_ID}/{Q2['id']}"]["card"] == again
@@ -274,7 +274,7 @@ def test_certainty_is_off_by_default_and_marks_apart_from_the_score(clocked, sit
         session.get_by_label("low" if right else "high").check()
         session.locator(".qz-check").click()
         marks[q["id"]] = session.locator(".rv-mark").inner_text()
-        assert f"certainty-based mark {1 if right else -6}" in page.locator(".rv-widget [aria-live=polite]").inner_text()
+        assert f"certainty-based mark {1 if right else -6}" in page.locator(".rv-widget .qz-live[aria-live=polite]").inner_text()
         session.locator(".rv-next-question").click()
     assert marks == {Q1["id"]: "Certainty low: certainty-based mark 1.", Q2["id"]: "Certainty high: certainty-based mark -6."}
     assert page.locator(".rv-calibration").inner_text() == \
@@ -359,3 +359,35 @@ def test_practice_score_counts_unanswered_as_zero():
     assert practice_score(drawn, {f"{QUIZ_ID}/{Q1['id']}": [BEST[Q1["id"]]]}) == pytest.approx(
         Q1["weight"] / (Q1["weight"] + Q2["weight"]))
     assert practice_score(drawn, {}) == 0
+
+
+# ---------------------------------------------------------------- on the built site
+@pytest.mark.browser
+def test_built_site_quiz_check_reaches_the_review_page(page, site_url, browser):
+    page.goto(f"{site_url}/book/chapters/quiz-haip.html")
+    wait_for_widgets(page)
+    first = quizzes.load_bank("quiz-haip").questions()[0]
+    box = page.locator(".qz-question").first
+    box.locator(f'.qz-option[data-option="{first.options[0].id}"] input').check()
+    box.locator(".qz-check").click()
+    page.goto(f"{site_url}/book/chapters/review.html")
+    assert wait_for_widgets(page) == 1
+    assert counts(page)[2] == "In your review queue: 1 question."
+    assert page.locator(".rv-quizzes a").get_attribute("href") == "quiz-haip.html"
+    assert serious_axe_violations(page) == []
+    page.watch.assert_clean()
+    check_phone_and_dark(browser, f"{site_url}/book/chapters/review.html", ".rv-widget")
+
+
+def test_exam_site_review_page_has_no_answer_key():
+    from browser_support import EXAM_SITE
+
+    import re
+
+    html = (EXAM_SITE / "book" / "chapters" / "review.html").read_text(encoding="utf-8")
+    saved = re.search(r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', html, re.S)
+    models = [m["state"] for m in json.loads(saved.group(1))["state"].values()]
+    reviews = [m for m in models if "quizzes" in m and "exam" in m]
+    assert reviews and all(m["quizzes"] == [] and m["exam"] is True for m in reviews)
+    for key in ('"credit"', '"feedback_html"', '"vignette_html"'):
+        assert key not in html
