@@ -244,3 +244,26 @@ def test_gradebook_matches_learners_and_flags_conflicts(tmp_path):
 ])
 def test_learner_key(name, key):
     assert learner_key(name) == key
+
+
+@pytest.mark.browser
+def test_report_in_a_browser_requests_nothing_and_passes_axe(browser, tmp_path):
+    """The report as an educator opens it: from a file, on a phone, light and dark."""
+    from browser_support import serious_axe_violations
+
+    folder = _write_class(tmp_path / "class")
+    rows = grade_files([folder], QUIZZES)
+    target = tmp_path / "report.html"
+    target.write_text(report_html(analyse_rows(rows, QUIZZES), QUIZZES, rows), encoding="utf-8")
+    for scheme in ("light", "dark"):
+        context = browser.new_context(viewport={"width": 375, "height": 800}, color_scheme=scheme)
+        page = context.new_page()
+        requests = []
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(target.as_uri())
+        assert [u for u in requests if u != target.as_uri()] == []
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        assert page.get_by_role("heading", name="Quiz item analysis").is_visible()
+        assert page.get_by_role("img", name=re.compile("Histogram of scores")).count() == 1
+        assert serious_axe_violations(page) == [], scheme
+        context.close()
