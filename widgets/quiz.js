@@ -24,8 +24,7 @@
 import { el, keepKeysInWidget } from "./dom.js";
 import { displayOrder, newSeed } from "./order.js";
 import { EXAM_PREFIX, PREFIX, SEED_KEY, keysStartingWith, readItem, removeItem, updateIndex, writeItem } from "./storage.js";
-import { FULL, SEED_PATTERN, answerFile, cleanSaved, isObj, mergeSaved, own, percent, questionsOf, round4, scoreQuestion, scoreQuiz, verdict } from "./quiz-data.js";
-import { downloadName } from "./quiz-data.js";
+import { FULL, SEED_PATTERN, answerFile, cleanSaved, downloadName, isObj, mergeSaved, own, percent, questionsOf, round4, scoreQuestion, scoreQuiz, verdict } from "./quiz-data.js";
 
 export function storageKey(payload) {
   return `${payload.exam === true ? EXAM_PREFIX : PREFIX}${payload.id}:${payload.hash}`;
