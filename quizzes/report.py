@@ -23,11 +23,18 @@ ITEM_COLUMNS = ("quiz", "question", "option", "credit", "learners", "difficulty"
 
 def analyse_rows(rows: list[GradeRow], quizzes: dict[str, Quiz], registry=None) -> list[QuizStats]:
     """One QuizStats per quiz with counted files (graded; not duplicates, conflicts, refusals)."""
-    by_quiz: dict[str, list[dict]] = {}
+    import numpy as np
+
+    by_quiz: dict[str, list[tuple]] = {}
     for row in rows:
         if row.status in COUNTED and row.quiz in quizzes:
-            by_quiz.setdefault(row.quiz, []).append(row.answers or {})
-    return [analyse(quizzes[qid], sets, registry) for qid, sets in sorted(by_quiz.items())]
+            by_quiz.setdefault(row.quiz, []).append(row.choices)
+    out = []
+    for qid, sets in sorted(by_quiz.items()):
+        k = len(quizzes[qid].questions())
+        out.append(analyse(quizzes[qid], np.array(sets, dtype=np.int64).reshape(len(sets), k),
+                           registry))
+    return out
 
 
 def _n(value, digits=3) -> str:
