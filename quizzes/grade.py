@@ -34,7 +34,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import paths, scoring
+from . import choices, paths, scoring
 from .answers import MAX_BYTES, AnswerFileError, answer_problems, parse_answer_bytes
 from .bank import parse_bank
 from .check import bank_files
@@ -72,8 +72,7 @@ class GradeRow:
     mismatch: bool | None = None
     reason: str = ""
     mode: str = ""
-    credits: dict | None = None      # question id -> credit, for graded files
-    answers: dict | None = None      # question id -> option ids, for graded files
+    choices: tuple | None = None     # graded files: quizzes.choices.encode() of the answers
     key: str = ""                    # learner_key(learner)
 
 
@@ -202,7 +201,7 @@ def mark_conflicts(rows: list[GradeRow]) -> None:
         if row.status in COUNTED and row.key:
             groups.setdefault((row.key, row.quiz), []).append(row)
     for group in groups.values():
-        if len({_choices(r) for r in group}) < 2:
+        if len({r.choices for r in group}) < 2:
             continue
         names = [os.path.basename(path_text(r.file)) for r in group]
         for row in group:
@@ -211,10 +210,6 @@ def mark_conflicts(rows: list[GradeRow]) -> None:
             row.reason = (f"learner {row.key!r} has {len(group)} different answer sets for "
                           f"{row.quiz}; also in {', '.join(others[:3])}"
                           + (f" and {len(others) - 3} more" if len(others) > 3 else ""))
-
-
-def _choices(row: GradeRow) -> tuple:
-    return tuple(sorted((q, tuple(sorted(set(ids)))) for q, ids in (row.answers or {}).items()))
 
 
 class _Unreadable(Exception):
@@ -294,8 +289,8 @@ def _grade_one(name, quizzes, seen_bytes, seen_keys) -> GradeRow:
         if problems:
             row.status, row.reason = "invalid", "; ".join(problems[:3])
         else:
-            result = scoring.score_quiz(quiz, answer.answers)
-            row.score, row.credits, row.answers = result["score"], result["questions"], answer.answers
+            row.score = scoring.score_quiz(quiz, answer.answers)["score"]
+            row.choices = choices.encode(quiz, answer.answers)
             if legacy:
                 row.reason = ("saved by release 0.1 (hash with credits) for this same version; "
                               f"graded; current version id is {quiz.hash}")

@@ -16,6 +16,7 @@ import csv
 import io
 import os
 
+from . import choices, scoring
 from .grade import COUNTED, GradeRow, path_text, safe_cell, write_text_atomic
 from .model import Quiz
 
@@ -69,14 +70,19 @@ def gradebook_text(rows: list[GradeRow], quizzes: dict[str, Quiz]) -> str:
     writer.writerow([*FIXED_COLUMNS, *(safe_cell(h) for _, _, h in columns)])
     for g in groups:
         counted = g["counted"][0] if g["status"] == "graded" and g["counted"] else None
+        credits = answered = None
+        if counted and g["quiz"] in quizzes:
+            answers = choices.decode(quizzes[g["quiz"]], counted.choices)
+            credits = scoring.score_quiz(quizzes[g["quiz"]], answers)["questions"]
+            answered = len(answers)
         text = [g["learner"], g["key"], g["quiz"], g["status"]]
         cells = [safe_cell(v) for v in text]
         cells += [_number(counted.score) if counted else "",
-                  str(len(counted.answers)) if counted else "",
+                  "" if answered is None else str(answered),
                   str(len(g["files"])),
                   safe_cell("; ".join(os.path.basename(path_text(r.file)) + ": " + r.reason
                                       for r in g["files"] if r.reason and r.status != "duplicate"))]
-        cells += [_number(counted.credits.get(qid)) if counted and qz == g["quiz"] else ""
+        cells += [_number(credits.get(qid)) if credits is not None and qz == g["quiz"] else ""
                   for qz, qid, _ in columns]
         writer.writerow(cells)
     return out.getvalue()

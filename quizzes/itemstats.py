@@ -124,24 +124,27 @@ def cronbach_alpha(items: np.ndarray) -> float | None:
     return k / (k - 1) * (1 - float(items.var(axis=0, ddof=1).sum()) / total_var)
 
 
-def analyse(quiz: Quiz, answer_sets: list[dict], registry: Registry | None = None) -> QuizStats:
-    """answer_sets: the counted {question id: [option ids]} of each learner, one per learner."""
+def analyse(quiz: Quiz, masks: np.ndarray, registry: Registry | None = None) -> QuizStats:
+    """masks: n x k integers, one row per counted learner (quizzes.choices.encode)."""
     from .scoring import score_question
 
     questions = quiz.questions()
-    n, k = len(answer_sets), len(questions)
+    n, k = masks.shape[0], len(questions)
     x = np.zeros((n, k))
-    chosen = [[set(a.get(q.id, ())) for q in questions] for a in answer_sets]
-    for i, row in enumerate(chosen):
-        for j, q in enumerate(questions):
-            x[i, j] = score_question(q, row[j])
+    for j, q in enumerate(questions):
+        # each distinct choice is scored once, by the engine's own rule
+        unique, inverse = np.unique(masks[:, j], return_inverse=True)
+        scores_j = [score_question(q, [o.id for m, o in enumerate(q.options) if int(u) >> m & 1])
+                    for u in unique]
+        x[:, j] = np.asarray(scores_j, dtype=float)[inverse.reshape(-1)] if n else 0.0
     weights = np.array([q.weight for q in questions], dtype=float)
     total = x @ weights
     scores = total / weights.sum() if weights.sum() else total
     r = corrected_item_total(x, weights) if n else [None] * k
     d = upper_lower(x, weights) if n else [None] * k
     upper, lower = groups(total) if n else (np.array([], int), np.array([], int))
-    picks = picked_matrices(questions, chosen)
+    picks = [((masks[:, j:j + 1] >> np.arange(len(q.options))) & 1).astype(float)
+             for j, q in enumerate(questions)]
     items = []
     for j, q in enumerate(questions):
         options = []
@@ -179,19 +182,6 @@ def analyse(quiz: Quiz, answer_sets: list[dict], registry: Registry | None = Non
                         "reliability and the flags are too unstable to act on")
     return QuizStats(quiz.id, quiz.title, n, float(scores.mean()) if n else None, sd, alpha, sem,
                      scores, items, recommendation_alignment(questions, picks, registry), warnings)
-
-
-def picked_matrices(questions, chosen: list[list[set]]) -> list[np.ndarray]:
-    """Per question an n x options 0/1 matrix: did learner i choose option m."""
-    out = []
-    for j, q in enumerate(questions):
-        index = {o.id: m for m, o in enumerate(q.options)}
-        matrix = np.zeros((len(chosen), len(q.options)))
-        for i, row in enumerate(chosen):
-            for oid in row[j]:
-                matrix[i, index[oid]] = 1.0
-        out.append(matrix)
-    return out
 
 
 def recommendation_alignment(questions, picks: list[np.ndarray], registry) -> list:

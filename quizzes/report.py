@@ -23,11 +23,18 @@ ITEM_COLUMNS = ("quiz", "question", "option", "credit", "learners", "difficulty"
 
 def analyse_rows(rows: list[GradeRow], quizzes: dict[str, Quiz], registry=None) -> list[QuizStats]:
     """One QuizStats per quiz with counted files (graded; not duplicates, conflicts, refusals)."""
-    by_quiz: dict[str, list[dict]] = {}
+    import numpy as np
+
+    by_quiz: dict[str, list[tuple]] = {}
     for row in rows:
         if row.status in COUNTED and row.quiz in quizzes:
-            by_quiz.setdefault(row.quiz, []).append(row.answers or {})
-    return [analyse(quizzes[qid], sets, registry) for qid, sets in sorted(by_quiz.items())]
+            by_quiz.setdefault(row.quiz, []).append(row.choices)
+    out = []
+    for qid, sets in sorted(by_quiz.items()):
+        k = len(quizzes[qid].questions())
+        out.append(analyse(quizzes[qid], np.array(sets, dtype=np.int64).reshape(len(sets), k),
+                           registry))
+    return out
 
 
 def _n(value, digits=3) -> str:
@@ -107,16 +114,21 @@ body{font-family:system-ui,sans-serif;margin:0 auto;max-width:62rem;padding:1rem
 color:#1a1a1a;background:#fff}
 h1,h2,h3{line-height:1.2}table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.92rem}
 th,td{border:1px solid #8a8a8a;padding:.25rem .45rem;text-align:left;vertical-align:top}
-td.num{text-align:right;font-variant-numeric:tabular-nums}.flag{color:#8b1a1a;font-weight:600}
+a{color:#0b57a4}td.num{text-align:right;font-variant-numeric:tabular-nums}.flag{color:#8b1a1a;font-weight:600}
 .warn{border-left:4px solid #8b5a00;background:#fff6e0;padding:.5rem .75rem}
 .table-wrap{overflow-x:auto}figure{margin:.5rem 0}svg{max-width:100%;height:auto;background:#fff}
-@media (prefers-color-scheme: dark){body{color:#eee;background:#141414}th,td{border-color:#777}
+@media (prefers-color-scheme: dark){body{color:#eee;background:#141414}a{color:#8cc4ff}th,td{border-color:#777}
 .flag{color:#ff9c9c}.warn{background:#3a2c0a;border-color:#e0a030}}
 """
 
 
 def _cell(value, digits=3) -> str:
     return f'<td class="num">{escape(_n(value, digits))}</td>'
+
+
+def _scroller(label: str) -> str:
+    # A table wider than a phone scrolls sideways: keyboard users reach it with Tab.
+    return f'<div class="table-wrap" role="region" tabindex="0" aria-label="{escape(label)}">'
 
 
 def _quiz_section(s: QuizStats, quiz: Quiz, number: int) -> str:
@@ -146,7 +158,7 @@ def _quiz_section(s: QuizStats, quiz: Quiz, number: int) -> str:
                    f'{escape(points)}">{scatter_svg(s)}<figcaption>Each question by its number '
                    "in the table below; shaded: the flag zones (r under 0.20, difficulty under "
                    "0.20 or over 0.90).</figcaption></figure>")
-    out.append('<div class="table-wrap"><table><caption>Questions</caption><thead><tr>'
+    out.append(f'{_scroller("Questions of " + s.title)}<table><caption>Questions</caption><thead><tr>'
                '<th scope="col">#</th><th scope="col">Question</th><th scope="col">Difficulty</th>'
                '<th scope="col">Corrected r</th><th scope="col">Upper-lower 27%</th>'
                '<th scope="col">Flags</th></tr></thead><tbody>')
@@ -156,7 +168,7 @@ def _quiz_section(s: QuizStats, quiz: Quiz, number: int) -> str:
                    f"{_cell(item.difficulty)}{_cell(item.corrected_r)}{_cell(item.upper_lower)}"
                    f'<td class="flag">{escape(flags)}</td></tr>')
     out.append("</tbody></table></div>")
-    out.append('<h3>Options</h3><div class="table-wrap"><table><caption>Share of learners '
+    out.append(f'<h3>Options</h3>{_scroller("Options of " + s.title)}<table><caption>Share of learners '
                'choosing each option, overall and in the upper and lower 27%</caption><thead><tr>'
                '<th scope="col">Question</th><th scope="col">Option</th><th scope="col">Credit</th>'
                '<th scope="col">Chosen</th><th scope="col">Upper</th><th scope="col">Lower</th>'
@@ -169,7 +181,7 @@ def _quiz_section(s: QuizStats, quiz: Quiz, number: int) -> str:
                        f'<td class="flag">{escape("; ".join(o.flags))}</td></tr>')
     out.append("</tbody></table></div>")
     if s.recommendations:
-        out.append('<h3>Recommendations</h3><div class="table-wrap"><table><caption>Share of '
+        out.append(f'<h3>Recommendations</h3>{_scroller("Recommendations in " + s.title)}<table><caption>Share of '
                    'answers in line with each recommendation the quiz examines</caption><thead>'
                    '<tr><th scope="col">Recommendation</th><th scope="col">Answers</th>'
                    '<th scope="col">In line</th></tr></thead><tbody>')

@@ -243,3 +243,21 @@ def test_grade_exam_refuses_practice_files_and_says_why(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "quizzes", "grade", "--exam", str(tmp_path),
                            "--banks", str(FIXTURE_BANKS)], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 1 and "refused" in proc.stdout and "a practice file" in proc.stdout
+
+
+def test_course_py_exam_build_starts_from_an_empty_output_folder(tmp_path, monkeypatch):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("course_cli", ROOT / "course.py")
+    course = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(course)
+    stale = tmp_path / "exam" / "_build"
+    for name in ("html/downloads/moodle/quiz-haip.xml", "jupyter_execute/book/quiz.ipynb",
+                 ".jupyter_cache/global.db", "html/_sources/book/page.md"):
+        (stale / name).parent.mkdir(parents=True, exist_ok=True)
+        (stale / name).write_text("practice key")
+    calls = []
+    monkeypatch.setattr(course, "EXAM_OUT", tmp_path / "exam")
+    monkeypatch.setattr(course, "run_filtered", lambda cmd, env: calls.append((cmd, env)))
+    course.build_site(exam=True)
+    assert not stale.exists() and calls and calls[0][1]["COURSE_EXAM"] == "1"

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 from scipy import stats as sps
 
-from quizzes import itemstats
+from quizzes import choices, itemstats, scoring
 from quizzes.grade import grade_files, load_quizzes
 from quizzes.gradebook import gradebook_text
 from quizzes.learners import learner_key
@@ -121,14 +121,16 @@ def test_analysis_of_real_files_matches_the_matrix(tmp_path):
     q1, q2, q3 = stats.items
     assert q1.difficulty == pytest.approx(3 / 5)
     # ga-q2: credits 1, 1, 0.5, clamp(0.5 + c), clamp(c): c is negative in the fixture bank
-    credits = [r.credits["ga-q2"] for r in rows]
+    credits = [scoring.score_quiz(QUIZ, choices.decode(QUIZ, r.choices))["questions"]["ga-q2"]
+               for r in rows]
     assert q2.difficulty == pytest.approx(sum(credits) / 5)
     share = {o.id: o.share for o in q1.options}
     assert share == {"a": 0.6, "b": 0.4, "c": 0.0, "d": 0.0}
     flags = {o.id: o.flags for o in q1.options}
     assert "distractor chosen by under 5%" in flags["c"] and not flags["a"]
     assert stats.warnings and "only 5 learner(s)" in stats.warnings[0]
-    x = np.array([[r.credits[q.id] for q in QUIZ.questions()] for r in rows])
+    x = np.array([[scoring.score_question(q, answers.get(q.id, ())) for q in QUIZ.questions()]
+                  for answers in (dict(CLASS)[r.learner] for r in rows)])
     w = np.array([q.weight for q in QUIZ.questions()])
     assert stats.alpha == pytest.approx(_alpha_from_covariance(x * w), abs=1e-9)
     assert stats.mean == pytest.approx(np.mean([r.score for r in rows]), abs=1e-12)
@@ -244,3 +246,35 @@ def test_gradebook_matches_learners_and_flags_conflicts(tmp_path):
 ])
 def test_learner_key(name, key):
     assert learner_key(name) == key
+
+
+def test_choices_round_trip_and_stay_small():
+    import sys
+
+    answers = {"ga-q1": ["c"], "ga-q2": ["d", "a"], "ga-q3": []}
+    packed = choices.encode(QUIZ, answers)
+    assert choices.decode(QUIZ, packed) == {"ga-q1": ["c"], "ga-q2": ["a", "d"]}
+    assert sys.getsizeof(packed) < 100
+
+
+@pytest.mark.browser
+def test_report_in_a_browser_requests_nothing_and_passes_axe(browser, tmp_path):
+    """The report as an educator opens it: from a file, on a phone, light and dark."""
+    from browser_support import serious_axe_violations
+
+    folder = _write_class(tmp_path / "class")
+    rows = grade_files([folder], QUIZZES)
+    target = tmp_path / "report.html"
+    target.write_text(report_html(analyse_rows(rows, QUIZZES), QUIZZES, rows), encoding="utf-8")
+    for scheme in ("light", "dark"):
+        context = browser.new_context(viewport={"width": 375, "height": 800}, color_scheme=scheme)
+        page = context.new_page()
+        requests = []
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(target.as_uri())
+        assert [u for u in requests if u != target.as_uri()] == []
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        assert page.get_by_role("heading", name="Quiz item analysis").is_visible()
+        assert page.get_by_role("img", name=re.compile("Histogram of scores")).count() == 1
+        assert serious_axe_violations(page) == [], scheme
+        context.close()

@@ -24,10 +24,9 @@
 import { el, keepKeysInWidget } from "./dom.js";
 import { displayOrder, newSeed } from "./order.js";
 import { EXAM_PREFIX, PREFIX, SEED_KEY, keysStartingWith, readItem, removeItem, updateIndex, writeItem } from "./storage.js";
-import { SEED_PATTERN, answerFile, cleanSaved, isObj, mergeSaved, percent, questionsOf, round4, scoreQuestion, scoreQuiz, verdict } from "./quiz-data.js";
+import { SEED_PATTERN, answerFile, cleanSaved, downloadName, isObj, mergeSaved, percent, questionsOf, round4, scoreQuestion, scoreQuiz, verdict } from "./quiz-data.js";
 import { answerFeedback, badge, optionVerdict, sourceWords, trusted } from "./quiz-view.js";
 import { recordCheck } from "./review-store.js";
-import { downloadName } from "./quiz-data.js";
 
 export function storageKey(payload) {
   return `${payload.exam === true ? EXAM_PREFIX : PREFIX}${payload.id}:${payload.hash}`;
