@@ -11,6 +11,7 @@ import io
 import json
 import os
 import random
+import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
@@ -63,7 +64,7 @@ LAUNCH_HTML = """<!DOCTYPE html>
   // Interactions are write-only for the SCO; the run-time's own JSON rendering reads them.
   const snapshot = () => {
     const cmi = JSON.parse(JSON.stringify(API.cmi));
-    return { raw: cmi.core.score.raw, min: cmi.core.score.min, max: cmi.core.score.max,
+    return { raw: cmi.core.score.raw, exit: cmi.core.exit, session_time: cmi.core.session_time, min: cmi.core.score.min, max: cmi.core.score.max,
       status: cmi.core.lesson_status, suspend: cmi.suspend_data,
       interactions: Object.values(cmi.interactions || {}).map((i) => ({ id: i.id, type: i.type,
         response: i.student_response, result: i.result, weighting: i.weighting })) };
@@ -271,7 +272,12 @@ def test_score_status_interactions_and_resume_match_the_engine(browser, lms_site
         assert final["status"] == "completed" and final["raw"] == expected_raw(everything["score"])
         assert [i["id"] for i in final["interactions"]] == [q.id for q in questions]
         frame.get_by_role("button", name="Finish and send my result").click()
-        assert lms_state(page)["finished"]
+        ended = lms_state(page)
+        assert ended["finished"] and ended["calls"][-2:] == ["LMSCommit", "LMSFinish"]
+        closing = ended["commits"][-1]
+        assert closing["exit"] == "", closing
+        assert re.fullmatch(r"\d{2,4}:\d\d:\d\d(\.\d{1,2})?", closing["session_time"]), closing["session_time"]
+        assert last["exit"] == "suspend"   # mid-quiz the platform keeps the attempt open
         assert "Finished" in frame.locator("#lms-status").inner_text()
         page.watch.assert_clean()
     finally:

@@ -79,6 +79,14 @@ export function decodeSuspend(payload, text) {
   return state;
 }
 
+// cmi.core.session_time is a CMITimespan: HHHH:MM:SS.SS (2 to 4 digits of hours).
+export function timespan(ms) {
+  const cs = Math.max(0, Math.round(ms / 10));
+  const pad = (n, w) => String(n).padStart(w, "0");
+  const h = Math.min(9999, Math.floor(cs / 360000));
+  return `${pad(h, 2)}:${pad(Math.floor(cs / 6000) % 60, 2)}:${pad(Math.floor(cs / 100) % 60, 2)}.${pad(cs % 100, 2)}`;
+}
+
 // cmi.core.score.raw: the engine's score as a percentage with two decimals ("83.33").
 export function scoreRaw(score) {
   return (round4(score) * 100).toFixed(2);
@@ -256,9 +264,14 @@ function mount() {
     finish.type = "button";
     finish.className = "qz-button lms-finish";
     finish.textContent = "Finish and send my result";
+    const started = Date.now();
     const done = () => {
       if (!lms.open) return;
       report();
+      lms.set("cmi.core.session_time", timespan(Date.now() - started));
+      // A finished attempt with every question answered is not waiting to be resumed.
+      if (values.checked.length === questionsOf(payload).length) lms.set("cmi.core.exit", "");
+      lms.commit();
       lms.finish();
     };
     finish.addEventListener("click", () => {
