@@ -10,8 +10,8 @@ import time
 from pathlib import Path
 
 import quizzes
-from quizzes import grade
-from quizzes.grade import grade_files, load_quizzes, write_csv_atomic
+from quizzes.grading import grade
+from quizzes.grading.grade import grade_files, load_quizzes, write_csv_atomic
 
 
 def write_class(folder: Path, count: int, quiz_id: str, seed: int) -> None:

@@ -284,7 +284,7 @@ def grading_table() -> None:
 def testwise_table() -> None:
     """Content-free strategies against uniform guessing, on the order the page shows."""
     from quizzes import list_quizzes, load_bank
-    from quizzes.testwise import STRATEGIES, baseline
+    from quizzes.checks.testwise import STRATEGIES, baseline
 
     print(f"\nTest-wise baseline (mean score %, over 200 learner seeds; target: every strategy "
           f"within {TARGETS['testwise']:.0f} points of guessing)")
@@ -301,8 +301,8 @@ def testwise_table() -> None:
 def scorm_table() -> None:
     """Each SCORM 1.2 package's size and its longest possible cmi.suspend_data."""
     from quizzes import list_quizzes, load_bank
-    from quizzes.registry import load_registry
-    from quizzes.scorm import SUSPEND_LIMIT, scorm_zip, worst_suspend_length
+    from quizzes.exports.scorm import SUSPEND_LIMIT, scorm_zip, worst_suspend_length
+    from quizzes.parsing.registry import load_registry
 
     registry = load_registry()
     print(f"\nSCORM 1.2 packages (suspend_data limit: {SUSPEND_LIMIT} characters)")

@@ -4,10 +4,20 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
-from . import decide, grade
-from .check import format_report, run_check
-from .export_cli import add_export_command
+from quizzes import paths
+from quizzes.catalogue import bank_files
+from quizzes.checks.check import format_report, run_check
+from quizzes.exports.common import BANK_NAME, select_quizzes
+from quizzes.exports.moodle import moodle_xml
+from quizzes.exports.publish import write_atomic
+from quizzes.exports.qti import qti_zip
+from quizzes.exports.scorm import package_name, scorm_zip
+from quizzes.grading import grade
+from quizzes.parsing.bank import parse_bank
+from quizzes.parsing.registry import load_registry
+from quizzes.rules import decide
 
 
 def _cmd_check(args) -> int:
@@ -39,6 +49,57 @@ def _cmd_recommend(args) -> int:
 def _cmd_grade(args) -> int:
     return grade.command(args.files, csv_path=args.csv, banks=args.banks, gradebook=args.gradebook,
                          report=args.report, items=args.items, exam=args.exam)
+
+
+def run_export(args) -> int:
+    if not args.moodle and not args.qti and not args.scorm:
+        print("error: give --moodle FILE.xml, --qti FILE.zip and/or --scorm DIR", file=sys.stderr)
+        return 2
+    if args.exam and (args.moodle or args.qti):
+        print("error: --exam applies to --scorm only (Moodle XML and QTI carry the key)", file=sys.stderr)
+        return 2
+    registry = load_registry()
+    quizzes = []
+    for path in bank_files(args.banks or paths.BANKS_DIR):
+        quiz, issues = parse_bank(path, registry)
+        if quiz is None:
+            print(f"error: {path} is not valid; run  python -m quizzes check", file=sys.stderr)
+            return 1
+        quizzes.append(quiz)
+    try:
+        chosen = select_quizzes(quizzes, args.quiz)
+    except KeyError as exc:
+        print(f"error: {exc.args[0]}", file=sys.stderr)
+        return 2
+    ident = chosen[0].id if len(chosen) == 1 else BANK_NAME
+    try:
+        if args.moodle:
+            write_atomic(Path(args.moodle), moodle_xml(chosen, registry))
+            print(f"wrote {args.moodle} ({len(chosen)} quiz(zes))")
+        if args.qti:
+            write_atomic(Path(args.qti), qti_zip(chosen, registry, ident))
+            print(f"wrote {args.qti} ({len(chosen)} quiz(zes))")
+        for quiz in chosen if args.scorm else ():
+            path = Path(args.scorm) / package_name(quiz.id, exam=args.exam)
+            write_atomic(path, scorm_zip(quiz, registry, exam=args.exam))
+            print(f"wrote {path}")
+    except OSError as exc:
+        print(f"error: cannot write: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def add_export_command(subparsers) -> None:
+    p = subparsers.add_parser("export", help="write Moodle XML, a QTI 1.2 zip for Canvas and/or SCORM 1.2 packages")
+    p.add_argument("--moodle", metavar="FILE.xml", help="Moodle XML output file")
+    p.add_argument("--qti", metavar="FILE.zip", help="IMS QTI 1.2 package (zip) for Canvas")
+    p.add_argument("--scorm", metavar="DIR", help="one SCORM 1.2 package per quiz into DIR")
+    p.add_argument("--exam", action="store_true",
+                   help="with --scorm: exam packages (no feedback, no key, no score sent)")
+    p.add_argument("--quiz", action="append", metavar="ID",
+                   help="only this quiz (repeatable; default: every quiz)")
+    p.add_argument("--banks", help="bank directory (default: quizzes/banks)")
+    p.set_defaults(func=run_export)
 
 
 def build_parser() -> argparse.ArgumentParser:

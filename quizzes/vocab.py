@@ -75,7 +75,7 @@ MIN_QUESTIONS_PER_REVIEW_RECORD = 2
 
 # Size limits of bank and registry data (checked by validate.py, bank.py and registry.py).
 # Ids: the grader's own limit, so every id that passes `check` can be answered and graded.
-from .answers import MAX_TEXT as MAX_ID_CHARS  # noqa: E402, F401  (one number for both)
+from quizzes.grading.answers import MAX_TEXT as MAX_ID_CHARS  # noqa: E402, F401  (one number for both)
 
 MAX_PLAIN_CHARS = 300        # titles, labels, locators, source names (longest today: 99)
 MAX_MARKDOWN_CHARS = 5000    # vignette, stem, option text, feedback, paraphrase (longest: ~900)

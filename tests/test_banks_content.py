@@ -5,9 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from quizzes import decide, list_quizzes, load_bank, vocab
-from quizzes.check import run_check
-from quizzes.registry import load_registry
+from quizzes import list_quizzes, load_bank, vocab
+from quizzes.checks.check import run_check
+from quizzes.parsing.registry import load_registry
+from quizzes.rules import decide
 
 ROOT = Path(__file__).resolve().parents[1]
 MINE = ("quiz-haip", "quiz-embolic", "quiz-decisions")
@@ -109,7 +110,7 @@ def test_each_bank_has_a_chapter_page(quiz_id):
 
 
 def test_download_links_are_left_out_of_exam_builds(monkeypatch):
-    from quizzes.publish import download_links
+    from quizzes.exports.publish import download_links
 
     monkeypatch.delenv("COURSE_EXAM", raising=False)
     html = download_links("quiz-haip").data

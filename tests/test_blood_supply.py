@@ -8,7 +8,7 @@ from browser_support import ROOT, check_phone_and_dark, run_module_function, use
 from widget_page import bib_key_pattern, reader_text, wcag22_violations, widget_site
 
 from widgets import BloodSupply
-from widgets.pharmacology import PRESETS, SOURCES, regional_exposure
+from widgets.blood_supply_model import PRESETS, SOURCES, regional_exposure
 from widgets.sources import TAG_LEGEND, source_label
 
 PAGE = "book/chapters/dual-blood-supply.html"

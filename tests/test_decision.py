@@ -6,8 +6,9 @@ import traitlets
 from browser_support import ROOT, check_phone_and_dark, run_module_function, wait_for_widgets
 from widget_page import check_alone_on_a_phone, reader_text, registry_id_pattern, widget_site
 
-from quizzes import decide, vocab
-from quizzes.registry import load_registry
+from quizzes import vocab
+from quizzes.parsing.registry import load_registry
+from quizzes.rules import decide
 from widgets.decision import MODALITY_LABELS, STANCE_LABELS, DecisionExplorer, combo_key, compact_table, expand
 
 PAGE = "book/chapters/which-modality.html"

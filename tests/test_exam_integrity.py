@@ -20,13 +20,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from browser_support import EXAM_SITE
 
 import quizzes
-from browser_support import EXAM_SITE
-from quizzes.grade import grade_files, load_quizzes
-from quizzes.hashing import legacy_content_hash, version_id_of_payload
-from quizzes.model import iter_questions
-from quizzes.render import markdown_html
+from quizzes.grading.grade import grade_files, load_quizzes
+from quizzes.pages.render import markdown_html
+from quizzes.parsing.model import iter_questions
+from quizzes.rules.hashing import legacy_content_hash, version_id_of_payload
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE_BANKS = ROOT / "tests" / "fixtures" / "answers" / "banks"
@@ -70,7 +70,8 @@ def test_the_search_is_a_real_attack_on_the_old_hash():
     """Sanity of the attacker: against the release-0.1 hash of a small bank it finds the key."""
     quiz = load_quizzes(FIXTURE_BANKS)["quiz-answers"]
     from dataclasses import replace
-    from quizzes.hashing import content_hash
+
+    from quizzes.rules.hashing import content_hash
 
     small = replace(quiz, cases=(replace(quiz.cases[0], questions=quiz.cases[0].questions[:1]),))
     target = legacy_content_hash(small)

@@ -2,8 +2,8 @@
 import dataclasses
 import io
 import os
-import stat
 import re
+import stat
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -12,19 +12,25 @@ from html import escape, unescape
 from pathlib import Path
 
 import pytest
-
 from browser_support import SITE
+
 from quizzes import list_quizzes, load_bank
-from quizzes.bank import parse_bank
-from quizzes.cite import record_label
-from quizzes.export_common import BANK_NAME, export_options, percent
-from quizzes.export_moodle import moodle_xml
-from quizzes.export_qti import (CANVAS_NS, CANVAS_RESERVED, QTI_NS, canvas_multiple_answer_score,
-                                canvas_score_differences, qti_zip)
-from quizzes.scoring import score_question
-from quizzes.publish import export_all
-from quizzes.registry import load_registry
-from quizzes.render import markdown_html
+from quizzes.exports.common import BANK_NAME, export_options, percent
+from quizzes.exports.moodle import moodle_xml
+from quizzes.exports.publish import export_all
+from quizzes.exports.qti import (
+    CANVAS_NS,
+    CANVAS_RESERVED,
+    QTI_NS,
+    canvas_multiple_answer_score,
+    canvas_score_differences,
+    qti_zip,
+)
+from quizzes.pages.cite import record_label
+from quizzes.pages.render import markdown_html
+from quizzes.parsing.bank import parse_bank
+from quizzes.parsing.registry import load_registry
+from quizzes.rules.scoring import score_question
 
 ROOT = Path(__file__).resolve().parents[1]
 REGISTRY = load_registry()
@@ -311,7 +317,7 @@ def test_download_links_resolve_on_the_built_site(path):
     assert links, f"no download links in {path}"
     for href in links:
         target = (page.parent / href).resolve()
-        assert target.is_file(), f"{path}: {href} does not resolve (publish with quizzes.publish.export_all)"
+        assert target.is_file(), f"{path}: {href} does not resolve (publish with quizzes.exports.publish.export_all)"
         assert target.stat().st_size > 0
 
 

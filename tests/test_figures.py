@@ -1,5 +1,5 @@
 """The course's figures: the hand-drawn SVG diagrams (book/figures/) and the summary matrix
-generated from quizzes.decide.recommend() (widgets/figures.py).
+generated from quizzes.rules.decide.recommend() (widgets/figures.py).
 
 Files: every diagram is well-formed SVG with an accessible name and a text description, draws
 its colours from classes that dark mode and print redefine, and a bad file is refused with
@@ -22,8 +22,9 @@ import pytest
 import yaml
 from browser_support import SITE, use_dark_mode
 
-from quizzes import decide, vocab
-from quizzes.bib import load_keys
+from quizzes import vocab
+from quizzes.parsing.bib import load_keys
+from quizzes.rules import decide
 from widgets import figures
 from widgets.figures import FigureError, check_svg, diagram_html, matrix_html
 
@@ -307,8 +308,8 @@ def test_matrix_refuses_a_statement_the_registry_lacks():
 
 
 def test_matrix_names_its_sources_with_registry_labels():
-    from quizzes.cite import record_label
-    from quizzes.registry import load_registry
+    from quizzes.pages.cite import record_label
+    from quizzes.parsing.registry import load_registry
 
     registry = load_registry()
     html = matrix_html(registry=registry)

@@ -22,13 +22,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from quizzes import render
-from quizzes.bank import parse_bank
-from quizzes.bib import load_keys
-from quizzes.loader import YList, YMap, load_yaml_file
-from quizzes.model import Case, Option, Question, Quiz, Recommendation, Registry, Source
-from quizzes.payload import build_payload
-from quizzes.registry import parse_registry
+from quizzes.pages import render
+from quizzes.pages.payload import build_payload
+from quizzes.parsing.bank import parse_bank
+from quizzes.parsing.bib import load_keys
+from quizzes.parsing.loader import YList, YMap, load_yaml_file
+from quizzes.parsing.model import Case, Option, Question, Quiz, Recommendation, Registry, Source
+from quizzes.parsing.registry import parse_registry
 
 ROOT = Path(__file__).resolve().parents[1]
 HOSTILE = ROOT / "tests" / "fixtures" / "quizzes" / "hostile"

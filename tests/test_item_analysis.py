@@ -1,4 +1,4 @@
-"""Item analysis (quizzes/itemstats.py), the report, the item CSV and the per-question gradebook.
+"""Item analysis (quizzes/grading/itemstats.py), the report, the item CSV and the per-question gradebook.
 
 Statistics are checked on hand-made response matrices (values worked out on paper) and against
 an independent implementation (scipy.stats and a covariance-matrix form of alpha) to 1e-9.
@@ -10,20 +10,21 @@ import io
 import json
 import math
 import re
-from html import escape
 import subprocess
 import sys
+from html import escape
 from pathlib import Path
 
 import numpy as np
 import pytest
 from scipy import stats as sps
 
-from quizzes import choices, itemstats, scoring
-from quizzes.grade import grade_files, load_quizzes
-from quizzes.gradebook import gradebook_text
-from quizzes.learners import learner_key
-from quizzes.report import analyse_rows, items_csv_text, report_html
+from quizzes.grading import choices, itemstats
+from quizzes.grading.grade import grade_files, load_quizzes
+from quizzes.grading.gradebook import gradebook_text
+from quizzes.grading.learners import learner_key
+from quizzes.grading.report import analyse_rows, items_csv_text, report_html
+from quizzes.rules import scoring
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE_BANKS = ROOT / "tests" / "fixtures" / "answers" / "banks"
@@ -186,7 +187,8 @@ def test_report_escapes_every_bank_string(tmp_path):
     from dataclasses import replace
 
     from test_hostile_content import _unchecked_quiz, _unchecked_registry
-    from quizzes.hashing import content_hash
+
+    from quizzes.rules.hashing import content_hash
 
     quiz = _unchecked_quiz()
     quiz = replace(quiz, hash=content_hash(quiz))

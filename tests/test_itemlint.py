@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from quizzes.check import run_check
+from quizzes.checks.check import run_check
 
 CLEAN = Path(__file__).parent / "fixtures" / "itemlint" / "fixture.yaml"
 

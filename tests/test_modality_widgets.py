@@ -10,9 +10,9 @@ from widget_page import bib_key_pattern, reader_text, wcag22_violations, widget_
 
 from widgets import debiri_sequencing as deb
 from widgets.debiri_sequencing import DebiriSequencing
-from widgets.dosimetry import EXAMPLES, LIMITS, bsa_activity, bsa_dubois, lsf_reduction
 from widgets.sources import TAG_LEGEND, source_label
 from widgets.tare_activity import CONSTANTS, TareActivity
+from widgets.tare_activity_model import EXAMPLES, LIMITS, bsa_activity, bsa_dubois, lsf_reduction
 from widgets.trial_outcomes import DEFAULT_TRIALS, TrialOutcomes, bar_scale, outcomes, p_reading
 from widgets.trials import load_trials
 
@@ -52,7 +52,7 @@ def test_bsa_method_follows_the_sources(monkeypatch):
     # With 1 kg of lung, the LSF reductions keep every allowed input below 30 Gy (the chapter says so) ...
     assert max(bsa_activity(**g)["lung_dose"] or 0 for g in _tare_grid()) < 30
     # ... so the single-treatment flag is checked with a smaller assumed lung mass.
-    monkeypatch.setattr("widgets.dosimetry.LUNG_MASS_KG", 0.5)
+    monkeypatch.setattr("widgets.tare_activity_model.LUNG_MASS_KG", 0.5)
     big = bsa_activity(height=200, weight=120, tumour_volume=2000, liver_volume=1000, lsf=19, prior_lung_dose=0)
     assert big["lung_dose"] > 30 and big["over_single_limit"]
     monkeypatch.undo()

@@ -29,7 +29,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from quizzes.bib import load_keys
+from quizzes.parsing.bib import load_keys
 
 ROOT = Path(__file__).resolve().parents[1]
 NUMBERS = ROOT / "book" / "data" / "NUMBERS.md"

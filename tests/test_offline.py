@@ -23,9 +23,17 @@ from urllib.parse import unquote
 
 import pytest
 import yaml
-
-from browser_support import (KNOWN_CONSOLE_NOISE, ROOT, SITE, exercise_widgets, serious_axe_violations,
-                             serve, site_pages, use_dark_mode, wait_for_widgets)
+from browser_support import (
+    KNOWN_CONSOLE_NOISE,
+    ROOT,
+    SITE,
+    exercise_widgets,
+    serious_axe_violations,
+    serve,
+    site_pages,
+    use_dark_mode,
+    wait_for_widgets,
+)
 
 VIEW = 'script[type="application/vnd.jupyter.widget-view+json"]'
 READY = "navigator.serviceWorker.ready.then((r) => r.active.scriptURL)"

@@ -14,13 +14,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from browser_support import ROOT, SITE, serious_axe_violations, serve, site_pages
 from test_offline import finish_build, start_small_book
 
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
 import course_assets  # noqa: E402
-
 
 
 def all_pages() -> list[str]:

@@ -3,12 +3,22 @@ showing up on the progress page."""
 import json
 
 import pytest
+from browser_support import ROOT, PageWatch, check_phone_and_dark, run_module_function, wait_for_widgets
+from widget_page import wcag22_violations, widget_site
 
 import quizzes
-from browser_support import PageWatch, check_phone_and_dark, ROOT, run_module_function, wait_for_widgets
-from widget_page import wcag22_violations, widget_site
-from widgets.progress import (EXAM_PREFIX, INDEX_KEY, PREFIX, REVISE_BELOW, Progress, quiz_list, summarize,
-                              to_revise, topic_credits, topic_data)
+from widgets.progress import (
+    EXAM_PREFIX,
+    INDEX_KEY,
+    PREFIX,
+    REVISE_BELOW,
+    Progress,
+    quiz_list,
+    summarize,
+    to_revise,
+    topic_credits,
+    topic_data,
+)
 
 PAGE = "book/chapters/progress.html"
 JS = ROOT / "widgets" / "progress.js"

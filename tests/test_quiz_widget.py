@@ -10,14 +10,23 @@ import sys
 from pathlib import Path
 
 import pytest
+from browser_support import (
+    EXAM_SITE,
+    ROOT,
+    SITE,
+    PageWatch,
+    run_module_function,
+    serious_axe_violations,
+    serve,
+    wait_for_widgets,
+)
 
 import quizzes
-from browser_support import (EXAM_SITE, ROOT, SITE, PageWatch, run_module_function, serious_axe_violations,
-                             serve, wait_for_widgets)
-from quizzes import grade, scoring
-from quizzes.bank import parse_bank
-from quizzes.payload import build_payload
-from quizzes.registry import load_registry
+from quizzes.grading import grade
+from quizzes.pages.payload import build_payload
+from quizzes.parsing.bank import parse_bank
+from quizzes.parsing.registry import load_registry
+from quizzes.rules import scoring
 from widgets.quiz import Quiz
 
 QUIZ_ID = "quiz-settings"
@@ -532,8 +541,8 @@ def test_every_bank_renders_and_scores_in_the_widget(harness, quiz_id):
 
 # ---------------------------------------------------------------- display order
 def test_javascript_display_order_equals_the_python_reference(browser):
-    """quiz.js displayOrder() and quizzes/order.py agree on 600 seeds, ids and pins."""
-    from quizzes.order import display_order
+    """quiz.js displayOrder() and quizzes/rules/order.py agree on 600 seeds, ids and pins."""
+    from quizzes.rules.order import display_order
     rng = random.Random(7)
     cases = []
     for n in range(600):
@@ -553,7 +562,7 @@ def test_javascript_display_order_equals_the_python_reference(browser):
 
 @pytest.mark.browser
 def test_order_is_shuffled_per_learner_kept_on_reload_and_recorded(harness, tmp_path):
-    from quizzes.order import display_order
+    from quizzes.rules.order import display_order
     payload = fixture_payload("quiz-fixture")
     seed = "00112233aabbccdd"
     widget = harness.mount(payload, {"crlm-quiz-seed": seed})
@@ -673,7 +682,6 @@ def themed_quiz_url(tmp_path_factory):
     """The fixture quiz mounted by the real runtime on a page with the theme's light and dark colours."""
     import anywidget
     import traitlets
-
     from widget_page import widget_site
 
     class FixtureQuiz(anywidget.AnyWidget):

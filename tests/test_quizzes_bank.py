@@ -6,9 +6,9 @@ import pytest
 import source_texts
 
 from quizzes import list_quizzes, load_bank, payload, vocab
-from quizzes.display import review_position
-from quizzes.registry import load_registry
-from quizzes.render import markdown_html
+from quizzes.pages.display import review_position
+from quizzes.pages.render import markdown_html
+from quizzes.parsing.registry import load_registry
 
 ABSTRACT = source_texts.REVIEW_ABSTRACT
 

@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 
 from quizzes import vocab
-from quizzes.bank import parse_bank
-from quizzes.bib import keys_from_bib, load_keys
-from quizzes.check import run_check
-from quizzes.registry import load_registry, parse_registry
+from quizzes.checks.check import run_check
+from quizzes.parsing.bank import parse_bank
+from quizzes.parsing.bib import keys_from_bib, load_keys
+from quizzes.parsing.registry import load_registry, parse_registry
 
 ROOT = Path(__file__).resolve().parents[1]
 FIX = ROOT / "tests" / "fixtures" / "quizzes"
@@ -194,7 +194,7 @@ def test_cli_reports_every_malformed_bank_without_traceback():
 
 @pytest.mark.parametrize("name", [r[0] for r in BAD_REGISTRIES])
 def test_check_reports_malformed_registry_without_exception(name):
-    from quizzes.check import format_report
+    from quizzes.checks.check import format_report
 
     result = run_check(banks=[FIX / "good" / "quiz-mini.yaml"], registry_path=BAD / name)
     assert result.errors and result.registry is None
@@ -212,7 +212,7 @@ def _mini(tmp_path, replace: dict, name="quiz-mini.yaml"):
 
 
 def test_id_limit_is_the_graders_limit(tmp_path):
-    from quizzes import answers
+    from quizzes.grading import answers
 
     assert vocab.MAX_ID_CHARS == answers.MAX_TEXT == 200
     ok = "q" * 200

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from quizzes import decide, list_quizzes, load_bank, vocab
-from quizzes.registry import load_registry
+from quizzes import list_quizzes, load_bank, vocab
+from quizzes.parsing.registry import load_registry
+from quizzes.rules import decide
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -17,12 +17,21 @@ import threading
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from quizzes import grade, scoring
-from quizzes.answers import MAX_BYTES, AnswerFileError, parse_answer_bytes
-from quizzes.grade import (BanksError, csv_text, exit_status, grade_files, load_quizzes, safe_cell,
-                           write_csv_atomic)
+from quizzes.grading import grade
+from quizzes.grading.answers import MAX_BYTES, AnswerFileError, parse_answer_bytes
+from quizzes.grading.grade import (
+    BanksError,
+    csv_text,
+    exit_status,
+    grade_files,
+    load_quizzes,
+    safe_cell,
+    write_csv_atomic,
+)
+from quizzes.rules import scoring
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "answers"

@@ -5,9 +5,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quizzes import load_bank, score_answers
-from quizzes.hashing import canonical_json, content_hash
-from quizzes.model import Case, Option, Question, Quiz
-from quizzes.scoring import score_question, score_quiz
+from quizzes.parsing.model import Case, Option, Question, Quiz
+from quizzes.rules.hashing import canonical_json, content_hash
+from quizzes.rules.scoring import score_question, score_quiz
 from quizzes.vocab import MOODLE_FRACTIONS
 
 FRACTIONS = sorted(MOODLE_FRACTIONS)
@@ -124,7 +124,7 @@ def test_full_key_scores_one_and_api():
 
 
 def test_hash_tracks_the_questions_not_the_key_or_wording():
-    # The version id is published on exam pages: it must not depend on credits (quizzes/hashing.py)
+    # The version id is published on exam pages: it must not depend on credits (quizzes/rules/hashing.py)
     quiz = load_bank("quiz-settings")
     assert len(quiz.hash) == 16 and quiz.hash == content_hash(quiz)
     assert " " not in canonical_json(quiz) and '"credit"' not in canonical_json(quiz)

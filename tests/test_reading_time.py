@@ -8,9 +8,8 @@ from __future__ import annotations
 import re
 import sys
 
-from docutils import nodes
-
 from browser_support import ROOT, SITE
+from docutils import nodes
 
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
 from course_reading_time import reading_line, visible_words  # noqa: E402

@@ -7,10 +7,10 @@ import json
 from datetime import datetime, timezone
 
 import pytest
-
-import quizzes
 from browser_support import PageWatch, check_phone_and_dark, serious_axe_violations, wait_for_widgets
 from widget_page import widget_site
+
+import quizzes
 from widgets.quiz import Quiz
 from widgets.review import Review, rating_for, replay
 
@@ -232,6 +232,7 @@ def test_front_end_is_one_bundle_with_each_helper_once():
 @pytest.mark.browser
 def test_ratings_and_certainty_marks_match_python(browser):
     from browser_support import ROOT, run_module_function
+
     from widgets.review import cbm_mark
 
     cases = [[s, c] for s in (0, 0.25, 0.5, 0.9999999, 1) for c in (None, 1, 2, 3)]
@@ -380,9 +381,9 @@ def test_built_site_quiz_check_reaches_the_review_page(page, site_url, browser):
 
 
 def test_exam_site_review_page_has_no_answer_key():
-    from browser_support import EXAM_SITE
-
     import re
+
+    from browser_support import EXAM_SITE
 
     html = (EXAM_SITE / "book" / "chapters" / "review.html").read_text(encoding="utf-8")
     saved = re.search(r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', html, re.S)

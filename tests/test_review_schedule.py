@@ -7,8 +7,8 @@ be identical and stability and difficulty equal to floating-point noise.
 import random
 
 import pytest
-
 from browser_support import ROOT, run_module_function
+
 from widgets.review import COURSE_SCHEDULER, rating_for, replay
 
 JS = ROOT / "widgets" / "fsrs.js"

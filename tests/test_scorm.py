@@ -19,11 +19,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from browser_support import PageWatch, serious_axe_violations, serve
+
 from quizzes import list_quizzes, load_bank, score_answers
-from quizzes.registry import load_registry
-from quizzes.scorm import SUSPEND_LIMIT, package_name, scorm_zip, suspend_data, worst_suspend_length
+from quizzes.exports.scorm import SUSPEND_LIMIT, package_name, scorm_zip, suspend_data, worst_suspend_length
+from quizzes.parsing.registry import load_registry
 
 REGISTRY = load_registry()
 QUIZ_IDS = list_quizzes()
@@ -240,7 +240,7 @@ def test_score_status_interactions_and_resume_match_the_engine(browser, lms_site
             assert rec["type"] == "choice" and rec["response"] == ",".join(ids)
             assert rec["result"] == ("correct" if s >= 1 - 1e-6 else "wrong" if s == 0 else str(round(s, 4)))
             assert float(rec["weighting"]) == q.weight
-        # suspend_data: the text quizzes.scorm.suspend_data() gives for the same state.
+        # suspend_data: the text quizzes.exports.scorm.suspend_data() gives for the same state.
         seed = last["suspend"].split("~")[2]
         answers = {**checked, questions[-1].id: choices[questions[-1].id]}
         want = suspend_data(quiz, {k: [o.id for o in quiz.question(k).options if o.id in v] for k, v in answers.items()},

@@ -5,7 +5,7 @@ import pytest
 from browser_support import EXAM_SITE, SITE
 
 import quizzes
-from quizzes.display import self_check
+from quizzes.pages.display import self_check
 
 CHAPTERS = {"haip": "quiz-haip", "debiri": "quiz-embolic", "tare": "quiz-embolic"}
 QID = next(q.id for q in quizzes.load_bank("quiz-haip").questions() if q.type == "single")
@@ -29,8 +29,8 @@ def test_exam_mode_leaves_out_answers_and_feedback():
 
 
 def test_self_check_options_are_shuffled_like_the_engine_says():
-    from quizzes.display import SELF_CHECK_SEED
-    from quizzes.order import display_order
+    from quizzes.pages.display import SELF_CHECK_SEED
+    from quizzes.rules.order import display_order
     for quiz_id in ("quiz-haip", "quiz-embolic"):
         data = quizzes.payload(quiz_id)
         for q in (q for c in data["cases"] for q in c["questions"]):

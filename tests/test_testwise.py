@@ -1,4 +1,4 @@
-"""The test-wise baseline (quizzes/testwise.py) on real files: the item-writing fixture bank, and
+"""The test-wise baseline (quizzes/checks/testwise.py) on real files: the item-writing fixture bank, and
 a copy of it with a planted length cue that the baseline must expose."""
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pytest
 import yaml
 
 from quizzes import list_quizzes, load_bank
-from quizzes.bank import parse_bank
-from quizzes.registry import load_registry
-from quizzes.testwise import STRATEGIES, baseline, guessing
+from quizzes.checks.testwise import STRATEGIES, baseline, guessing
+from quizzes.parsing.bank import parse_bank
+from quizzes.parsing.registry import load_registry
 
 CLEAN = Path(__file__).parent / "fixtures" / "itemlint" / "fixture.yaml"
 

@@ -326,9 +326,9 @@ def test_many_failures_on_one_page_are_each_explained_and_accessible(site, conte
 # ---------------------------------------------------------------- what works keeps working
 def test_every_course_widget_mounts_and_works(site, context):
     """All the course's widgets, saved as the build saves them, mount and can be operated."""
-    from quizzes.bank import parse_bank
-    from quizzes.payload import build_payload
-    from quizzes.registry import load_registry
+    from quizzes.pages.payload import build_payload
+    from quizzes.parsing.bank import parse_bank
+    from quizzes.parsing.registry import load_registry
     from widgets.base import CourseWidget
     from widgets.blood_supply import BloodSupply
     from widgets.debiri_sequencing import DebiriSequencing

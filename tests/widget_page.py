@@ -83,7 +83,7 @@ def bib_key_pattern() -> re.Pattern:
 def registry_id_pattern() -> re.Pattern:
     """Any registry record id or vocabulary id (rev-..., portal-vein-thrombosis) as a whole word."""
     from quizzes import vocab
-    from quizzes.registry import load_registry
+    from quizzes.parsing.registry import load_registry
 
     ids = [*load_registry().records, *vocab.CONTRAINDICATIONS]
     ids = sorted(ids, key=len, reverse=True)

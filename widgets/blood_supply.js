@@ -1,5 +1,5 @@
 // Dual blood supply widget: how hepatic arterial infusion concentrates a drug in
-// liver tumours. Same formulas, same order as widgets/pharmacology.py.
+// liver tumours. Same formulas, same order as widgets/blood_supply_model.py.
 
 import { el, svg, keepKeysInWidget } from "./dom.js";
 

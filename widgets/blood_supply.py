@@ -4,7 +4,7 @@ from __future__ import annotations
 import traitlets
 
 from .base import CourseWidget
-from .pharmacology import DEFAULTS, LIMITS, PRESETS, SOURCES, regional_exposure
+from .blood_supply_model import DEFAULTS, LIMITS, PRESETS, SOURCES, regional_exposure
 from .sources import TAG_LEGEND, source_labels
 
 

@@ -1,6 +1,6 @@
 """Decision explorer: what the course's decision rules say for a described situation.
 
-The rules live in quizzes.decide; this widget never re-implements them. At build time every
+The rules live in quizzes.rules.decide; this widget never re-implements them. At build time every
 combination of the vocabulary (3 settings x 3 extents x 5 goals x 32 contraindication sets =
 1440) is computed with decide.all_combinations() and handed to the browser as a compact table,
 so the static page shows exactly what the engine says.
@@ -21,8 +21,9 @@ import re
 
 import traitlets
 
-from quizzes import decide, vocab
-from quizzes.registry import load_registry
+from quizzes import vocab
+from quizzes.parsing.registry import load_registry
+from quizzes.rules import decide
 
 from .base import CourseWidget
 

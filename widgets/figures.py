@@ -9,7 +9,7 @@ drawing elements, no script, no event handler, no reference outside the file, co
 through classes, and ids prefixed by the file's name so that two figures on one page cannot
 collide. A bad file stops the build with its path, line and the offending element.
 
-The summary matrix is generated from quizzes.decide.recommend() for a reference patient each
+The summary matrix is generated from quizzes.rules.decide.recommend() for a reference patient each
 time the chapter is executed, so it cannot disagree with the quizzes, whose keys the same
 function checks. Every text it shows (labels, explanations, registry labels) is escaped.
 """
@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-from quizzes import decide, vocab
+from quizzes import vocab
+from quizzes.rules import decide
 
 FIGURES_DIR = Path(__file__).resolve().parents[1] / "book" / "figures"
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -252,10 +253,10 @@ def matrix_html(recommend=decide.recommend, registry=None) -> str:
 
     Each setting heads its own row group (a header row spanning the three therapies), so the
     three stance columns keep the full width of a phone screen."""
-    from quizzes.cite import STATEMENT_URL, record_label
+    from quizzes.pages.cite import STATEMENT_URL, record_label
 
     if registry is None:
-        from quizzes.registry import load_registry
+        from quizzes.parsing.registry import load_registry
         registry = load_registry()
     cells = matrix_cells(recommend)
     names = vocab.MODALITY_NAMES

@@ -21,6 +21,7 @@ import math
 import traitlets
 
 import quizzes
+from quizzes.parsing.registry import load_registry
 
 from .base import CourseWidget
 
@@ -119,7 +120,7 @@ def topic_data(link_pattern: str = "{id}.html") -> dict:
     {"quizzes": [{id, hash, title, href, cases: [{questions: [{id, type, weight, options:
     [{id, credit}], modalities, recommendations}]}]}], "modalities": [...], "recommendations":
     {id: {label, modality}}}. It carries credits (the answer key), so exam builds leave it out."""
-    registry = quizzes.load_registry()
+    registry = load_registry()
     cited: set[str] = set()
     rows = []
     for quiz_id in ordered_ids():

@@ -26,7 +26,7 @@ class Quiz(CourseWidget):
     answers = traitlets.Dict().tag(sync=True)
     checked = traitlets.List(traitlets.Unicode()).tag(sync=True)
     learner = traitlets.Unicode("").tag(sync=True)
-    # Display-order seed (quizzes/order.py); the browser creates it and keeps it with the answers.
+    # Display-order seed (quizzes/rules/order.py); the browser creates it and keeps it with the answers.
     seed = traitlets.Unicode("").tag(sync=True)
 
     def __init__(self, quiz_id: str, *, exam: bool | None = None, **kwargs):

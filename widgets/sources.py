@@ -1,14 +1,14 @@
 """What a reader sees for a source inside a widget: a readable name, never a bibliography key.
 
 The data files cite by bibliography key (``kemeny1999``) and tag each figure V or S; keys are for
-authors. Widgets show the short author-year label the quizzes use (quizzes.cite.bib_labels,
+authors. Widgets show the short author-year label the quizzes use (quizzes.pages.cite.bib_labels,
 "Kemeny et al. 1999"), and explain the tags in words wherever they appear (TAG_LEGEND).
 """
 from __future__ import annotations
 
 import re
 
-from quizzes.cite import BIBLIOGRAPHY_URL, bib_labels
+from quizzes.pages.cite import BIBLIOGRAPHY_URL, bib_labels
 
 # What the fact-sheet tags mean, in the words the course uses everywhere they are shown.
 TAGS = {"V": "figure read in the cited source", "S": "from a secondary source"}

@@ -1,5 +1,5 @@
 // TARE activity widget: an ILLUSTRATIVE body-surface-area (BSA) calculation for
-// resin microspheres. Same steps, same order as widgets/dosimetry.py; every
+// resin microspheres. Same steps, same order as widgets/tare_activity_model.py; every
 // constant comes from Python (the `constants` trait), so it is written once.
 
 import { el, keepKeysInWidget } from "./dom.js";

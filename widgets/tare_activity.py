@@ -4,7 +4,8 @@ from __future__ import annotations
 import traitlets
 
 from .base import CourseWidget
-from .dosimetry import (
+from .sources import source_labels
+from .tare_activity_model import (
     BSA_OFFSET_GBQ,
     DEFAULTS,
     DUBOIS,
@@ -18,7 +19,6 @@ from .dosimetry import (
     SOURCES,
     bsa_activity,
 )
-from .sources import source_labels
 
 # Sources the front end names outside SOURCES (its note on lung shunt measured on MAA imaging).
 NOTE_SOURCES = ("vanroekel2020", "pmc9793490")

@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 
 from quizzes import vocab
-from quizzes.bib import keys_from_bib
+from quizzes.parsing.bib import keys_from_bib
 from quizzes.paths import REFERENCES_BIB
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -134,7 +134,7 @@ def fix_citation_list_role(app, pagename, templatename, context, doctree):
 
 def publish_downloads(app, exception):
     # The Moodle XML and Canvas QTI exports hold the answer key: never in exam builds.
-    from quizzes.publish import export_all
+    from quizzes.exports.publish import export_all
 
     if exception is not None or app.builder.format != "html" or exam_mode():
         return

@@ -27,7 +27,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from . import vocab
+from quizzes import vocab
 
 
 class DecisionInputError(ValueError):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from . import paths
+from quizzes import paths
 
 BIB_TOKEN = re.compile(r"\[@([A-Za-z0-9_:.-]+)\]")
 RECORD_TOKEN = re.compile(r"\[#([a-z0-9][a-z0-9-]*)\]")

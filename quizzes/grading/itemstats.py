@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .model import Quiz, Registry
+from quizzes.parsing.model import Quiz, Registry
 
 GROUP_SHARE = 0.27
 MIN_LEARNERS = 30
@@ -125,8 +125,8 @@ def cronbach_alpha(items: np.ndarray) -> float | None:
 
 
 def analyse(quiz: Quiz, masks: np.ndarray, registry: Registry | None = None) -> QuizStats:
-    """masks: n x k integers, one row per counted learner (quizzes.choices.encode)."""
-    from .scoring import score_question
+    """masks: n x k integers, one row per counted learner (quizzes.grading.choices.encode)."""
+    from quizzes.rules.scoring import score_question
 
     questions = quiz.questions()
     n, k = masks.shape[0], len(questions)

@@ -7,7 +7,7 @@ it is well under 1 kB.
 """
 from __future__ import annotations
 
-from .model import Quiz
+from quizzes.parsing.model import Quiz
 
 
 def encode(quiz: Quiz, answers: dict) -> tuple[int, ...]:

@@ -28,10 +28,17 @@ import itertools
 import re
 import xml.etree.ElementTree as ET
 
-from .export_common import (export_options, general_feedback_html, number, option_html, percent,
-                            question_html, reproducible_zip)
-from .model import Quiz, Registry, iter_questions
-from .render import markdown_html
+from quizzes.exports.common import (
+    export_options,
+    general_feedback_html,
+    number,
+    option_html,
+    percent,
+    question_html,
+    reproducible_zip,
+)
+from quizzes.pages.render import markdown_html
+from quizzes.parsing.model import Quiz, Registry, iter_questions
 
 QTI_NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
 CP_NS = "http://www.imsglobal.org/xsd/imscp_v1p1"
@@ -196,7 +203,7 @@ def canvas_multiple_answer_score(question, chosen) -> float:
 def canvas_score_differences(quiz: Quiz) -> list[dict]:
     """The multiple-response questions of a quiz that Canvas scores differently from the engine
     for at least one answer pattern: {"question", "number", "patterns", "differ", "example"}."""
-    from .scoring import score_question
+    from quizzes.rules.scoring import score_question
 
     out = []
     for number_, (case, q) in enumerate(iter_questions(quiz), start=1):

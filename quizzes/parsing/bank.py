@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import vocab
-from .decide import recommend
-from .hashing import content_hash
-from .issues import Issues
-from .loader import load_or_report
-from .model import Case, Option, Question, Quiz, Registry
-from .validate import ID_PATTERN, MARKDOWN, Fields, join
+from quizzes import vocab
+from quizzes.parsing.issues import Issues
+from quizzes.parsing.loader import load_or_report
+from quizzes.parsing.model import Case, Option, Question, Quiz, Registry
+from quizzes.parsing.validate import ID_PATTERN, MARKDOWN, Fields, join
+from quizzes.rules.decide import recommend
+from quizzes.rules.hashing import content_hash
 
 _QUIZ = ("id", "title", "description", "cases")
 _CASE = ("id", "title", "vignette", "features", "questions")

@@ -8,22 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import decide, itemlint, paths, vocab
-from .bank import parse_bank
-from .bib import load_keys
-from .issues import Issue, Issues
-from .model import Quiz, Registry, iter_questions
-from .registry import parse_registry
-
-
-def bank_files(banks) -> list[Path]:
-    """A directory's *.yaml/*.yml files (sorted), or the given file(s)."""
-    if isinstance(banks, (list, tuple)):
-        return [Path(p) for p in banks]
-    banks = Path(banks)
-    if not banks.is_dir():   # a file, or anything else: the loader reports what it is
-        return [banks]
-    return sorted(p for p in banks.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+from quizzes import paths, vocab
+from quizzes.catalogue import bank_files
+from quizzes.checks import itemlint
+from quizzes.parsing.bank import parse_bank
+from quizzes.parsing.bib import load_keys
+from quizzes.parsing.issues import Issue, Issues
+from quizzes.parsing.model import Quiz, Registry, iter_questions
+from quizzes.parsing.registry import parse_registry
+from quizzes.rules import decide
 
 
 @dataclass

@@ -32,9 +32,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from . import cite
-from .issues import Issues
-from .model import Quiz, Registry
+from quizzes.pages import cite
+from quizzes.parsing.issues import Issues
+from quizzes.parsing.model import Quiz, Registry
 
 ABSOLUTES = re.compile(
     r"\b(always|never|no role|guarantee[sd]?|cures?|cured|no side effects?|completely|"

@@ -10,7 +10,7 @@ from functools import lru_cache
 import nh3
 from markdown_it import MarkdownIt
 
-from . import cite
+from quizzes.pages import cite
 
 ALLOWED_TAGS = {"p", "em", "strong", "ul", "ol", "li", "a", "code", "br", "sup", "sub"}
 ALLOWED_ATTRIBUTES = {"a": {"href"}}
@@ -30,5 +30,5 @@ def markdown_html(text: str, links: bool = True) -> str:
 
 @lru_cache(maxsize=1)
 def _registry():
-    from .registry import load_registry  # registry -> bank text -> render: import when used
+    from quizzes.parsing.registry import load_registry  # registry -> bank text -> render: import when used
     return load_registry()

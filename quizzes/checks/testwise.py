@@ -1,8 +1,8 @@
 """Test-wise baseline: what content-free strategies score on a bank, next to uniform guessing.
 
 A sound bank keeps every strategy close to chance. Each strategy picks options from what a
-reader sees (option text, and the order the page shows for a learner's seed, quizzes/order.py)
-and never from the key; scores use the engine's own scoring (quizzes/scoring.py). Strategies
+reader sees (option text, and the order the page shows for a learner's seed, quizzes/rules/order.py)
+and never from the key; scores use the engine's own scoring (quizzes/rules/scoring.py). Strategies
 are averaged over many learner seeds, since the order differs per learner.
 
   longest      single: the longest option; select-all: the longer half of the options
@@ -21,10 +21,10 @@ import itertools
 import math
 from dataclasses import dataclass
 
-from .itemlint import HEDGES, plain
-from .model import Question, Quiz, iter_questions
-from .order import display_order
-from .scoring import score_question
+from quizzes.checks.itemlint import HEDGES, plain
+from quizzes.parsing.model import Question, Quiz, iter_questions
+from quizzes.rules.order import display_order
+from quizzes.rules.scoring import score_question
 
 STRATEGIES = ("longest", "hedging", "first shown", "first half", "middle")
 SEEDS = tuple(f"{n:016x}" for n in range(1, 201))

@@ -1,6 +1,6 @@
 """What the Moodle and QTI exporters share: HTML of each question and the credit formats.
 
-All text goes through quizzes.render.markdown_html (the same sanitiser the browser payload
+All text goes through quizzes.pages.render.markdown_html (the same sanitiser the browser payload
 uses); the exporters then write it with xml.etree, which escapes it by construction.
 """
 from __future__ import annotations
@@ -9,10 +9,10 @@ import io
 import zipfile
 from html import escape
 
-from . import cite
-from .model import Case, Option, Question, Quiz, Registry
-from .order import display_order
-from .render import markdown_html
+from quizzes.pages import cite
+from quizzes.pages.render import markdown_html
+from quizzes.parsing.model import Case, Option, Question, Quiz, Registry
+from quizzes.rules.order import display_order
 
 BANK_NAME = "crlm-quizzes"          # file stem of the whole-bank downloads
 CATEGORY_ROOT = "CRLM regional therapy"

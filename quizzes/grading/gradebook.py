@@ -1,7 +1,7 @@
 """The per-question gradebook: one row per learner and quiz, one column per question.
 
 Built from the per-file rows of grade.grade_files(). Learners are matched by
-quizzes.learners.learner_key; a file without a learner name is its own row (two anonymous files
+quizzes.grading.learners.learner_key; a file without a learner name is its own row (two anonymous files
 are never assumed to be the same person). Row status:
   graded    one answer set counted (further files with the same answers are duplicates)
   conflict  the learner handed in different answer sets: no score until the educator decides
@@ -16,9 +16,10 @@ import csv
 import io
 import os
 
-from . import choices, scoring
-from .grade import COUNTED, GradeRow, path_text, safe_cell, write_text_atomic
-from .model import Quiz
+from quizzes.grading import choices
+from quizzes.grading.grade import COUNTED, GradeRow, path_text, safe_cell, write_text_atomic
+from quizzes.parsing.model import Quiz
+from quizzes.rules import scoring
 
 FIXED_COLUMNS = ("learner", "learner_key", "quiz", "status", "score", "answered", "files", "note")
 # When a learner's files disagree on status, the row shows the first of these that occurs.

@@ -14,9 +14,9 @@ from __future__ import annotations
 import math
 import re
 
-from . import vocab
-from .issues import Issues
-from .loader import BadValue, YList, YMap
+from quizzes import vocab
+from quizzes.parsing.issues import Issues
+from quizzes.parsing.loader import BadValue, YList, YMap
 
 # \Z, not $: "$" also matches before a trailing newline, so "q1\n" would pass as an id.
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")

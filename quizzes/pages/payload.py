@@ -5,9 +5,9 @@ the recommendations dict are left out entirely (absent, not null).
 """
 from __future__ import annotations
 
-from . import scoring
-from .model import Quiz, Registry, iter_questions
-from .render import markdown_html
+from quizzes.pages.render import markdown_html
+from quizzes.parsing.model import Quiz, Registry, iter_questions
+from quizzes.rules import scoring
 
 
 def build_payload(quiz: Quiz, registry: Registry, exam: bool = False, links: bool = True) -> dict:
@@ -23,7 +23,7 @@ def build_payload(quiz: Quiz, registry: Registry, exam: bool = False, links: boo
             for o in q.options:
                 entry: dict[str, object] = {"id": o.id, "text_html": html(o.text)}
                 if o.pin:
-                    entry["pin"] = o.pin   # shown after the shuffled options (quizzes/order.py)
+                    entry["pin"] = o.pin   # shown after the shuffled options (quizzes/rules/order.py)
                 if not exam:
                     entry.update(credit=float(o.credit), feedback_html=html(o.feedback),
                                  follows=list(o.follows), contradicts=list(o.contradicts))

@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from .model import Quiz
+from quizzes.parsing.model import Quiz
 
 FORMAT = "crlm-quiz-answers"
 VERSION = 3

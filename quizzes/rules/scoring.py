@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from .model import Question, Quiz, iter_questions
+from quizzes.parsing.model import Question, Quiz, iter_questions
 
 RULE_NAME = "weighted-mean-of-partial-credit-v1"
 DISPLAY_DECIMALS = 4

@@ -5,11 +5,11 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from . import paths, vocab
-from .issues import DataError, Issues
-from .loader import YMap, load_or_report
-from .model import Recommendation, Registry, Source
-from .validate import ID_PATTERN, MARKDOWN, Fields, join, show
+from quizzes import paths, vocab
+from quizzes.parsing.issues import DataError, Issues
+from quizzes.parsing.loader import YMap, load_or_report
+from quizzes.parsing.model import Recommendation, Registry, Source
+from quizzes.parsing.validate import ID_PATTERN, MARKDOWN, Fields, join, show
 
 SOURCE_KINDS = ("review", "consensus", "manufacturer", "expert-panel", "secondary")
 _REVIEW_LOCATOR = re.compile(r"^abstract sentence ([1-9][0-9]*)$")
@@ -149,7 +149,7 @@ def file_version(path: Path) -> tuple[int, int]:
 
 @lru_cache(maxsize=8)
 def _cached_registry(path: str, *versions: tuple[int, int]) -> Registry:
-    from .bib import load_keys
+    from quizzes.parsing.bib import load_keys
     return _checked_registry(Path(path), load_keys()[0])
 
 

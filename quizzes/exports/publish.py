@@ -13,12 +13,12 @@ import os
 import tempfile
 from pathlib import Path
 
-from . import list_quizzes, load_bank
-from .export_common import BANK_NAME
-from .export_moodle import moodle_xml
-from .export_qti import qti_zip
-from .registry import load_registry
-from .scorm import package_name, scorm_zip
+from quizzes.catalogue import list_quizzes, load_bank
+from quizzes.exports.common import BANK_NAME
+from quizzes.exports.moodle import moodle_xml
+from quizzes.exports.qti import qti_zip
+from quizzes.exports.scorm import package_name, scorm_zip
+from quizzes.parsing.registry import load_registry
 
 PUBLISHED_MODE = 0o644
 
@@ -63,7 +63,7 @@ def download_links(quiz_id: str):
 
     from IPython.display import HTML
 
-    from . import exam_mode
+    from quizzes.catalogue import exam_mode
 
     if exam_mode():
         return None

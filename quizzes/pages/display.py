@@ -5,9 +5,9 @@ from html import escape
 
 from IPython.display import HTML
 
-from . import vocab
-from .order import display_order
-from .registry import load_registry
+from quizzes import vocab
+from quizzes.parsing.registry import load_registry
+from quizzes.rules.order import display_order
 
 SELF_CHECK_SEED = "00000000selfcheck"
 
@@ -27,7 +27,7 @@ def review_position(modality: str | None) -> HTML:
     """The registry records for a modality (and those covering all modalities), or every record
     when modality is None: the review's statements first, then other sources, each with its
     source and certainty. With None each item carries the anchor rec-<id> that bank citations
-    ([#id], quizzes/cite.py) link to."""
+    ([#id], quizzes/pages/cite.py) link to."""
     if modality is not None and modality not in vocab.MODALITIES:
         raise ValueError(f"modality must be None or one of {', '.join(vocab.MODALITIES)}")
     registry = load_registry()
@@ -69,7 +69,7 @@ def self_check(quiz_id: str, question_ids: list[str], exam: bool | None = None) 
     the payload, which is sanitized at build time; everything else is escaped. In an exam
     build the questions are exam questions: none is shown.
     """
-    from . import exam_mode, payload
+    from quizzes.catalogue import exam_mode, payload
 
     exam = exam_mode() if exam is None else exam
     if exam:

@@ -7,7 +7,7 @@ The zip holds
   quiz.js ...       the site's own quiz widget modules, unchanged
   quiz.css          the widget's colours and layout
 and nothing outside the package is ever requested. The widget scores with the same rules as
-quizzes/scoring.py; lms.js reports cmi.core.score.raw (0 to 100), cmi.core.lesson_status, one
+quizzes/rules/scoring.py; lms.js reports cmi.core.score.raw (0 to 100), cmi.core.lesson_status, one
 cmi.interactions.n per checked question and cmi.suspend_data (see suspend_data() below).
 
 An exam package (exam=True) carries the exam payload: no credit, no feedback, no key; it reports
@@ -19,11 +19,11 @@ import json
 import xml.etree.ElementTree as ET
 from html import escape
 
-from widgets.base import HERE as WIDGETS, LOCAL_IMPORT
-
-from .export_common import reproducible_zip
-from .model import Quiz, Registry, iter_questions
-from .payload import build_payload
+from quizzes.exports.common import reproducible_zip
+from quizzes.pages.payload import build_payload
+from quizzes.parsing.model import Quiz, Registry, iter_questions
+from widgets.base import HERE as WIDGETS
+from widgets.base import LOCAL_IMPORT
 
 CP_NS = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
 ADLCP_NS = "http://www.adlnet.org/xsd/adlcp_rootv1p2"

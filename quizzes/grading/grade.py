@@ -4,7 +4,7 @@ Every score is recomputed from the saved choices; score_shown is only compared (
 greater than 1e-9 after rounding both to 4 decimals is flagged as a mismatch).
 
 Statuses: graded | duplicate (same bytes as an earlier file, or same learner + quiz + hash +
-choices) | conflict (one learner, matched by quizzes.learners.learner_key, has two or more
+choices) | conflict (one learner, matched by quizzes.grading.learners.learner_key, has two or more
 different answer sets for one quiz: none is counted until the educator decides) | refused
 (`--exam`: a practice file, a file too old to say, or an exam file showing a score) |
 old-version (hash differs from the current bank: reported, not graded) | unknown-quiz |
@@ -34,13 +34,15 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import choices, paths, scoring
-from .answers import MAX_BYTES, AnswerFileError, answer_problems, parse_answer_bytes
-from .bank import parse_bank
-from .check import bank_files
-from .hashing import legacy_content_hash
-from .learners import learner_key
-from .model import Quiz
+from quizzes import paths
+from quizzes.catalogue import bank_files
+from quizzes.grading import choices
+from quizzes.grading.answers import MAX_BYTES, AnswerFileError, answer_problems, parse_answer_bytes
+from quizzes.grading.learners import learner_key
+from quizzes.parsing.bank import parse_bank
+from quizzes.parsing.model import Quiz
+from quizzes.rules import scoring
+from quizzes.rules.hashing import legacy_content_hash
 
 CSV_COLUMNS = ("learner", "quiz", "hash", "status", "score", "score_shown", "mismatch", "file",
                "mode", "note")
@@ -72,7 +74,7 @@ class GradeRow:
     mismatch: bool | None = None
     reason: str = ""
     mode: str = ""
-    choices: tuple | None = None     # graded files: quizzes.choices.encode() of the answers
+    choices: tuple | None = None     # graded files: quizzes.grading.choices.encode() of the answers
     key: str = ""                    # learner_key(learner)
 
 
@@ -451,7 +453,7 @@ def _csv_target_problem(target) -> str | None:
 
 def _write_outputs(rows, quizzes, targets, out) -> str | None:
     """Write each requested file (atomically); the first failure's message, or None."""
-    from .gradebook import gradebook_text
+    from quizzes.grading.gradebook import gradebook_text
 
     stats = None
     for kind, target in targets:
@@ -460,7 +462,7 @@ def _write_outputs(rows, quizzes, targets, out) -> str | None:
         elif kind == "gradebook":
             text = gradebook_text(rows, quizzes)
         else:
-            from . import report   # numpy and matplotlib only when a report is asked for
+            from quizzes.grading import report  # numpy and matplotlib only when a report is asked for
 
             if stats is None:
                 stats = report.analyse_rows(rows, quizzes, _registry_or_none())
@@ -477,7 +479,7 @@ def _write_outputs(rows, quizzes, targets, out) -> str | None:
 
 
 def _registry_or_none():
-    from .registry import load_registry
+    from quizzes.parsing.registry import load_registry
 
     try:
         return load_registry()

@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from .model import Quiz, iter_questions
+from quizzes.parsing.model import Quiz, iter_questions
 
 SCHEME = 2
 

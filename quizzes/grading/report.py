@@ -13,9 +13,9 @@ import io
 import re
 from html import escape
 
-from .grade import COUNTED, GradeRow, safe_cell
-from .itemstats import QuizStats, analyse
-from .model import Quiz
+from quizzes.grading.grade import COUNTED, GradeRow, safe_cell
+from quizzes.grading.itemstats import QuizStats, analyse
+from quizzes.parsing.model import Quiz
 
 ITEM_COLUMNS = ("quiz", "question", "option", "credit", "learners", "difficulty", "corrected_r",
                 "upper_lower", "share", "upper_share", "lower_share", "flags")

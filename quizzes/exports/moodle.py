@@ -18,10 +18,17 @@ import secrets
 import xml.etree.ElementTree as ET
 from html import escape
 
-from .export_common import (CATEGORY_ROOT, export_options, general_feedback_html, number, option_html,
-                            percent, question_html)
-from .model import Quiz, Registry, iter_questions
-from .render import markdown_html
+from quizzes.exports.common import (
+    CATEGORY_ROOT,
+    export_options,
+    general_feedback_html,
+    number,
+    option_html,
+    percent,
+    question_html,
+)
+from quizzes.pages.render import markdown_html
+from quizzes.parsing.model import Quiz, Registry, iter_questions
 
 
 class _Cdata:

@@ -1,0 +1,1 @@
+"""`python -m quizzes check`: data checks, item-writing checks and the test-wise baseline."""

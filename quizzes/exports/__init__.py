@@ -1,0 +1,1 @@
+"""Moodle XML, QTI, SCORM packages and the downloads published with the site."""

@@ -1,0 +1,1 @@
+"""Answer files, grading, the gradebook and the item analysis."""

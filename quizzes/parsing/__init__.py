@@ -1,0 +1,1 @@
+"""Reading the data: YAML with line numbers, strict field checks, the registry and the banks."""

@@ -1,0 +1,1 @@
+"""The rules every consumer shares: recommend(), the scoring rule, option order, version ids."""
