@@ -67,7 +67,8 @@ def load_once(browser, url: str, block_runtime: bool = False) -> dict:
     page.goto(url)
     page.wait_for_load_state("networkidle")
     views = page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()
-    result = {**stats, "widgets": views, "load_ms": page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")}
+    load_ms = page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")
+    result = {**stats, "widgets": views, "load_ms": load_ms}
     if views and not block_runtime:
         page.wait_for_function("document.documentElement.dataset.widgetsReadyAt !== undefined")
         result["ready_ms"] = float(page.evaluate("document.documentElement.dataset.widgetsReadyAt"))
@@ -115,7 +116,8 @@ def page_table(site: Path) -> None:
     plain = rows[PLAIN_PAGE]
     runtime_kb = (ROOT / "widgets" / "static" / "widget-runtime.js").stat().st_size / 1024
     print(f"\nPage cost (cold cache, medians of 5 loads; plain page = {PLAIN_PAGE})")
-    print("| page | requests | KB | foreign | widgets | widget KB | +KB vs plain | load (ms) | widgets ready (ms) | mount (ms) | widget cost (ms) |")
+    print("| page | requests | KB | foreign | widgets | widget KB | +KB vs plain | load (ms) | widgets ready (ms) "
+          "| mount (ms) | widget cost (ms) |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     fmt = lambda v: "" if v is None else f"{v:.0f}"  # noqa: E731
     for path, r in rows.items():

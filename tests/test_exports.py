@@ -327,7 +327,7 @@ def test_exports_show_no_key_in_a_fixed_place():
     singles = [(quiz, q) for quiz in QUIZZES for q in quiz.questions() if q.type == "single"]
     first = [export_options(quiz, q)[0].credit >= 1 for quiz, q in singles]
     assert sum(first) <= len(singles) / 2
-    for quiz, q in ((quiz, q) for quiz in QUIZZES for q in quiz.questions()):
+    for quiz, q in [(one, q) for one in QUIZZES for q in one.questions()]:
         shown = export_options(quiz, q)
         assert sorted(o.id for o in shown) == sorted(o.id for o in q.options)
         pinned = [o.pin == "last" for o in shown]

@@ -271,8 +271,8 @@ def test_report_in_a_browser_requests_nothing_and_passes_axe(browser, tmp_path):
     for scheme in ("light", "dark"):
         context = browser.new_context(viewport={"width": 375, "height": 800}, color_scheme=scheme)
         page = context.new_page()
-        requests = []
-        page.on("request", lambda r: requests.append(r.url))
+        requests: list[str] = []
+        page.on("request", lambda r, seen=requests: seen.append(r.url))
         page.goto(target.as_uri())
         assert [u for u in requests if u != target.as_uri()] == []
         assert page.evaluate("document.documentElement.scrollWidth") <= 375

@@ -137,7 +137,7 @@ def test_javascript_scores_bit_for_bit_as_the_engine(browser):
             cases.append((payload, quiz, banked, answers))
     js = run_module_function(browser, DATA_JS, "scoreInput", [{"payload": p, "answers": a} for p, _, _, a in cases])
     engine_calls = 0
-    for (payload, quiz, banked, answers), got in zip(cases, js):
+    for (_, quiz, banked, answers), got in zip(cases, js):
         want = scoring.score_quiz(quiz, answers)
         if banked and is_valid(quiz, answers):
             want = quizzes.score_answers(QUIZ_ID, answers)
@@ -613,7 +613,7 @@ def test_two_tabs_never_lose_each_others_answers(context, harness_url):
     assert b.locator(f'.qz-option[data-option="{ticked_a[0]}"] input').is_checked()
     ticked_b = answer(b, 1, [0, 2], payload)                   # fx-q2 in B (revealed by q1)
     a.get_by_label("Your name or ID").fill("Trainee A")
-    b.locator(".qz-question").nth(2).locator(f'.qz-option[data-option="fx-q3-a"] input').check()
+    b.locator(".qz-question").nth(2).locator('.qz-option[data-option="fx-q3-a"] input').check()
     for page in (a, b):
         page.reload()
         page.evaluate(MOUNT, payload)

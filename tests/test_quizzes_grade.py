@@ -234,7 +234,7 @@ def assert_cell_safe(cell):
 
 def test_fixture_files_are_the_listed_cases():
     assert len(CASES.CASES) >= 40
-    assert CASES.HASH == QUIZ.hash, "the fixture bank changed: re-run make_files.py"
+    assert QUIZ.hash == CASES.HASH, "the fixture bank changed: re-run make_files.py"
     on_disk = sorted(p.name for p in FILES_DIR.iterdir())
     assert on_disk == sorted(c.name for c in CASES.CASES)
     for case in CASES.CASES:
@@ -265,7 +265,8 @@ def test_each_fuzzed_file_gets_its_status_and_reason():
 def _special_files(folder: Path) -> dict[str, tuple[str, str]]:
     """Files that are not plain answer files, with (status, reason). Returns name -> expected."""
     folder.mkdir()
-    good = lambda learner: json.dumps({**json.loads(CASES.FULL_BYTES), "learner": learner})
+    def good(learner):
+        return json.dumps({**json.loads(CASES.FULL_BYTES), "learner": learner})
     os.mkfifo(folder / "pipe.json")
     (folder / "real-folder").mkdir()
     (folder / "folder-link.json").symlink_to(folder / "real-folder")

@@ -133,7 +133,7 @@ def test_wrong_and_right_answers_come_back_when_due(clocked, site):
     assert counts(review)[0] == "Due today: 2 questions."
     review.get_by_role("button", name="Review the 2 due questions").click()
     seen = []
-    for n in range(2):
+    for _ in range(2):
         session = review.locator(".rv-session")
         q = next(x for x in QUESTIONS[:2] if session.locator(f'.qz-option[data-option="{BEST[x["id"]]}"]').count())
         seen.append(q["id"])

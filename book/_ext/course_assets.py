@@ -25,7 +25,8 @@ Other theme assets that leave the site, and why that is safe:
 - `_static/styles/theme.css` only `@import`s `basic.css`: pages link `basic.css` directly
   (same rules, same place in the cascade, one request and one round trip fewer).
 - Per page, and only where the page has nothing they act on: sphinx-design's CSS (no `sd-`
-  class) and its tab script (no tab set: dropdowns need no script), sphinx-togglebutton's CSS and script (no `.toggle`, dropdown
+  class) and its tab script (no tab set: dropdowns need no script), sphinx-togglebutton's CSS and
+  script (no `.toggle`, dropdown
   admonition or `details.hide`), sphinx-copybutton and clipboard.js, and the Pygments
   stylesheet (no highlighted code block). Search's scripts and index (`searchtools.js`,
   `language_data.js`, `searchindex.js`) stay on the search page only: pydata loads them
@@ -112,7 +113,7 @@ _FA_ENTRY = re.compile(r'[{,](?:"([^"]+)"|([A-Za-z0-9_$]+)):\[(\d+),(\d+),\[([^\
 _FA_PACK_END = re.compile(r'd\("(fas|far|fab)",p\)')
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def font_awesome(script: str | None = None) -> dict:
     """{prefix: {"icons": {name: (width, height, path, canonical name)}, "unicode": {codepoint: name}}}.
 
@@ -330,7 +331,8 @@ def _icon_twins(css: str, props: dict, glyphs: dict) -> str:
                              "mask:var(--course-icon) left center/auto 1em no-repeat content-box")
             else:
                 parts.append("display:inline-block;width:var(--course-icon-width,1em);height:1em;"
-                             "vertical-align:-.125em;-webkit-mask:var(--course-icon) center/100% 100% no-repeat content-box;"
+                             "vertical-align:-.125em;"
+                             "-webkit-mask:var(--course-icon) center/100% 100% no-repeat content-box;"
                              "mask:var(--course-icon) center/100% 100% no-repeat content-box")
             parts.append("background-color:currentColor")
         parts.append('content:""')
@@ -413,14 +415,14 @@ def slim_page(html: str, pagename: str, search_as_you_type: bool, outdir: str) -
 PYDATA_CSS = re.compile(r"_static/styles/pydata-sphinx-theme\.css\?digest=[0-9a-f]+")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _rewritten_css_tag() -> str:
     """Names what rewrite_theme_css makes of the theme's stylesheet: its source and this code."""
     source = (_theme_static() / "styles" / "pydata-sphinx-theme.css").read_bytes()
     return hashlib.sha256(source + Path(__file__).read_bytes()).hexdigest()[:8]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _theme_css_is(text: str) -> bool:
     body = re.sub(r"/\*.*?\*/", "", text, flags=re.S).strip()
     return body in ('@import "../basic.css";', "@import url(../basic.css);")

@@ -74,5 +74,6 @@ def download_links(quiz_id: str):
         f'into a learning management system: <a href="../../downloads/moodle/{q}.xml" download>'
         f'Moodle XML ({q}.xml)</a> or <a href="../../downloads/qti/{q}.zip" download>QTI 1.2 '
         f'package for Canvas ({q}.zip)</a>, or run it inside the platform with its grade sent back: '
-        f'<a href="../../downloads/{q}-scorm12.zip" download>SCORM 1.2 package ({q}-scorm12.zip)</a>. The <a href="educator-guide.html">guide for '
-        'educators</a> explains how to assign, grade and import the quizzes.</p>')
+        f'<a href="../../downloads/{q}-scorm12.zip" download>SCORM 1.2 package ({q}-scorm12.zip)</a>. '
+        'The <a href="educator-guide.html">guide for educators</a> explains how to assign, grade and '
+        'import the quizzes.</p>')

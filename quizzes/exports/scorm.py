@@ -156,7 +156,8 @@ def suspend_data(quiz: Quiz, answers: dict, checked, learner: str = "", seed: st
 
 def worst_suspend_length(quiz: Quiz) -> int:
     """Length of the longest suspend_data this quiz can produce: every question checked with its
-    highest-numbered choice (every option of a multiple-response question), the longest seed and the longest name (200 characters)."""
+    highest-numbered choice (every option of a multiple-response question), the longest seed and
+    the longest name (200 characters)."""
     answers = {q.id: [o.id for o in q.options] if q.type == "multiple" else [q.options[-1].id]
                for _, q in iter_questions(quiz)}
     return len(suspend_data(quiz, answers, set(answers), "W" * LEARNER_MAX, "f" * SEED_MAX))

@@ -22,7 +22,7 @@ def encode(quiz: Quiz, answers: dict) -> tuple[int, ...]:
 def decode(quiz: Quiz, choices: tuple[int, ...]) -> dict[str, list[str]]:
     """The answered questions as {question id: [option ids in bank order]}."""
     out = {}
-    for q, mask in zip(quiz.questions(), choices):
+    for q, mask in zip(quiz.questions(), choices, strict=False):
         if mask:
             out[q.id] = [o.id for m, o in enumerate(q.options) if mask >> m & 1]
     return out

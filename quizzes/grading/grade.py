@@ -207,7 +207,7 @@ def mark_conflicts(rows: list[GradeRow]) -> None:
             continue
         names = [os.path.basename(path_text(r.file)) for r in group]
         for row in group:
-            others = [n for n, r in zip(names, group) if r is not row]
+            others = [n for n, r in zip(names, group, strict=True) if r is not row]
             row.status = "conflict"
             row.reason = (f"learner {row.key!r} has {len(group)} different answer sets for "
                           f"{row.quiz}; also in {', '.join(others[:3])}"

@@ -188,7 +188,7 @@ def recommendation_alignment(questions, picks: list[np.ndarray], registry) -> li
     """Per recommendation a question examines: over every answered (learner, question) pair,
     the share whose choice includes an option that follows it and none that contradicts it."""
     tally: dict[str, list[int]] = {}
-    for q, picked in zip(questions, picks):
+    for q, picked in zip(questions, picks, strict=True):
         answered = picked.any(axis=1)
         for rid in sorted(q.examines):
             follows = np.array([rid in o.follows for o in q.options], dtype=float)
