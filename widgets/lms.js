@@ -13,7 +13,7 @@
 //   the i-th option of the bank; "" for a question with nothing chosen. The learner comes last
 //   and may contain "~".
 
-import quizWidget, { storageKey } from "./quiz.js";
+import quizWidget from "./quiz.js";
 import { useStore } from "./storage.js";
 import { FULL, questionsOf, round4, scoreQuestion, scoreQuiz } from "./quiz-data.js";
 
@@ -35,11 +35,11 @@ export function findAPI(win) {
     }
     return null;
   };
-  let opener = null;
+  let opener;
   try {
     opener = win.opener;
   } catch {
-    opener = null;
+    opener = null; // an opener on another origin
   }
   return look(win) || (opener ? look(opener) : null);
 }
