@@ -152,8 +152,16 @@ def first_visit(browser, base: str, meter, path: str) -> dict:
             route.abort()
 
     page.route("**/*", route)
-    page.on("requestfailed", lambda r: r.url not in foreign and failed.append(r.url))
-    page.on("response", lambda r: r.status >= 400 and failed.append(f"{r.url} ({r.status})"))
+    def on_failed(request):
+        if request.url not in foreign:
+            failed.append(request.url)
+
+    def on_response(response):
+        if response.status >= 400:
+            failed.append(f"{response.url} ({response.status})")
+
+    page.on("requestfailed", on_failed)
+    page.on("response", on_response)
     meter.reset()
     page.goto(f"{base}/{path}")
     page.wait_for_load_state("networkidle")
@@ -171,6 +179,8 @@ def precache_size(site: Path) -> dict | None:
     if not worker.exists():
         return None
     found = re.search(r"const PRECACHE = (\[.*?\]);", worker.read_text(encoding="utf-8"), re.S)
+    if found is None:
+        return None
     files = [site / unquote(u) for u in json.loads(found.group(1))]
     return {"files": len(files), "raw": sum(f.stat().st_size for f in files),
             "gzip": sum(transfer_size(f) for f in files)}

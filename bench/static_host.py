@@ -45,7 +45,8 @@ class Meter:
 
     def reset(self) -> None:
         with self._lock:
-            self.requests, self.bytes, self.paths = 0, 0, []
+            self.requests, self.bytes = 0, 0
+            self.paths: list[str] = []
 
     def add(self, path: str, sent: int) -> None:
         with self._lock:

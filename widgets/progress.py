@@ -131,8 +131,8 @@ def topic_data(link_pattern: str = "{id}.html") -> dict:
             for q in case.questions:
                 recs = sorted(q.examines)
                 cited.update(recs)
-                mods = set(q.modality) | {registry.records[r].modality for r in recs if r in registry.records}
-                mods = [m for m, _, _ in MODALITY_TOPICS[:3] if m in mods] or ["general"]
+                named = set(q.modality) | {registry.records[r].modality for r in recs if r in registry.records}
+                mods = [m for m, _, _ in MODALITY_TOPICS[:3] if m in named] or ["general"]
                 questions.append({"id": q.id, "type": q.type, "weight": float(q.weight),
                                   "options": [{"id": o.id, "credit": o.credit} for o in q.options],
                                   "modalities": mods, "recommendations": recs})
@@ -150,8 +150,9 @@ def _checked_answers(quiz: dict, text) -> dict:
     """The checked answers of a stored quiz key, cleaned as cleanSaved() in quiz-data.js does:
     known options only, in bank order, one for a single-answer question."""
     saved = _load(text) or {}
-    answers = saved.get("answers") if isinstance(saved.get("answers"), dict) else {}
-    checked = saved.get("checked") if isinstance(saved.get("checked"), list) else []
+    listed, ticked = saved.get("answers"), saved.get("checked")
+    answers: dict = listed if isinstance(listed, dict) else {}
+    checked: list = ticked if isinstance(ticked, list) else []
     out = {}
     for case in quiz["cases"]:
         for q in case["questions"]:

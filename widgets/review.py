@@ -29,7 +29,7 @@ def rating_for(score: float, certainty: int | None = None) -> int:
     """FSRS rating of a checked answer: full credit Good (3), part credit Hard (2), none Again
     (1); a full answer given with high certainty (3) is Easy (4), with low certainty (1) Hard."""
     if score >= FULL:
-        return {3: 4, 1: 2}.get(certainty, 3)
+        return {3: 4, 1: 2}.get(certainty or 0, 3)
     return 2 if score > 0 else 1
 
 
@@ -46,6 +46,8 @@ def practice_score(drawn: list[tuple[str, str]], answers: dict) -> float:
     weighted = weights = 0.0
     for quiz_id, qid in drawn:
         question = quizzes.load_bank(quiz_id).question(qid)
+        if question is None:
+            raise KeyError(f"{quiz_id} has no question {qid!r}")
         chosen = answers.get(f"{quiz_id}/{qid}") or []
         score = quizzes.score_answers(quiz_id, {qid: chosen})["questions"][qid] if chosen else 0.0
         weighted += question.weight * score
@@ -81,7 +83,7 @@ def replay(config: dict | None, start: int, reviews: list[dict]) -> list[dict]:
         card, _ = scheduler.review_card(card, Rating(review["rating"]), _utc(review["at"]))
         out.append({"state": int(card.state), "step": card.step, "stability": card.stability,
                     "difficulty": card.difficulty, "due": _ms(card.due),
-                    "last_review": _ms(card.last_review)})
+                    "last_review": _ms(card.last_review) if card.last_review else None})
     return out
 
 

@@ -261,7 +261,7 @@ def svg_stylesheet(used_modifiers: set[str]) -> str:
 # --- Icons drawn by CSS: the same glyph as an SVG mask ------------------------------------
 
 def _custom_properties(*sheets: str) -> dict:
-    props = {}
+    props: dict[str, str] = {}
     for css in sheets:
         for _, _, prelude, body in css_rules(css):
             if not prelude.startswith("@"):
@@ -495,7 +495,7 @@ def rewrite_theme_css(outdir: Path) -> None:
 
 
 def _modifiers_in_pages(outdir: Path) -> set[str]:
-    found = set()
+    found: set[str] = set()
     for page in outdir.rglob("*.html"):
         for classes in re.findall(r'<svg class="svg-inline--fa ([^"]*)"', page.read_text(encoding="utf-8")):
             found.update(c for c in classes.split() if FA_MODIFIER.fullmatch(c))
@@ -505,7 +505,7 @@ def _modifiers_in_pages(outdir: Path) -> set[str]:
 def _theme_files(package: str, subdir: str) -> list[str]:
     """Paths under _static/ of the files a theme ships in static/<subdir> (and only those)."""
     module = __import__(package)
-    static = Path(module.__file__).parent / "theme" / package / "static"
+    static = Path(str(module.__file__)).parent / "theme" / package / "static"
     return [p.relative_to(static).as_posix() for p in sorted((static / subdir).rglob("*")) if p.is_file()]
 
 
