@@ -72,11 +72,11 @@ export function cleanQueue(value) {
 export function loadQueue() {
   if (blocked && memory) return memory;
   const text = readItem(REVIEW_KEY);
-  let value = null;
+  let value;
   try {
     value = text === null ? null : JSON.parse(text);
   } catch {
-    value = null;
+    value = null; // damaged storage starts an empty queue
   }
   return cleanQueue(value);
 }
