@@ -1,4 +1,4 @@
-"""Self-check questions in the modality chapters come from the bank, with answers only outside exam mode."""
+"""Self-check questions in the modality chapters come from the bank, with answers, and only outside exam mode."""
 import re
 
 import pytest
@@ -26,6 +26,8 @@ def test_exam_mode_leaves_out_answers_and_feedback():
     question = next(q for c in data["cases"] for q in c["questions"] if q["id"] == QID)
     assert "<details>" not in html
     assert not any(o["feedback_html"] in html for o in question["options"])
+    # in an exam build the self-check questions are exam questions: none is shown
+    assert question["stem_html"] not in html and "left out" in html
 
 
 def test_self_check_options_are_shuffled_like_the_engine_says():
@@ -48,10 +50,10 @@ def test_unknown_question_is_a_clear_error():
 
 
 @pytest.mark.parametrize("chapter, quiz", CHAPTERS.items())
-def test_built_chapters_carry_self_checks_and_the_exam_site_no_answers(chapter, quiz):
+def test_built_chapters_carry_self_checks_and_the_exam_site_none(chapter, quiz):
     page = (SITE / "book" / "chapters" / f"{chapter}.html").read_text(encoding="utf-8")
     exam = (EXAM_SITE / "book" / "chapters" / f"{chapter}.html").read_text(encoding="utf-8")
     assert len(re.findall(r'class="crlm-self-check-item"', page)) == 2
     assert "Show the answer and why" in page and f'href="{quiz}.html"' in page
-    assert len(re.findall(r'class="crlm-self-check-item"', exam)) == 2
-    assert "Show the answer and why" not in exam
+    assert len(re.findall(r'class="crlm-self-check-item"', exam)) == 0
+    assert "Show the answer and why" not in exam and "crlm-exam-note" in exam
