@@ -156,7 +156,7 @@ def analyse(quiz: Quiz, masks: np.ndarray, registry: Registry | None = None) -> 
             if o.credit <= 0 and n:
                 if opt.share < RARE_DISTRACTOR:
                     opt.flags.append("distractor chosen by under 5%")
-                if opt.upper is not None and opt.upper > opt.lower:
+                if opt.upper is not None and opt.lower is not None and opt.upper > opt.lower:
                     opt.flags.append("distractor chosen more by the upper group")
             options.append(opt)
         item = ItemStats(q.id, q.type, float(q.weight), float(x[:, j].mean()) if n else math.nan,
@@ -198,9 +198,9 @@ def recommendation_alignment(questions, picks: list[np.ndarray], registry) -> li
             count[0] += int(answered.sum())
             count[1] += int(in_line.sum())
     out = []
-    for rid, (answered, in_line) in sorted(tally.items()):
-        if not answered:
+    for rid, (n_answered, n_in_line) in sorted(tally.items()):
+        if not n_answered:
             continue
         label = registry.records[rid].label if registry and rid in registry.records else rid
-        out.append((rid, label, answered, in_line / answered))
+        out.append((rid, label, n_answered, n_in_line / n_answered))
     return out

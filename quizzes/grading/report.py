@@ -27,7 +27,7 @@ def analyse_rows(rows: list[GradeRow], quizzes: dict[str, Quiz], registry=None) 
 
     by_quiz: dict[str, list[tuple]] = {}
     for row in rows:
-        if row.status in COUNTED and row.quiz in quizzes:
+        if row.status in COUNTED and row.quiz in quizzes and row.choices is not None:
             by_quiz.setdefault(row.quiz, []).append(row.choices)
     out = []
     for qid, sets in sorted(by_quiz.items()):
