@@ -162,8 +162,9 @@ def exercise_widgets(page) -> int:
     return used
 
 
-def check_phone_and_dark(browser, url: str, selector: str, before=None) -> None:
-    """The widget fits a 375 px screen, follows the dark theme, and stays axe-clean in both."""
+def check_phone_and_dark(browser, url: str, selector: str, before=None, audit=None) -> None:
+    """The widget fits a 375 px screen, follows the dark theme, and stays axe-clean in both.
+    `audit(page)`, if given, runs in light and again in dark mode (e.g. a WCAG 2.2 check)."""
     page = browser.new_page(viewport={"width": 375, "height": 800})
     try:
         page.goto(url)
@@ -177,9 +178,13 @@ def check_phone_and_dark(browser, url: str, selector: str, before=None) -> None:
             "el => Math.max(...[el, ...el.querySelectorAll('*')].map((n) => n.getBoundingClientRect().right))"
         ) <= 375, "something inside the widget sticks out past the screen"
         assert serious_axe_violations(page) == []
+        if audit:
+            audit(page)
         light = widget.evaluate("el => getComputedStyle(el).color")
         use_dark_mode(page)
         assert widget.evaluate("el => getComputedStyle(el).color") != light, "the widget ignores dark mode"
         assert serious_axe_violations(page) == [], "in dark mode"
+        if audit:
+            audit(page)
     finally:
         page.close()

@@ -12,7 +12,7 @@ import re
 from contextlib import contextmanager
 from pathlib import Path
 
-from browser_support import ROOT, check_phone_and_dark, serve, wait_for_widgets
+from browser_support import ROOT, check_phone_and_dark, serve
 
 RUNTIME = ROOT / "widgets" / "static" / "widget-runtime.js"
 STATE_TYPE = "application/vnd.jupyter.widget-state+json"
@@ -107,18 +107,10 @@ def check_alone_on_a_phone(browser, url: str, selector: str, before=None, audit:
     """A widget on its own page fits 375 px and follows dark mode (check_phone_and_dark), and the
     part `audit` (the widget by default) has no WCAG 2.2 violation at 375 px, light and dark.
     `before(page)` opens whatever should be open (a list, an entry) before looking."""
-    check_phone_and_dark(browser, url, selector, before=before)
-    page = browser.new_page(viewport={"width": 375, "height": 800})
-    try:
-        page.goto(url)
-        wait_for_widgets(page)
-        if before:
-            before(page)
+    def wcag22(page):
         assert wcag22_violations(page, audit or selector) == []
-        page.evaluate("document.documentElement.dataset.theme = 'dark'")
-        assert wcag22_violations(page, audit or selector) == []
-    finally:
-        page.close()
+
+    check_phone_and_dark(browser, url, selector, before=before, audit=wcag22)
 
 
 def reader_text(page, selector: str) -> str:
