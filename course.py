@@ -145,10 +145,10 @@ def ensure_test_tools(commands=("chromium", "node", "npm")) -> None:
     sys.exit(f"The tests need {', '.join(missing)}: sudo apt-get install -y {' '.join(packages)}")
 
 
-# The quick lane leaves out what needs a built site or a live Jupyter server (markers set in
-# tests/conftest.py); its COURSE_SITE points at a folder that does not exist, so a test that reads
-# the site without being marked fails loudly instead of passing on a stale build.
-QUICK_MARKERS = "not site and not live"
+# The quick lane leaves out what needs a built site, a live Jupyter server or a book build of its
+# own (markers set in tests/conftest.py); its COURSE_SITE points at a folder that does not exist,
+# so a test that reads the site without being marked fails loudly instead of passing on a stale build.
+QUICK_MARKERS = "not site and not live and not build"
 NO_SITE = ROOT / "_build" / "no-site"
 
 

@@ -57,26 +57,28 @@ SITE_FIXTURES = {"site_url", "exam_site_url", "browser", "context", "page"}
 BROWSER_FIXTURES = {"browser", "context", "page"}
 # Names whose use in a test's own source means it reads the built site's files.
 SITE_NAMES = re.compile(r"\b(SITE|EXAM_SITE|site_pages|built_pages)\b")
+# A test that runs Jupyter Book itself (a small book of its own) takes tens of seconds.
+BUILD_NAMES = re.compile(r"\"jupyter-book\"|\bbuild_site\(")
 
 
 CALLS = re.compile(r"\b([A-Za-z_]\w*)\(")
 
 
-def _source_reads_site(function, module, depth: int = 3) -> bool:
-    """The function's own source names the site, or a helper of the same module that it calls
-    (a few levels deep) does."""
+def _source_reads_site(function, module, depth: int = 3, names: re.Pattern = SITE_NAMES) -> bool:
+    """The function's own source matches `names` (by default: it names the site), or a helper of
+    the same module that it calls (a few levels deep) does."""
     try:
         source = inspect.getsource(function)
     except (OSError, TypeError):
         return False
-    if SITE_NAMES.search(source):
+    if names.search(source):
         return True
     if depth == 0:
         return False
     for name in set(CALLS.findall(source)) - {function.__name__}:
         helper = getattr(module, name, None)
         if inspect.isfunction(helper) and helper.__module__ == module.__name__ \
-                and _source_reads_site(helper, module, depth - 1):
+                and _source_reads_site(helper, module, depth - 1, names):
             return True
     return False
 
@@ -113,6 +115,9 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.site)
         if "lab" in fixtures:
             item.add_marker(pytest.mark.live)
+        function, module = getattr(item, "function", None), getattr(item, "module", None)
+        if function is not None and module is not None and _source_reads_site(function, module, names=BUILD_NAMES):
+            item.add_marker(pytest.mark.build)
 
 
 def pytest_sessionfinish(session, exitstatus):
