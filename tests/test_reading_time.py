@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import sys
 
+import yaml
 from browser_support import ROOT, SITE
 from docutils import nodes
 
@@ -16,9 +17,10 @@ from course_reading_time import reading_line, visible_words  # noqa: E402
 
 LINE = re.compile(r'<p class="course-reading-time">Chapter (\d+) · about (\d+) minutes? to read '
                   r'\(([\d,]+) words; collapsed sections not counted\)</p>')
-CHAPTERS = ["dual-blood-supply", "haip", "debiri", "tare", "evidence", "which-modality",
-            "quiz-settings", "quiz-haip", "quiz-embolic", "quiz-decisions", "progress",
-            "educator-guide"]
+# The chapters in table-of-contents order: every page under book/chapters/ that _toc.yml lists.
+CHAPTERS = [entry["file"].rsplit("/", 1)[1]
+            for part in yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))["parts"]
+            for entry in part["chapters"] if entry["file"].startswith("book/chapters/")]
 
 
 def test_every_chapter_shows_its_number_and_reading_time_in_toc_order():
