@@ -11,7 +11,7 @@ from quizzes.catalogue import bank_files
 from quizzes.checks.check import format_report, run_check
 from quizzes.exports.common import BANK_NAME, select_quizzes
 from quizzes.exports.moodle import moodle_xml
-from quizzes.exports.publish import write_atomic
+from quizzes.exports.publish import write_download
 from quizzes.exports.qti import qti_zip
 from quizzes.exports.scorm import package_name, scorm_zip
 from quizzes.grading import grade
@@ -74,14 +74,14 @@ def run_export(args) -> int:
     ident = chosen[0].id if len(chosen) == 1 else BANK_NAME
     try:
         if args.moodle:
-            write_atomic(Path(args.moodle), moodle_xml(chosen, registry))
+            write_download(Path(args.moodle), moodle_xml(chosen, registry))
             print(f"wrote {args.moodle} ({len(chosen)} quiz(zes))")
         if args.qti:
-            write_atomic(Path(args.qti), qti_zip(chosen, registry, ident))
+            write_download(Path(args.qti), qti_zip(chosen, registry, ident))
             print(f"wrote {args.qti} ({len(chosen)} quiz(zes))")
         for quiz in chosen if args.scorm else ():
             path = Path(args.scorm) / package_name(quiz.id, exam=args.exam)
-            write_atomic(path, scorm_zip(quiz, registry, exam=args.exam))
+            write_download(path, scorm_zip(quiz, registry, exam=args.exam))
             print(f"wrote {path}")
     except OSError as exc:
         print(f"error: cannot write: {exc}", file=sys.stderr)

@@ -9,8 +9,6 @@ user). Call it after the HTML build with outdir = <html>/downloads.
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from quizzes.catalogue import list_quizzes, load_bank
@@ -18,24 +16,16 @@ from quizzes.exports.common import BANK_NAME
 from quizzes.exports.moodle import moodle_xml
 from quizzes.exports.qti import qti_zip
 from quizzes.exports.scorm import package_name, scorm_zip
+from quizzes.files import write_atomic
 from quizzes.parsing.registry import load_registry
 
 PUBLISHED_MODE = 0o644
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write all of data or nothing; the file ends up 0644 (mkstemp alone would leave 0600)."""
+def write_download(path: Path, data: bytes) -> None:
+    """One download, all or nothing, world-readable whatever the umask; its folder is created."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, PUBLISHED_MODE)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    write_atomic(path, data, PUBLISHED_MODE)
 
 
 def export_all(outdir) -> list[Path]:
@@ -47,11 +37,11 @@ def export_all(outdir) -> list[Path]:
         for path, data in ((outdir / "moodle" / f"{quiz.id}.xml", moodle_xml([quiz], registry)),
                            (outdir / "qti" / f"{quiz.id}.zip", qti_zip([quiz], registry, quiz.id)),
                            (outdir / package_name(quiz.id), scorm_zip(quiz, registry))):
-            write_atomic(path, data)
+            write_download(path, data)
             written.append(path)
     for path, data in ((outdir / f"{BANK_NAME}-all.xml", moodle_xml(quizzes, registry)),
                        (outdir / f"{BANK_NAME}-all.zip", qti_zip(quizzes, registry, BANK_NAME))):
-        write_atomic(path, data)
+        write_download(path, data)
         written.append(path)
     return written
 

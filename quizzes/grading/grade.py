@@ -29,13 +29,13 @@ import os
 import re
 import stat
 import sys
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from quizzes import paths
 from quizzes.catalogue import bank_files
+from quizzes.files import write_atomic
 from quizzes.grading import choices
 from quizzes.grading.answers import MAX_BYTES, AnswerFileError, answer_problems, parse_answer_bytes
 from quizzes.grading.learners import learner_key
@@ -365,44 +365,15 @@ def csv_text(rows: list[GradeRow]) -> str:
     return out.getvalue()
 
 
-def _umask() -> int:
-    try:   # Linux reports it without changing it
-        with open("/proc/self/status", encoding="ascii") as handle:
-            for line in handle:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError, IndexError):
-        pass
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
 def write_csv_atomic(rows: list[GradeRow], target) -> None:
     write_text_atomic(csv_text(rows), target)
 
 
 def write_text_atomic(text: str, target) -> None:
-    """Write to a temporary file beside the target, then rename: readers never see half a file.
-
-    The file gets mode 0644 (less if the umask asks for less), like a file the educator saved
-    themselves; mkstemp alone would leave it 0600."""
-    target = Path(target)
+    """A gradebook or CSV written all or nothing, mode 0644 or less if the umask asks for less,
+    like a file the educator saved themselves."""
     data = text.encode("utf-8", "backslashreplace")   # built before anything is created
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                               dir=target.parent if str(target.parent) else ".")
-    try:
-        if hasattr(os, "fchmod"):
-            os.fchmod(fd, GRADEBOOK_MODE & ~_umask())
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    write_atomic(target, data, GRADEBOOK_MODE, within_umask=True)
 
 
 def _printable(text: str, width: int) -> str:
