@@ -31,9 +31,9 @@ def bank_files(banks) -> list[Path]:
 
 def load_bank(quiz_id: str) -> Quiz:
     """The validated bank for quiz_id; raises KeyError if absent, DataError if invalid."""
-    if quiz_id not in list_quizzes():
+    path = next((p for p in bank_files(paths.BANKS_DIR) if p.stem == quiz_id), None)
+    if path is None:
         raise KeyError(f"no quiz bank named {quiz_id!r}")
-    path = next(p for p in bank_files(paths.BANKS_DIR) if p.stem == quiz_id)
     versions = (file_version(path), file_version(paths.REGISTRY_FILE), file_version(paths.REFERENCES_BIB))
     return _cached_bank(str(path), *versions)
 
