@@ -28,7 +28,7 @@ def markdown_html(text: str, links: bool = True) -> str:
                      url_schemes=URL_SCHEMES, link_rel="noopener").strip()
 
 
-@lru_cache(maxsize=1)
 def _registry():
+    # Not cached here: load_registry keeps one parse per version of the registry's files.
     from quizzes.parsing.registry import load_registry  # registry -> bank text -> render: import when used
     return load_registry()
