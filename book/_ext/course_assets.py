@@ -33,6 +33,8 @@ Other theme assets that leave the site, and why that is safe:
   everywhere for search-as-you-type, which this course leaves off (its search box opens
   search.html). A file that no page links any more is deleted from the site.
 A check at the end of the build fails if any page or stylesheet still names a removed file.
+Then the themes' stylesheets lose the selectors no page can match (unused_css.py: Bootstrap's
+grid and utilities, sphinx-design's utility classes), about 33 KiB compressed per page.
 
 Offline. A service worker at the site root (so its scope is the whole site) precaches every
 page, stylesheet, script, image, the search index and the widget runtime; the LMS exports
@@ -56,6 +58,8 @@ from html import unescape as html_unescape
 from pathlib import Path
 from urllib.parse import quote, unquote
 
+import unused_css
+from css_reader import css_rules
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
@@ -93,6 +97,18 @@ ALWAYS_DROPPED = ("sphinx-thebe.css",)
 SEARCH_SCRIPTS = re.compile(
     r'\s*<script src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js|searchindex\.js)"></script>')
 FA_SCRIPT = re.compile(r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>')
+# Scripts Sphinx and the themes put in <head> without `defer`. Each one holds up the first paint
+# for a round trip, yet none needs to run before the page is parsed: every one waits for the
+# DOM itself (doctools' and sphinx_highlight's `_ready`; the book theme's, togglebutton's and
+# copybutton's DOMContentLoaded helpers; clipboard.js only defines what copybutton then calls).
+# Deferred, they still run in document order, before DOMContentLoaded. The search page keeps
+# its scripts as they are (its searchtools.js runs straight away and needs doctools' `_ready`).
+HEAD_SCRIPTS = re.compile(r'<script src="([^"]*_static/(?:documentation_options|doctools|sphinx_highlight|'
+                          r'scripts/sphinx-book-theme|togglebutton|clipboard\.min|copybutton)\.js[^"]*)"></script>')
+# The page's own settings for documentation_options.js: an inline classic script would run
+# before the deferred file defines DOCUMENTATION_OPTIONS. An inline module script is deferred
+# too, and all deferred scripts run in document order, so it runs right after the file.
+OPTIONS_SETTING = re.compile(r"<script>(DOCUMENTATION_OPTIONS\.[a-z_]+ = [^<]*;)</script>")
 THEME_CSS = re.compile(r'<link href="((?:\.\./)*)_static/styles/theme\.css[^"]*" rel="stylesheet" />')
 SOURCE_MAP = re.compile(r"\n?(?://# sourceMappingURL=[^\n]*|/\*# sourceMappingURL=[^*]*\*/)\s*$")
 # What the service worker leaves out of the precache (downloads come on demand).
@@ -150,51 +166,6 @@ def fa_css_of_script(script: str | None = None) -> str:
     if start < 0 or stop < 0:
         raise ExtensionError("course_assets: the SVG stylesheet was not found in fontawesome.js")
     return text[start + 1:stop]
-
-
-# --- A small CSS reader: top-level rules and @media blocks ---------------------------------
-
-def css_rules(css: str) -> list[tuple[int, int, str, str]]:
-    """(start, end, prelude, body) of each top-level rule; comments and strings are skipped."""
-    rules, i, n = [], 0, len(css)
-    while i < n:
-        if css.startswith("/*", i):
-            close = css.find("*/", i + 2)
-            i = n if close < 0 else close + 2
-            continue
-        if css[i].isspace():
-            i += 1
-            continue
-        start, depth, j, quote_char = i, 0, i, None
-        brace = -1
-        while j < n:
-            c = css[j]
-            if quote_char:
-                if c == "\\":
-                    j += 1
-                elif c == quote_char:
-                    quote_char = None
-            elif c in "\"'":
-                quote_char = c
-            elif css.startswith("/*", j):
-                close = css.find("*/", j + 2)
-                j = n if close < 0 else close + 1
-            elif c == "{":
-                depth += 1
-                brace = j if brace < 0 else brace
-            elif c == "}":
-                depth -= 1
-                if depth == 0:
-                    break
-            elif c == ";" and depth == 0:   # @charset, @import
-                break
-            j += 1
-        if brace < 0:
-            rules.append((start, j + 1, css[start:j].strip(), ""))
-        else:
-            rules.append((start, j + 1, css[start:brace].strip(), css[brace + 1:j]))
-        i = j + 1
-    return rules
 
 
 def _declarations(body: str) -> dict:
@@ -409,6 +380,9 @@ def slim_page(html: str, pagename: str, search_as_you_type: bool, outdir: str) -
     # The theme's stylesheet keeps its name and webpack digest but not its content: a browser
     # holding the old one in its HTTP cache must fetch the new one.
     html = PYDATA_CSS.sub(lambda m: f"{m.group(0)}.{_rewritten_css_tag()}", html)
+    if pagename != "search":
+        html = HEAD_SCRIPTS.sub(r'<script defer src="\1"></script>', html)
+        html = OPTIONS_SETTING.sub(r'<script type="module">\1</script>', html)
     return inline_icons(html, pagename)
 
 
@@ -614,13 +588,16 @@ def finish_site(app, exception):
                              f"html_static_path must include {STATIC_SOURCE}")
     rewrite_theme_css(outdir)
     removed = remove_unused(outdir)
+    purged = unused_css.purge_site(outdir, Path(app.doctreedir) / "course-css-originals")
     still_named = references_to_removed(outdir, removed_assets(outdir) + removed)
     if still_named:
         raise ExtensionError("course_assets: pages or stylesheets still name files removed from "
                              "the site:\n  " + "\n  ".join(still_named[:20]))
     version, files = write_service_worker(outdir)
     size = sum((outdir / f).stat().st_size for f in files)
-    logger.info(f"course_assets: {len(removed)} unused theme files removed; service worker "
+    saved = sum(before - after for before, after in purged.values())
+    logger.info(f"course_assets: {len(removed)} unused theme files removed, {saved / 1024:.0f} KiB of "
+                f"selectors no page uses left out of {len(purged)} stylesheets; service worker "
                 f"{version} precaches {len(files)} files ({size / 1024:.0f} KiB)")
 
 
