@@ -11,12 +11,14 @@ import html
 import re
 from pathlib import Path
 
+import pytest
 from browser_support import ROOT, SITE
 from pybtex.database import parse_file
 
 BIB = ROOT / "book" / "references.bib"
 
-# One entry of the page: <div class="citation" id="ref-KEY" role="doc-biblioentry"> ... </div>
+# One entry of the page: <div class="citation" id="ref-KEY" role="listitem"> ... </div>
+# (the build swaps docutils' deprecated role="doc-biblioentry" for listitem)
 # (ids come from bibtex_cite_id in _config.yml; the entry holds no nested div).
 ENTRY = re.compile(r'<div class="citation" id="ref-([^"]+)"[^>]*>(.*?)</div>', re.S)
 LABEL = re.compile(r'<span class="label">.*?</span></span>', re.S)
@@ -104,9 +106,11 @@ def undated_citations(site: Path) -> list[str]:
 
 # Entries whose authors no source the course could read shows. Listed by name so that the gap
 # stays visible: a new author-less entry fails, and so does one of these once it gains an author
-# (remove it here then). Their other fields are still checked.
-AUTHORS_NOT_SHOWN = {"jnccn2010", "cancernetwork2004", "mskcchai2025", "pmc5465659",
-                     "pmid2121343", "pmc4357048", "kao2014"}
+# (remove it here then). Their other fields are still checked. The aim is an empty set: an entry
+# whose authors cannot be found is replaced by a source whose authors can. pmc4357048 (a 2015
+# DEBIRI series) is the one left: no record read so far names its authors, and about twenty
+# chapter and bank passages rest on its figures.
+AUTHORS_NOT_SHOWN = {"pmc4357048"}
 
 
 def test_every_entry_has_author_year_and_links():
@@ -117,6 +121,28 @@ def test_every_entry_has_author_year_and_links():
     assert missing == AUTHORS_NOT_SHOWN, "update AUTHORS_NOT_SHOWN: " + ", ".join(
         sorted(missing ^ AUTHORS_NOT_SHOWN))
     assert [p for p in problems if not p.endswith("no author or editor in references.bib")] == []
+
+
+def test_entries_are_items_of_the_list_not_deprecated_biblioentries():
+    page = (SITE / "book" / "bibliography.html").read_text(encoding="utf-8")
+    lists = re.findall(r'<div role="list" class="citation-list">', page)
+    entries = re.findall(r'<div class="citation" id="ref-[^"]+" role="([^"]+)"', page)
+    assert lists and entries, "no citation list on the bibliography page"
+    assert set(entries) == {"listitem"}
+    assert "doc-biblioentry" not in page
+
+
+@pytest.mark.browser
+def test_the_bibliography_page_has_no_axe_violations(page, site_url):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto(f"{site_url}/book/bibliography.html")
+    # Every rule at every impact, not only serious ones: Lighthouse counts the minor
+    # aria-deprecated-role rule too. The theme's sidebar trips the best-practice "region" rule on
+    # every page, which Lighthouse does not score, so that one rule is left out.
+    options = {"preload": False, "rules": {"region": {"enabled": False}}}
+    violations = Axe().run(page, options=options).response["violations"]
+    assert [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations] == []
 
 
 def test_no_page_shows_nd():
@@ -143,17 +169,17 @@ FIXTURE_BIB = r"""
 """
 
 FIXTURE_PAGE = """
-<div class="citation" id="ref-good" role="doc-biblioentry">
+<div class="citation" id="ref-good" role="listitem">
 <span class="label"><span class="fn-bracket">[</span>1<span class="fn-bracket">]</span></span>
 <p>N. Kemeny and others. Hepatic arterial infusion. <em>J</em>, 1999.
 <a class="reference external" href="https://www.ncbi.nlm.nih.gov/pubmed/123">PMID:123</a>,
 <a class="reference external" href="https://doi.org/10.1/x">doi:10.1/x</a>.</p>
 </div>
-<div class="citation" id="ref-noauthor" role="doc-biblioentry">
+<div class="citation" id="ref-noauthor" role="listitem">
 <span class="label"><span class="fn-bracket">[</span>2<span class="fn-bracket">]</span></span>
 <p>Untitled review. 2017.</p>
 </div>
-<div class="citation" id="ref-nolinks" role="doc-biblioentry">
+<div class="citation" id="ref-nolinks" role="listitem">
 <span class="label"><span class="fn-bracket">[</span>3<span class="fn-bracket">]</span></span>
 <p>D. Hohn. Biliary sclerosis. <em>J</em>. PMID 456. doi:10.2/y.</p>
 </div>

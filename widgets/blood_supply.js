@@ -156,7 +156,7 @@ function render({ model, el: root }) {
   const live = el("p", { class: "bs-live", "aria-live": "polite", "aria-atomic": "true" });
   widget.append(resultTitle, numbers, chart, live);
   widget.append(el("p", { class: "bs-disclaimer" },
-    "Teaching model: steady state, flow-weighted inflow, illustrative flow and clearance. Not for dosing."));
+    "Teaching model: steady state, flow-weighted inflow, illustrative tumour share, flow and clearance. Not for dosing."));
   root.replaceChildren(widget);
 
   let liveTimer;

@@ -31,7 +31,9 @@ class Preset:
 # Only figures tagged V or S in the fact sheet are stated as facts; every other
 # value is marked illustrative in the widget and the chapter.
 SOURCES = {
-    "a_tumour": ("0.90", "pmid2121343", "V", "about 90% of a liver tumour's blood comes from the hepatic artery"),
+    # Taylor 1978 (taylor1978) measured tumour flow falling to about 5% when the artery was
+    # occluded; that is not a supply share, so the 0.90 default stays illustrative.
+    "a_tumour": ("0.90", None, "illustrative", "illustrative default: most tumour blood is arterial"),
     "a_normal": ("0.20", "paulson2001", "S", "about 20% of normal liver inflow is arterial (other sources: 25%)"),
     "flow": ("300 mL/min", None, "illustrative", "illustrative default: no published typical value was verified"),
     "clearance": ("2,000 mL/min", None, "illustrative", "chosen to show the effect; not a measured clearance"),

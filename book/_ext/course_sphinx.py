@@ -125,11 +125,12 @@ def drop_thebe_scripts(app, pagename, templatename, context, doctree):
 
 
 def fix_citation_list_role(app, pagename, templatename, context, doctree):
-    # docutils marks the bibliography <div> role="list" while its entries are
-    # role="doc-biblioentry": axe flags that as a critical ARIA error.
+    # docutils marks the bibliography <div> role="list" and each entry role="doc-biblioentry".
+    # DPUB-ARIA 1.1 deprecates doc-biblioentry and Lighthouse/axe flag it (and a list whose
+    # children are not list items), so each entry becomes a plain list item of that list.
     body = context.get("body")
     if body and 'class="citation-list"' in body:
-        context["body"] = body.replace('<div role="list" class="citation-list">', '<div class="citation-list">')
+        context["body"] = body.replace(' role="doc-biblioentry"', ' role="listitem"')
 
 
 def publish_downloads(app, exception):
