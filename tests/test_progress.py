@@ -434,13 +434,13 @@ def test_javascript_topic_credits_match_python(browser):
     assert any(r["checked"] for r in topic_credits(TOPICS, cases[2])["tasks"])
 
 
-def _weak_storage():
-    """Answers that leave several topics weak: every question checked, the key on alternate ones."""
+def _weak_storage(wrong=lambda i, q: i % 3 != 0):
+    """Every question checked: the worst option where wrong(index, question), else the key."""
     storage = {}
     for quiz in TOPICS["quizzes"]:
         answers = {}
         for i, q in enumerate(_bank_questions(quiz)):
-            pick = max(q["options"], key=lambda o: o["credit"]) if i % 3 == 0 else min(q["options"], key=lambda o: o["credit"])
+            pick = (min if wrong(i, q) else max)(q["options"], key=lambda o: o["credit"])
             answers[q["id"]] = [pick["id"]]
         storage[f"{PREFIX}{quiz['id']}:{quiz['hash']}"] = json.dumps({"v": 1, "answers": answers, "checked": list(answers)})
     return storage
@@ -516,12 +516,17 @@ def test_a_section_link_to_revise_opens_that_section(page, site_url):
     """On the built progress page, following a link from What to revise lands on its heading."""
     page.goto(f"{site_url}/{PAGE}")
     wait_for_widgets(page)
+    wrong_on_toxicity = _weak_storage(lambda i, q: q["task"] == "toxicity")
+    assert to_revise(topic_credits(TOPICS, wrong_on_toxicity))[0] == ("tasks", "toxicity")
     page.evaluate("(items) => { for (const [k, v] of items) localStorage.setItem(k, v); }",
-                  list(_weak_storage().items()))
+                  list(wrong_on_toxicity.items()))
     page.reload()
     wait_for_widgets(page)
-    link = page.locator(".pg-revise-list a[href*='#']").first
+    item = page.locator(".pg-revise-list > li").first
+    assert item.get_attribute("data-topic") == "toxicity"
+    link = item.get_by_role("link").first
     href = link.get_attribute("href")
+    assert href == TOPICS["tasks"][2]["sections"][0]["href"]
     link.focus()
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/{href}")

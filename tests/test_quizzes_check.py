@@ -156,7 +156,7 @@ def test_cli_check_bad_dir_fails_and_writes_nothing(tmp_path):
     before = {p: p.stat().st_mtime_ns for p in BAD.iterdir()}
     proc = _cli("check", "--banks", str(BAD / "bad-credit-not-moodle.yaml"))
     assert proc.returncode == 1
-    assert "bad-credit-not-moodle.yaml:28" in proc.stdout
+    assert "bad-credit-not-moodle.yaml:29" in proc.stdout
     assert "cases[0].questions[0].options[1].credit" in proc.stdout
     assert {p: p.stat().st_mtime_ns for p in BAD.iterdir()} == before
 
@@ -235,7 +235,7 @@ def test_plain_scalars_that_look_like_dates_or_booleans_stay_text(tmp_path):
     assert quiz.question("2024").stem == "2024-02-30T10:00:00Z"
     # where a number is wanted, a date is still not one
     quiz, issues = parse_bank(_mini(tmp_path, {"credit: 0.5": "credit: 2024-01-01"}), None)
-    assert quiz is None and any(i.line == 38 and i.path.endswith("options[0].credit") for i in issues)
+    assert quiz is None and any(i.line == 40 and i.path.endswith("options[0].credit") for i in issues)
 
 
 def test_two_options_are_enough():

@@ -129,7 +129,7 @@ def format_report(result: CheckResult) -> str:
     lines.append("Contraindication coverage (cases whose features list it)")
     for r in result.contra_coverage:
         lines.append(f"{r['contraindication']:<30}  {r['cases']:>3}  {', '.join(r['where']) or '-'}")
-    if result.topic_coverage:
+    if result.quizzes:
         lines.append("")
         lines.append("Topic coverage (questions per task, by the setting of their case)")
         lines.append(f"{'task':<18}  {'all':>3}  " + "  ".join(f"{s:>17}" for s in vocab.SETTINGS))
