@@ -199,10 +199,10 @@ def topic_data(link_pattern: str = "{id}.html") -> dict:
             cases.append({"questions": questions})
         rows.append({"id": quiz.id, "hash": quiz.hash, "title": quiz.title,
                      "href": link_pattern.format(id=quiz.id), "cases": cases})
-    modalities = [{"id": m, "label": label, "href": link_pattern.format(id=page[:-5])}
+    # A modality is revised from its whole chapter.
+    modalities = [{"id": m, "label": label, "href": link_pattern.format(id=page[:-5]),
+                   "sections": [{"href": link_pattern.format(id=page[:-5]), "label": label}]}
                   for m, label, page in MODALITY_TOPICS]
-    for m in modalities:   # a modality is revised from its whole chapter
-        m["sections"] = [{"href": m["href"], "label": m["label"]}]
     return {"quizzes": rows, "modalities": modalities,
             "settings": _topics(SETTING_TOPICS, link_pattern),
             "tasks": _topics(TASK_TOPICS, link_pattern),
