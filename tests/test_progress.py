@@ -270,6 +270,16 @@ def test_progress_alone_fits_375px_follows_dark_mode_and_passes_wcag22(browser, 
         assert wcag22_violations(page, ".pg-widget") == []
         page.evaluate("document.documentElement.dataset.theme = 'dark'")
         assert wcag22_violations(page, ".pg-widget") == []
+        # with answers: every topic's bar filled and the what-to-revise list of section links
+        page.evaluate("(items) => { for (const [k, v] of items) localStorage.setItem(k, v); }",
+                      list(_weak_storage().items()))
+        page.reload()
+        wait_for_widgets(page)
+        assert page.locator(".pg-revise-list a").count() > 3
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        assert wcag22_violations(page, ".pg-widget") == []
+        page.evaluate("document.documentElement.dataset.theme = 'dark'")
+        assert wcag22_violations(page, ".pg-widget") == []
     finally:
         page.close()
 
