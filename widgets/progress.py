@@ -113,6 +113,13 @@ MODALITY_TOPICS = (
     ("tare", "TARE (radioembolization)", "tare.html"),
     ("general", "Choosing between modalities", "which-modality.html"),
 )
+# The chapters' own titles, for the what-to-revise links.
+CHAPTER_TITLES = {
+    "haip": "Hepatic arterial infusion pump chemotherapy",
+    "tace": "Chemoembolization with irinotecan-loaded beads (DEBIRI-TACE)",
+    "tare": "Radioembolization with yttrium-90 (TARE)",
+    "general": "Which modality and when",
+}
 
 # Chapter sections to revise from: (chapter, section anchor, what the link says). The anchors are
 # the ids Sphinx gives those headings; tests/test_progress.py checks each one in the built site.
@@ -201,7 +208,7 @@ def topic_data(link_pattern: str = "{id}.html") -> dict:
                      "href": link_pattern.format(id=quiz.id), "cases": cases})
     # A modality is revised from its whole chapter.
     modalities = [{"id": m, "label": label, "href": link_pattern.format(id=page[:-5]),
-                   "sections": [{"href": link_pattern.format(id=page[:-5]), "label": label}]}
+                   "sections": [{"href": link_pattern.format(id=page[:-5]), "label": CHAPTER_TITLES[m]}]}
                   for m, label, page in MODALITY_TOPICS]
     return {"quizzes": rows, "modalities": modalities,
             "settings": _topics(SETTING_TOPICS, link_pattern),
