@@ -40,6 +40,17 @@ VERIFICATION = ("V", "S")  # fact-sheet levels we may use; U figures are never e
 
 QUESTION_TYPES = ("single", "multiple")
 
+# What a question asks the learner to do (its `task:`), for the progress page's credit by task.
+# Tag by what the key turns on, not by the stem's framing: a patient's question answered with a
+# trial result is "evidence".
+TASKS = (
+    "selection",          # choose the therapy (or none) for this patient, or judge whether they fit
+    "contraindications",  # a factor that rules a therapy out or calls for caution, and what follows
+    "toxicity",           # recognise, prevent or manage a therapy's harms
+    "evidence",           # what a trial or the review shows, and how far it applies to this patient
+    "counselling",        # what to tell the patient and how to respond to their values and choice
+)
+
 # Moodle's fixed list of grade fractions (question/engine/bank.php); banks may use only these.
 _MOODLE_POSITIVE = (1.0, 0.9, 0.8333333, 0.8, 0.75, 0.7, 0.6666667, 0.6, 0.5, 0.4, 0.3333333,
                     0.3, 0.25, 0.2, 0.1666667, 0.1428571, 0.125, 0.1111111, 0.1, 0.05)

@@ -134,7 +134,8 @@ def test_no_file_of_the_exam_site_holds_a_key_feedback_export_or_source():
     markers = ((r'"credit"\s*:\s*-?[0-9]', "a credit in JSON"), (r'"feedback_html"\s*:', "feedback in JSON"),
                (r'"(follows|contradicts)"\s*:', "the recommendations an option follows"),
                (r"fraction=", "a Moodle answer fraction"), (r"Show the answer and why", "a self-check answer"),
-               (r'class="crlm-self-check', "a self-check"), (r"de-widget|DecisionExplorer", "the decision explorer"))
+               (r'class="crlm-self-check', "a self-check"), (r"de-widget|DecisionExplorer", "the decision explorer"),
+               (r'"task"\s*:\s*"', "a question's task tag (what it asks: a hint)"))
     leaks = []
     for path in files:
         if path.suffix in {".png", ".jpg", ".woff", ".woff2", ".ttf", ".eot", ".ico"}:
@@ -147,6 +148,17 @@ def test_no_file_of_the_exam_site_holds_a_key_feedback_export_or_source():
             if re.search(pattern, text):
                 leaks.append(f"{path.relative_to(site)}: {what}")
     assert leaks == []
+
+
+def test_the_task_tag_reaches_no_quiz_payload():
+    """A question's task ("contraindications", "toxicity") hints at its answer: it is for the
+    practice progress page only, never in what a quiz page (practice or exam) is given."""
+    for quiz_id in quizzes.list_quizzes():
+        assert all(q.task for q in quizzes.load_bank(quiz_id).questions())
+        for exam in (False, True):
+            doc = quizzes.payload(quiz_id, exam=exam)
+            assert all("task" not in q for case in doc["cases"] for q in case["questions"])
+            assert '"task"' not in json.dumps(doc)
 
 
 def test_exam_site_leaves_out_the_tools_that_answer_questions():

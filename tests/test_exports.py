@@ -238,6 +238,7 @@ cases:
     questions:
       - id: q1
         type: multiple
+        task: evidence
         stem: "Pick <b>both</b> & ]]>"
         options:
           - {id: a, text: "A ]]> & <img src=x onerror=alert(1)>", credit: 0.5, feedback: "fb <a> & ]]>", follows: [], contradicts: []}

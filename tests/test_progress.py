@@ -3,15 +3,17 @@ showing up on the progress page."""
 import json
 
 import pytest
-from browser_support import ROOT, PageWatch, check_phone_and_dark, run_module_function, wait_for_widgets
+from browser_support import ROOT, SITE, PageWatch, check_phone_and_dark, run_module_function, wait_for_widgets
 from widget_page import wcag22_violations, widget_site
 
 import quizzes
+from quizzes import vocab
 from widgets.progress import (
     EXAM_PREFIX,
     INDEX_KEY,
     PREFIX,
     REVISE_BELOW,
+    TOPIC_GROUPS,
     Progress,
     quiz_list,
     summarize,
@@ -268,6 +270,16 @@ def test_progress_alone_fits_375px_follows_dark_mode_and_passes_wcag22(browser, 
         assert wcag22_violations(page, ".pg-widget") == []
         page.evaluate("document.documentElement.dataset.theme = 'dark'")
         assert wcag22_violations(page, ".pg-widget") == []
+        # with answers: every topic's bar filled and the what-to-revise list of section links
+        page.evaluate("(items) => { for (const [k, v] of items) localStorage.setItem(k, v); }",
+                      list(_weak_storage().items()))
+        page.reload()
+        wait_for_widgets(page)
+        assert page.locator(".pg-revise-list a").count() > 3
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        assert wcag22_violations(page, ".pg-widget") == []
+        page.evaluate("document.documentElement.dataset.theme = 'dark'")
+        assert wcag22_violations(page, ".pg-widget") == []
     finally:
         page.close()
 
@@ -312,6 +324,29 @@ def answered_storages(count=12, seed=12):
     return [{}] + out
 
 
+GROUPS = [group for group, _ in TOPIC_GROUPS]
+
+
+def _tags(q, group):
+    field = dict(TOPIC_GROUPS)[group]
+    return q[field] if isinstance(q[field], list) else [q[field]]
+
+
+def test_every_question_carries_its_case_setting_and_its_bank_task():
+    """Setting comes from the case (not a tag of its own), task from the bank; every value has a row."""
+    for quiz in TOPICS["quizzes"]:
+        bank = quizzes.load_bank(quiz["id"])
+        want = {q.id: (case.features["setting"], q.task) for case in bank.cases for q in case.questions}
+        assert {q["id"]: (q["setting"], q["task"]) for q in _bank_questions(quiz)} == want
+    assert [t["id"] for t in TOPICS["settings"]] == list(vocab.SETTINGS)
+    assert [t["id"] for t in TOPICS["tasks"]] == list(vocab.TASKS)
+    used = {q["task"] for quiz in TOPICS["quizzes"] for q in _bank_questions(quiz)}
+    assert used == set(vocab.TASKS), "a task no question is tagged with would show an empty bar"
+    for group in GROUPS:
+        for t in TOPICS[group]:
+            assert t["sections"] and t["href"] == t["sections"][0]["href"]
+
+
 def test_topic_credits_are_the_engine_scores_weighted_by_topic():
     quiz = TOPICS["quizzes"][1]
     qs = _bank_questions(quiz)
@@ -321,23 +356,68 @@ def test_topic_credits_are_the_engine_scores_weighted_by_topic():
     key = f"{PREFIX}{quiz['id']}:{quiz['hash']}"
     for answers, want in ((best, 1.0), (worst, 0.0)):
         storage = {key: json.dumps({"answers": answers, "checked": list(answers)})}
-        rows = topic_credits(TOPICS, storage)["modalities"]
+        credits = topic_credits(TOPICS, storage)
         engine = quizzes.score_answers(quiz["id"], answers)["questions"]
-        for r in rows:
-            mine = [q for q in qs if r["id"] in q["modalities"]]
-            assert r["checked"] == len(mine)
-            if mine:
-                assert r["credit"] == pytest.approx(want) and all(engine[q["id"]] == pytest.approx(want) for q in mine)
+        for group in GROUPS:
+            for r in credits[group]:
+                mine = [q for q in qs if r["id"] in _tags(q, group)]
+                assert r["checked"] == len(mine)
+                if mine:
+                    assert r["credit"] == pytest.approx(want) and all(engine[q["id"]] == pytest.approx(want) for q in mine)
     nothing = topic_credits(TOPICS, {})
-    assert all(r["checked"] == 0 and r["credit"] is None for r in nothing["modalities"] + nothing["recommendations"])
+    assert all(r["checked"] == 0 and r["credit"] is None for part in nothing.values() for r in part)
     assert {r["id"] for r in nothing["modalities"]} == {"haip", "tace", "tare", "general"}
-    assert sum(r["questions"] for r in nothing["modalities"]) >= sum(len(_bank_questions(q)) for q in TOPICS["quizzes"])
+    total = sum(len(_bank_questions(q)) for q in TOPICS["quizzes"])
+    assert sum(r["questions"] for r in nothing["modalities"]) >= total
+    # one setting and one task per question: each group counts every question exactly once
+    assert sum(r["questions"] for r in nothing["settings"]) == total
+    assert sum(r["questions"] for r in nothing["tasks"]) == total
+
+
+def _engine_credit(storage, group, topic):
+    """A topic's credit straight from quizzes.score_answers(): the weighted mean over the checked
+    questions tagged with it, answers kept as the quiz keeps them (known options, one if single)."""
+    num = den = 0.0
+    for quiz in TOPICS["quizzes"]:
+        try:
+            saved = json.loads(storage.get(f"{PREFIX}{quiz['id']}:{quiz['hash']}", "{}"))
+        except ValueError:
+            continue
+        bank = {q["id"]: q for q in _bank_questions(quiz)}
+        chosen = {}
+        for qid in saved.get("checked", []):
+            if qid in bank and qid in saved.get("answers", {}):
+                keep = [o["id"] for o in bank[qid]["options"] if o["id"] in saved["answers"][qid]]
+                if keep:
+                    chosen[qid] = keep[:1] if bank[qid]["type"] == "single" else keep
+        scores = quizzes.score_answers(quiz["id"], chosen)["questions"] if chosen else {}
+        for qid in chosen:
+            if topic in _tags(bank[qid], group):
+                num += bank[qid]["weight"] * scores[qid]
+                den += bank[qid]["weight"]
+    return num / den if den else None
+
+
+def test_topic_credits_equal_the_engine_on_many_answer_sets():
+    for storage in answered_storages(count=40, seed=17):
+        credits = topic_credits(TOPICS, storage)
+        for group in GROUPS:
+            for r in credits[group]:
+                want = _engine_credit(storage, group, r["id"])
+                assert (r["credit"] is None) == (want is None)
+                if want is not None:
+                    assert r["credit"] == pytest.approx(want, abs=1e-12)
 
 
 def test_to_revise_names_the_weakest_topics_under_the_threshold():
     rows = {"modalities": [{"id": "haip", "credit": 0.5}, {"id": "tace", "credit": None},
                            {"id": "tare", "credit": 0.2}, {"id": "general", "credit": REVISE_BELOW}]}
-    assert to_revise(rows) == ["tare", "haip"]
+    assert to_revise(rows) == [("modalities", "tare"), ("modalities", "haip")]
+    rows["settings"] = [{"id": "adjuvant", "credit": 0.5}, {"id": "first-line", "credit": 0.9}]
+    rows["tasks"] = [{"id": "toxicity", "credit": 0.1}, {"id": "evidence", "credit": 0.6}]
+    # weakest first across the groups; a tie keeps the page's order (modality, setting, task)
+    assert to_revise(rows) == [("tasks", "toxicity"), ("modalities", "tare"), ("modalities", "haip")]
+    assert to_revise(rows, limit=5)[3:] == [("settings", "adjuvant"), ("tasks", "evidence")]
 
 
 def test_exam_build_carries_no_topic_key(monkeypatch):
@@ -347,43 +427,71 @@ def test_exam_build_carries_no_topic_key(monkeypatch):
 
 @pytest.mark.browser
 def test_javascript_topic_credits_match_python(browser):
-    cases = answered_storages()
+    cases = answered_storages(count=40, seed=17) + answered_storages()
     got = run_module_function(browser, JS, "topicCredits", [{"data": TOPICS, "storage": s} for s in cases])
-    for js, storage in zip(got, cases):
+    revise = run_module_function(browser, JS, "toRevise", got)
+    for js, storage, js_revise in zip(got, cases, revise):
         py = topic_credits(TOPICS, storage)
-        for part in ("modalities", "recommendations"):
+        assert set(js) == set(py) == {*GROUPS, "recommendations"}
+        for part in py:
             assert [(r["id"], r["questions"], r["checked"]) for r in js[part]] == \
                 [(r["id"], r["questions"], r["checked"]) for r in py[part]]
             for a, b in zip(js[part], py[part]):
                 assert (a["credit"] is None) == (b["credit"] is None)
                 if b["credit"] is not None:
                     assert a["credit"] == pytest.approx(b["credit"], abs=1e-12)
-    assert any(r["checked"] for r in topic_credits(TOPICS, cases[2])["modalities"])
+        assert [tuple(x) for x in js_revise] == to_revise(py)
+    assert any(r["checked"] for r in topic_credits(TOPICS, cases[2])["tasks"])
+
+
+def _weak_storage(wrong=lambda i, q: i % 3 != 0):
+    """Every question checked: the worst option where wrong(index, question), else the key."""
+    storage = {}
+    for quiz in TOPICS["quizzes"]:
+        answers = {}
+        for i, q in enumerate(_bank_questions(quiz)):
+            pick = (min if wrong(i, q) else max)(q["options"], key=lambda o: o["credit"])
+            answers[q["id"]] = [pick["id"]]
+        storage[f"{PREFIX}{quiz['id']}:{quiz['hash']}"] = json.dumps({"v": 1, "answers": answers, "checked": list(answers)})
+    return storage
 
 
 @pytest.mark.browser
-def test_progress_page_shows_topic_credits_and_what_to_revise(context, progress_url):
-    storage = answered_storages()[2]
+@pytest.mark.parametrize("which", ["scripted", "weak"])
+def test_progress_page_shows_topic_credits_and_what_to_revise(context, progress_url, which):
+    storage = answered_storages()[2] if which == "scripted" else _weak_storage()
     want = topic_credits(TOPICS, storage)
     page = _open(context, progress_url, storage)
-    labels = {m["id"]: m for m in TOPICS["modalities"]}
-    for r in want["modalities"]:
-        row = page.locator(f'.pg-topic[data-topic="{r["id"]}"]')
-        text = row.locator(".pg-topic-credit").inner_text()
-        if r["credit"] is None:
-            assert text.startswith("none of")
-        else:
-            assert text == f"{quiz_percent(r['credit'])} on {r['checked']} of {r['questions']} questions checked"
-        assert row.get_by_role("link").inner_text() == labels[r["id"]]["label"]
-    revise = page.locator(".pg-revise")
+    for group in GROUPS:
+        topics = {t["id"]: t for t in TOPICS[group]}
+        rows = page.locator(f'.pg-topic-list[data-group="{group}"] .pg-topic')
+        assert rows.count() == len(want[group])
+        for r in want[group]:
+            row = page.locator(f'.pg-topic-list[data-group="{group}"] .pg-topic[data-topic="{r["id"]}"]')
+            text = row.locator(".pg-topic-credit").inner_text()
+            if r["credit"] is None:
+                assert text == f"none of {r['questions']} questions checked yet"
+            else:   # the number is written out, not left to the bar's length or colour
+                assert text == f"{quiz_percent(r['credit'])} on {r['checked']} of {r['questions']} questions checked"
+            link = row.get_by_role("link")
+            assert link.inner_text() == topics[r["id"]]["label"]
+            assert link.get_attribute("href") == topics[r["id"]]["href"]
+            assert row.locator(".pg-bar").get_attribute("aria-hidden") == "true"
+    assert page.get_by_role("list", name="By setting").count() == 1
+    assert page.get_by_role("list", name="By task").count() == 1
     weak = to_revise(want)
     assert weak, "the scripted answers should leave something to revise"
-    links = revise.get_by_role("link")
-    assert links.all_inner_texts() == [labels[m]["label"] for m in weak]
-    assert [links.nth(i).get_attribute("href") for i in range(links.count())] == [labels[m]["href"] for m in weak]
-    for m in weak:
-        r = next(x for x in want["modalities"] if x["id"] == m)
-        assert f"({quiz_percent(r['credit'])})" in revise.inner_text()
+    items = page.locator(".pg-revise-list > li")
+    assert [(items.nth(i).get_attribute("data-group"), items.nth(i).get_attribute("data-topic"))
+            for i in range(items.count())] == weak
+    for i, (group, topic) in enumerate(weak):
+        t = next(x for x in TOPICS[group] if x["id"] == topic)
+        r = next(x for x in want[group] if x["id"] == topic)
+        item = items.nth(i)
+        assert item.inner_text().startswith(f"{t['label']} ({quiz_percent(r['credit'])}): ")
+        links = item.get_by_role("link")
+        assert links.all_inner_texts() == [s["label"] for s in t["sections"]]
+        assert [links.nth(k).get_attribute("href") for k in range(links.count())] == [s["href"] for s in t["sections"]]
     fold = page.locator(".pg-recs")
     fold.locator("summary").click()
     assert fold.locator("li").count() == sum(1 for r in want["recommendations"] if r["checked"])
@@ -395,4 +503,43 @@ def test_progress_page_shows_topic_credits_and_what_to_revise(context, progress_
 def test_what_to_revise_before_any_answer(context, progress_url):
     page = _open(context, progress_url, {})
     assert "check questions on the quiz pages first" in page.locator(".pg-revise").inner_text()
+    assert page.locator(".pg-revise-list").count() == 0
     page.close()
+
+
+@pytest.mark.site
+def test_every_section_to_revise_exists_in_the_built_site():
+    """Each link the topics can show names a page of the site and an element id on that page."""
+    chapters = SITE / "book" / "chapters"
+    links = {s["href"] for group in GROUPS for t in TOPICS[group] for s in t["sections"]} | \
+            {t["href"] for group in GROUPS for t in TOPICS[group]}
+    assert len(links) > 15
+    for href in sorted(links):
+        page, _, anchor = href.partition("#")
+        html = (chapters / page).read_text(encoding="utf-8")
+        if anchor:
+            assert f'id="{anchor}"' in html, f"{href}: no element with that id in the built page"
+
+
+@pytest.mark.browser
+def test_a_section_link_to_revise_opens_that_section(page, site_url):
+    """On the built progress page, following a link from What to revise lands on its heading."""
+    page.goto(f"{site_url}/{PAGE}")
+    wait_for_widgets(page)
+    wrong_on_toxicity = _weak_storage(lambda i, q: q["task"] == "toxicity")
+    assert to_revise(topic_credits(TOPICS, wrong_on_toxicity))[0] == ("tasks", "toxicity")
+    page.evaluate("(items) => { for (const [k, v] of items) localStorage.setItem(k, v); }",
+                  list(wrong_on_toxicity.items()))
+    page.reload()
+    wait_for_widgets(page)
+    item = page.locator(".pg-revise-list > li").first
+    assert item.get_attribute("data-topic") == "toxicity"
+    link = item.get_by_role("link").first
+    href = link.get_attribute("href")
+    assert href == TOPICS["tasks"][2]["sections"][0]["href"]
+    link.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/{href}")
+    anchor = href.split("#", 1)[1]
+    assert page.locator(f'[id="{anchor}"]').locator("h1, h2, h3").first.is_visible()
+    page.watch.assert_clean()

@@ -17,52 +17,54 @@ BAD = FIX / "bad"
 
 # file, line, field path, fragment of the message
 BAD_BANKS = [
-    ("bad-credit-not-moodle.yaml", 28, "cases[0].questions[0].options[1].credit", "Moodle's list"),
-    ("bad-credit-type.yaml", 28, "cases[0].questions[0].options[1].credit", "must be a number"),
-    ("bad-single-two-full.yaml", 17, "cases[0].questions[0].options", "exactly one option with credit 1 (found 2)"),
-    ("bad-single-no-full.yaml", 17, "cases[0].questions[0].options", "exactly one option with credit 1 (found 0)"),
-    ("bad-multiple-sum.yaml", 35, "cases[0].questions[1].options", "sum to 1"),
-    ("bad-unknown-field.yaml", 23, "cases[0].questions[0].options[0].explanation", "unknown field"),
-    ("bad-unknown-rec.yaml", 23, "cases[0].questions[0].options[0].follows", "unknown recommendation id 'rev-made-up'"),
-    ("bad-duplicate-question-id.yaml", 32, "cases[0].questions[1].id", "duplicate question id"),
-    ("bad-duplicate-option-id.yaml", 25, "cases[0].questions[0].options[1].id", "duplicate option id"),
-    ("bad-question-type.yaml", 33, "cases[0].questions[1].type", "'truefalse' is not one of"),
-    ("bad-missing-feedback.yaml", 42, "cases[0].questions[1].options[1].feedback", "missing required field"),
-    ("bad-reveal-after.yaml", 34, "cases[0].questions[1].reveal_after", "not an earlier question"),
+    ("bad-credit-not-moodle.yaml", 29, "cases[0].questions[0].options[1].credit", "Moodle's list"),
+    ("bad-credit-type.yaml", 29, "cases[0].questions[0].options[1].credit", "must be a number"),
+    ("bad-single-two-full.yaml", 18, "cases[0].questions[0].options", "exactly one option with credit 1 (found 2)"),
+    ("bad-single-no-full.yaml", 18, "cases[0].questions[0].options", "exactly one option with credit 1 (found 0)"),
+    ("bad-multiple-sum.yaml", 37, "cases[0].questions[1].options", "sum to 1"),
+    ("bad-unknown-field.yaml", 24, "cases[0].questions[0].options[0].explanation", "unknown field"),
+    ("bad-unknown-rec.yaml", 24, "cases[0].questions[0].options[0].follows", "unknown recommendation id 'rev-made-up'"),
+    ("bad-duplicate-question-id.yaml", 33, "cases[0].questions[1].id", "duplicate question id"),
+    ("bad-duplicate-option-id.yaml", 26, "cases[0].questions[0].options[1].id", "duplicate option id"),
+    ("bad-question-type.yaml", 34, "cases[0].questions[1].type", "'truefalse' is not one of"),
+    ("bad-missing-feedback.yaml", 44, "cases[0].questions[1].options[1].feedback", "missing required field"),
+    ("bad-reveal-after.yaml", 36, "cases[0].questions[1].reveal_after", "not an earlier question"),
     ("bad-feature-value.yaml", 8, "cases[0].features.setting", "'second-line' is not one of"),
     ("bad-contraindication.yaml", 11, "cases[0].features.contraindications[0]", "'ascites' is not one of"),
-    ("bad-weight.yaml", 15, "cases[0].questions[0].weight", "greater than 0"),
+    ("bad-task-value.yaml", 15, "cases[0].questions[0].task", "'prognosis' is not one of"),
+    ("bad-task-missing.yaml", 13, "cases[0].questions[0].task", "missing required field"),
+    ("bad-weight.yaml", 16, "cases[0].questions[0].weight", "greater than 0"),
     ("bad-id-mismatch.yaml", 1, "id", "must equal the file name stem"),
-    ("bad-yaml-syntax.yaml", 20, "", "YAML syntax"),
-    ("bad-duplicate-key.yaml", 22, "", "duplicate key 'credit'"),
-    ("bad-contraindicated-credit.yaml", 21, "cases[0].questions[0].options[0].credit", "marks contraindicated"),
-    ("bad-modality-key.yaml", 15, "cases[0].questions[0].modality", "recommend() gives 'not-supported'"),
-    ("bad-follows-not-list.yaml", 23, "cases[0].questions[0].options[0].follows", "must be a list"),
-    ("bad-credited-option-untagged.yaml", 20, "cases[0].questions[0].options[0].modality", "credited option must name"),
-    ("bad-follow-and-contradict.yaml", 24, "cases[0].questions[0].options[0].contradicts", "both follow and contradict"),
+    ("bad-yaml-syntax.yaml", 21, "", "YAML syntax"),
+    ("bad-duplicate-key.yaml", 23, "", "duplicate key 'credit'"),
+    ("bad-contraindicated-credit.yaml", 22, "cases[0].questions[0].options[0].credit", "marks contraindicated"),
+    ("bad-modality-key.yaml", 16, "cases[0].questions[0].modality", "recommend() gives 'not-supported'"),
+    ("bad-follows-not-list.yaml", 24, "cases[0].questions[0].options[0].follows", "must be a list"),
+    ("bad-credited-option-untagged.yaml", 21, "cases[0].questions[0].options[0].modality", "credited option must name"),
+    ("bad-follow-and-contradict.yaml", 25, "cases[0].questions[0].options[0].contradicts", "both follow and contradict"),
     ("bad-case-missing-features.yaml", 4, "cases[0].features", "missing required field"),
     ("bad-empty-cases.yaml", 3, "cases", "must not be empty"),
     ("bad-root-list.yaml", 1, "(root)", "expected a mapping"),
     # issue 10: values that used to crash `check` with a traceback, or pass it and break later
-    ("bad-impossible-date.yaml", 28, "cases[0].questions[0].options[1].credit", "must be a number, got string '2024-02-30'"),
+    ("bad-impossible-date.yaml", 29, "cases[0].questions[0].options[1].credit", "must be a number, got string '2024-02-30'"),
     ("bad-timestamp-tag.yaml", 5, "cases[0].title", "YAML tag !!timestamp is not allowed"),
-    ("bad-int-tag.yaml", 28, "cases[0].questions[0].options[1].credit", "'abc' is not a valid int"),
-    ("bad-float-tag.yaml", 15, "cases[0].questions[0].weight", "'abc' is not a valid float"),
-    ("bad-huge-int.yaml", 28, "cases[0].questions[0].options[1].credit", "integer with 5000 digits is too long"),
+    ("bad-int-tag.yaml", 29, "cases[0].questions[0].options[1].credit", "'abc' is not a valid int"),
+    ("bad-float-tag.yaml", 16, "cases[0].questions[0].weight", "'abc' is not a valid float"),
+    ("bad-huge-int.yaml", 29, "cases[0].questions[0].options[1].credit", "integer with 5000 digits is too long"),
     ("bad-binary-tag.yaml", 2, "title", "YAML tag !!binary is not allowed"),
     ("bad-python-tag.yaml", 6, "cases[0].vignette", "YAML tag !!python/object/apply:os.system is not allowed"),
-    ("bad-control-char.yaml", 20, "cases[0].questions[0].options[0].text", "control character U+0001"),
-    ("bad-lone-surrogate.yaml", 22, "cases[0].questions[0].options[0].feedback", "lone surrogate U+D800"),
+    ("bad-control-char.yaml", 21, "cases[0].questions[0].options[0].text", "control character U+0001"),
+    ("bad-lone-surrogate.yaml", 23, "cases[0].questions[0].options[0].feedback", "lone surrogate U+D800"),
     ("bad-bidi-override.yaml", 5, "cases[0].title", "bidirectional control U+202E"),
-    ("bad-xml-illegal.yaml", 16, "cases[0].questions[0].stem", "noncharacter U+FFFF"),
+    ("bad-xml-illegal.yaml", 17, "cases[0].questions[0].stem", "noncharacter U+FFFF"),
     ("bad-title-markup.yaml", 5, "cases[0].title", "contains '<' at character 9; this field is plain text"),
     ("bad-id-too-long.yaml", 13, "cases[0].questions[0].id", "id is 10001 characters long; at most 200 allowed"),
     ("bad-id-newline.yaml", 13, "cases[0].questions[0].id", "control character U+000A"),
-    ("bad-follows-not-id.yaml", 23, "cases[0].questions[0].options[0].follows[0]", "is not a valid id"),
-    ("bad-text-too-long.yaml", 29, "cases[0].questions[0].options[1].feedback", "at most 5000 allowed"),
-    ("bad-raw-control-byte.yaml", 16, "", "character U+0007 is not allowed in YAML text (in the value of 'stem')"),
-    ("bad-one-option.yaml", 17, "cases[0].questions[0].options", "at least 2 options (found 1)"),
-    ("bad-too-many-options.yaml", 17, "cases[0].questions[0].options", "lists 14 items; at most 12 allowed"),
+    ("bad-follows-not-id.yaml", 24, "cases[0].questions[0].options[0].follows[0]", "is not a valid id"),
+    ("bad-text-too-long.yaml", 30, "cases[0].questions[0].options[1].feedback", "at most 5000 allowed"),
+    ("bad-raw-control-byte.yaml", 17, "", "character U+0007 is not allowed in YAML text (in the value of 'stem')"),
+    ("bad-one-option.yaml", 18, "cases[0].questions[0].options", "at least 2 options (found 1)"),
+    ("bad-too-many-options.yaml", 18, "cases[0].questions[0].options", "lists 14 items; at most 12 allowed"),
 ]
 
 BAD_REGISTRIES = [
@@ -154,7 +156,7 @@ def test_cli_check_bad_dir_fails_and_writes_nothing(tmp_path):
     before = {p: p.stat().st_mtime_ns for p in BAD.iterdir()}
     proc = _cli("check", "--banks", str(BAD / "bad-credit-not-moodle.yaml"))
     assert proc.returncode == 1
-    assert "bad-credit-not-moodle.yaml:28" in proc.stdout
+    assert "bad-credit-not-moodle.yaml:29" in proc.stdout
     assert "cases[0].questions[0].options[1].credit" in proc.stdout
     assert {p: p.stat().st_mtime_ns for p in BAD.iterdir()} == before
 
@@ -233,7 +235,7 @@ def test_plain_scalars_that_look_like_dates_or_booleans_stay_text(tmp_path):
     assert quiz.question("2024").stem == "2024-02-30T10:00:00Z"
     # where a number is wanted, a date is still not one
     quiz, issues = parse_bank(_mini(tmp_path, {"credit: 0.5": "credit: 2024-01-01"}), None)
-    assert quiz is None and any(i.line == 38 and i.path.endswith("options[0].credit") for i in issues)
+    assert quiz is None and any(i.line == 40 and i.path.endswith("options[0].credit") for i in issues)
 
 
 def test_two_options_are_enough():

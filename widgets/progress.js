@@ -73,8 +73,15 @@ function creditRows(keys, tagged, scores, weights) {
   });
 }
 
+// The page's three groups, in the order it shows them: [credits key, question field, heading].
+export const TOPIC_GROUPS = [
+  ["modalities", "modalities", "By modality"],
+  ["settings", "setting", "By setting"],
+  ["tasks", "task", "By task"],
+];
+
 export function topicCredits({ data, storage }) {
-  const byMod = new Map();
+  const tagged = new Map(TOPIC_GROUPS.map(([group]) => [group, new Map()]));
   const byRec = new Map();
   const scores = new Map();
   const weights = new Map();
@@ -86,21 +93,29 @@ export function topicCredits({ data, storage }) {
         const key = `${quiz.id}/${q.id}`;
         weights.set(key, q.weight);
         if (saved.checked.includes(q.id)) scores.set(key, scoreQuestion(q, saved.answers[q.id]));
-        for (const m of q.modalities) add(byMod, m, key);
+        // modalities is a list per question; setting and task are one value each
+        for (const [group, field] of TOPIC_GROUPS) {
+          for (const v of Array.isArray(q[field]) ? q[field] : [q[field]]) add(tagged.get(group), v, key);
+        }
         for (const r of q.recommendations) add(byRec, r, key);
       }
     }
   }
-  return {
-    modalities: creditRows(data.modalities.map((m) => m.id), byMod, scores, weights),
-    recommendations: creditRows(Object.keys(data.recommendations), byRec, scores, weights),
-  };
+  const out = {};
+  for (const [group] of TOPIC_GROUPS) out[group] = creditRows(data[group].map((t) => t.id), tagged.get(group), scores, weights);
+  out.recommendations = creditRows(Object.keys(data.recommendations), byRec, scores, weights);
+  return out;
 }
 
 export const REVISE_BELOW = 0.75; // as widgets/progress.py
+// [group, topic id] of the topics under REVISE_BELOW, weakest first; ties keep the page's order
+// (Array.prototype.sort is stable, as Python's sorted()).
 export function toRevise(credits, limit = 3) {
-  return credits.modalities.filter((r) => r.credit !== null && r.credit < REVISE_BELOW)
-    .sort((a, b) => a.credit - b.credit).slice(0, limit).map((r) => r.id);
+  const weak = [];
+  for (const [group] of TOPIC_GROUPS) {
+    for (const r of credits[group] || []) if (r.credit !== null && r.credit < REVISE_BELOW) weak.push([r.credit, group, r.id]);
+  }
+  return weak.sort((a, b) => a[0] - b[0]).slice(0, limit).map(([, group, id]) => [group, id]);
 }
 
 // A plain copy of the course's keys in localStorage, or null when this browser does not let the
@@ -153,46 +168,63 @@ function render({ model, el: root }) {
     "so your progress cannot be shown here. The quizzes still work, but they cannot keep your answers: " +
     "download your answers on each quiz page before you leave it.");
   const topicData = model.get("topics") || {};
-  const hasTopics = Array.isArray(topicData.quizzes) && Array.isArray(topicData.modalities) && isObj(topicData.recommendations);
+  const hasTopics = Array.isArray(topicData.quizzes) && isObj(topicData.recommendations)
+    && TOPIC_GROUPS.every(([group]) => Array.isArray(topicData[group]));
   const topics = el("section", { class: "pg-topics", "aria-labelledby": "pg-topics-h" });
   widget.append(blocked, table, refresh, live);
   if (hasTopics) widget.append(topics);
   root.append(widget);
 
-  // Credit by modality as bars (the percentage is also written out), the weakest topics as
-  // links to their chapters, and credit by recommendation folded below.
+  // Credit by modality, by setting and by task as bars (the percentage is also written out: the
+  // bar only shows it), the weakest topics with links to the sections to reread, and credit by
+  // recommendation folded below.
   function showTopics(storage) {
     const credits = topicCredits({ data: topicData, storage });
-    const label = new Map(topicData.modalities.map((m) => [m.id, m]));
+    const topic = (group, id) => topicData[group].find((t) => t.id === id);
     topics.replaceChildren(el("h2", { id: "pg-topics-h" }, "Performance by topic"));
-    const list = el("ul", { class: "pg-topic-list" });
-    for (const r of credits.modalities) {
-      const m = label.get(r.id);
-      const li = el("li", { class: "pg-topic", "data-topic": r.id });
-      const bar = el("span", { class: "pg-bar", "aria-hidden": "true" });
-      bar.append(el("span", { class: "pg-bar-fill", style: `width: ${r.credit === null ? 0 : Math.round(r.credit * 100)}%` }));
-      const words = r.credit === null ? `none of ${r.questions} questions checked yet`
-        : `${percent(r.credit)} on ${r.checked} of ${r.questions} questions checked`;
-      li.append(el("a", { href: String(m.href) }, String(m.label)), bar, el("span", { class: "pg-topic-credit" }, words));
-      list.append(li);
-    }
-    const revise = el("p", { class: "pg-revise" });
+    const revise = el("div", { class: "pg-revise" });
     const weak = toRevise(credits);
-    if (!credits.modalities.some((r) => r.checked)) {
-      revise.textContent = "What to revise: check questions on the quiz pages first; this line then names your weakest topics.";
+    const answered = credits.modalities.some((r) => r.checked);
+    if (!answered) {
+      revise.append(el("p", {}, "What to revise: check questions on the quiz pages first; this part then names your weakest topics."));
     } else if (!weak.length) {
-      revise.textContent = `What to revise: nothing stands out; every topic you have answered is at ${percent(REVISE_BELOW)} or more.`;
+      revise.append(el("p", {}, `What to revise: nothing stands out; every topic you have answered is at ${percent(REVISE_BELOW)} or more.`));
     } else {
-      revise.append(el("strong", {}, "What to revise: "));
-      weak.forEach((id, i) => {
-        const m = label.get(id);
-        const r = credits.modalities.find((x) => x.id === id);
-        if (i) revise.append(i === weak.length - 1 ? " and " : ", ");
-        revise.append(el("a", { href: String(m.href) }, String(m.label)), ` (${percent(r.credit)})`);
-      });
-      revise.append(". Each link opens the chapter to reread.");
+      const intro = el("p", {});
+      intro.append(el("strong", {}, "What to revise:"), " your weakest topics, with the sections to reread.");
+      const list = el("ul", { class: "pg-revise-list" });
+      for (const [group, id] of weak) {
+        const t = topic(group, id);
+        const r = credits[group].find((x) => x.id === id);
+        const li = el("li", { "data-topic": id, "data-group": group });
+        li.append(el("strong", {}, String(t.label)), ` (${percent(r.credit)}): `);
+        t.sections.forEach((section, i) => {
+          if (i) li.append(", ");
+          li.append(el("a", { href: String(section.href) }, String(section.label)));
+        });
+        list.append(li);
+      }
+      revise.append(intro, list);
+    }
+    topics.append(revise);
+    for (const [group, , heading] of TOPIC_GROUPS) {
+      const headingId = `pg-topics-${group}`;
+      topics.append(el("h3", { id: headingId }, heading));
+      const list = el("ul", { class: "pg-topic-list", "data-group": group, "aria-labelledby": headingId });
+      for (const r of credits[group]) {
+        const t = topic(group, r.id);
+        const li = el("li", { class: "pg-topic", "data-topic": r.id });
+        const bar = el("span", { class: "pg-bar", "aria-hidden": "true" });
+        bar.append(el("span", { class: "pg-bar-fill", style: `width: ${r.credit === null ? 0 : Math.round(r.credit * 100)}%` }));
+        const words = r.credit === null ? `none of ${r.questions} questions checked yet`
+          : `${percent(r.credit)} on ${r.checked} of ${r.questions} questions checked`;
+        li.append(el("a", { href: String(t.href) }, String(t.label)), bar, el("span", { class: "pg-topic-credit" }, words));
+        list.append(li);
+      }
+      topics.append(list);
     }
     const recs = credits.recommendations.filter((r) => r.checked);
+    const label = new Map(topicData.modalities.map((m) => [m.id, m]));
     const fold = el("details", { class: "pg-recs" });
     fold.append(el("summary", {}, `By recommendation (${recs.length} with checked questions)`));
     const recList = el("ul");
@@ -205,7 +237,7 @@ function render({ model, el: root }) {
       recList.append(li);
     }
     if (recs.length) fold.append(recList);
-    topics.append(revise, list, fold);
+    topics.append(fold);
   }
 
   function update(announce) {

@@ -9,9 +9,10 @@ Storage format: the header comment of widgets/quiz.js (keys "crlm-quiz:<id>:<has
 
 Performance by topic: every question is tagged at build time with the modalities it examines
 (its own `modality` key and those of the recommendations its options follow or contradict;
-none of them: "general") and with those recommendations. topic_credits() is the reference of
-the JavaScript function of the same name: the weighted credit of the checked practice answers
-of the current version of each quiz, per topic, scored by the engine.
+none of them: "general"), with its case's setting, with its `task` from the bank and with the
+recommendations it examines. topic_credits() is the reference of the JavaScript function of the
+same name: the weighted credit of the checked practice answers of the current version of each
+quiz, per topic, scored by the engine.
 """
 from __future__ import annotations
 
@@ -112,7 +113,72 @@ MODALITY_TOPICS = (
     ("tare", "TARE (radioembolization)", "tare.html"),
     ("general", "Choosing between modalities", "which-modality.html"),
 )
+# The chapters' own titles, for the what-to-revise links.
+CHAPTER_TITLES = {
+    "haip": "Hepatic arterial infusion pump chemotherapy",
+    "tace": "Chemoembolization with irinotecan-loaded beads (DEBIRI-TACE)",
+    "tare": "Radioembolization with yttrium-90 (TARE)",
+    "general": "Which modality and when",
+}
+
+# Chapter sections to revise from: (chapter, section anchor, what the link says). The anchors are
+# the ids Sphinx gives those headings; tests/test_progress.py checks each one in the built site.
+_THREE_SETTINGS = ("which-modality", "three-settings", "Which modality and when: three settings")
+_EVIDENCE_DEBIRI = ("debiri", "the-evidence-by-setting", "DEBIRI-TACE: the evidence by setting")
+_EVIDENCE_TARE = ("tare", "the-evidence-by-setting", "TARE: the evidence by setting")
+
+# Settings are the case's features.setting (vocab.SETTINGS), never a tag of their own. Conversion
+# is a goal there, not a setting: a conversion case counts under first line or after progression.
+SETTING_TOPICS = (
+    ("adjuvant", "Adjuvant, after resection",
+     (_THREE_SETTINGS, ("haip", "adjuvant-therapy-after-resection", "HAIP: adjuvant therapy after resection"))),
+    ("first-line", "First line, before any chemotherapy",
+     (_THREE_SETTINGS, ("haip", "unresectable-disease-first-line-and-conversion",
+                        "HAIP: first line and conversion"), _EVIDENCE_TARE)),
+    ("after-progression", "After progression on chemotherapy",
+     (_THREE_SETTINGS, ("which-modality", "the-systemic-alternatives-after-progression",
+                        "The systemic alternatives after progression"), _EVIDENCE_DEBIRI, _EVIDENCE_TARE)),
+)
+
+# Tasks: the bank's `task` field (vocab.TASKS, defined in quizzes/README.md).
+TASK_TOPICS = (
+    ("selection", "Choosing the therapy for the patient",
+     (_THREE_SETTINGS, ("which-modality", "disease-outside-the-liver", "Disease outside the liver"),
+      ("which-modality", "explore-the-decision-rules", "Explore the decision rules"))),
+    ("contraindications", "Contraindications and cautions",
+     (("which-modality", "factors-that-rule-a-therapy-out-or-call-for-caution",
+       "Factors that rule a therapy out, or call for caution"),
+      ("haip", "who-is-a-candidate-and-who-is-not", "HAIP: who is a candidate"),
+      ("debiri", "who-is-a-candidate-and-who-is-not", "DEBIRI-TACE: who is a candidate"),
+      ("tare", "who-is-a-candidate-and-who-is-not", "TARE: who is a candidate"))),
+    ("toxicity", "Toxicity: prevention and management",
+     (("haip", "toxicity-prevention-monitoring-and-treatment", "HAIP: toxicity"),
+      ("debiri", "toxicity-prevention-and-management", "DEBIRI-TACE: toxicity"),
+      ("tare", "toxicity-prevention-and-management", "TARE: toxicity"))),
+    ("evidence", "Reading the evidence",
+     (("haip", "the-evidence-by-setting", "HAIP: the evidence by setting"), _EVIDENCE_DEBIRI, _EVIDENCE_TARE,
+      ("evidence", "explore-the-studies", "Evidence explorer: explore the studies"))),
+    ("counselling", "Talking with the patient",
+     (("which-modality", "the-patient-s-values-come-first", "The patient's values come first"),
+      ("which-modality", "what-scarce-randomized-evidence-means-in-a-conversation",
+       "What scarce randomized evidence means in a conversation"),
+      ("haip", "what-to-discuss-with-the-patient", "HAIP: what to discuss with the patient"),
+      ("debiri", "what-to-discuss-with-the-patient", "DEBIRI-TACE: what to discuss with the patient"),
+      ("tare", "what-to-discuss-with-the-patient", "TARE: what to discuss with the patient"))),
+)
+# The three groups of the page, in the order it shows them: (credits key, question field).
+TOPIC_GROUPS = (("modalities", "modalities"), ("settings", "setting"), ("tasks", "task"))
 REVISE_BELOW = 0.75  # a topic under three quarters of full credit is worth revising
+
+
+def _topics(rows, link_pattern: str) -> list[dict]:
+    """Topic rows for the page: id, label, the first section as the topic's link, all sections."""
+    out = []
+    for topic_id, label, sections in rows:
+        links = [{"href": f"{link_pattern.format(id=page)}#{anchor}", "label": text}
+                 for page, anchor, text in sections]
+        out.append({"id": topic_id, "label": label, "href": links[0]["href"], "sections": links})
+    return out
 
 
 def topic_data(link_pattern: str = "{id}.html") -> dict:
@@ -135,13 +201,18 @@ def topic_data(link_pattern: str = "{id}.html") -> dict:
                 mods = [m for m, _, _ in MODALITY_TOPICS[:3] if m in named] or ["general"]
                 questions.append({"id": q.id, "type": q.type, "weight": float(q.weight),
                                   "options": [{"id": o.id, "credit": o.credit} for o in q.options],
-                                  "modalities": mods, "recommendations": recs})
+                                  "modalities": mods, "setting": case.features["setting"],
+                                  "task": q.task, "recommendations": recs})
             cases.append({"questions": questions})
         rows.append({"id": quiz.id, "hash": quiz.hash, "title": quiz.title,
                      "href": link_pattern.format(id=quiz.id), "cases": cases})
-    return {"quizzes": rows,
-            "modalities": [{"id": m, "label": label, "href": link_pattern.format(id=page[:-5])}
-                           for m, label, page in MODALITY_TOPICS],
+    # A modality is revised from its whole chapter.
+    modalities = [{"id": m, "label": label, "href": link_pattern.format(id=page[:-5]),
+                   "sections": [{"href": link_pattern.format(id=page[:-5]), "label": CHAPTER_TITLES[m]}]}
+                  for m, label, page in MODALITY_TOPICS]
+    return {"quizzes": rows, "modalities": modalities,
+            "settings": _topics(SETTING_TOPICS, link_pattern),
+            "tasks": _topics(TASK_TOPICS, link_pattern),
             "recommendations": {rid: {"label": rec.label, "modality": rec.modality}
                                 for rid, rec in registry.records.items() if rid in cited}}
 
@@ -178,10 +249,9 @@ def _credit_rows(keys, tagged: dict, scores: dict, weights: dict) -> list[dict]:
 
 
 def topic_credits(data: dict, storage: dict) -> dict:
-    """Per modality and per recommendation: questions tagged, how many are checked, and the
-    weighted credit of those (None before any), from the practice answers in `storage`."""
-    by_mod: dict[str, list] = {}
-    by_rec: dict[str, list] = {}
+    """Per modality, setting, task and recommendation: questions tagged, how many are checked,
+    and the weighted credit of those (None before any), from the practice answers in `storage`."""
+    tagged: dict[str, dict[str, list]] = {group: {} for group, _ in TOPIC_GROUPS + (("recommendations", ""),)}
     scores: dict = {}
     weights: dict = {}
     for quiz in data["quizzes"]:
@@ -193,18 +263,26 @@ def topic_credits(data: dict, storage: dict) -> dict:
                 weights[key] = q["weight"]
                 if q["id"] in chosen:
                     scores[key] = engine[q["id"]]
-                for m in q["modalities"]:
-                    by_mod.setdefault(m, []).append(key)
+                for group, field in TOPIC_GROUPS:
+                    # modalities is a list per question; setting and task are one value each
+                    values = q[field] if isinstance(q[field], list) else [q[field]]
+                    for v in values:
+                        tagged[group].setdefault(v, []).append(key)
                 for r in q["recommendations"]:
-                    by_rec.setdefault(r, []).append(key)
-    return {"modalities": _credit_rows([m["id"] for m in data["modalities"]], by_mod, scores, weights),
-            "recommendations": _credit_rows(list(data["recommendations"]), by_rec, scores, weights)}
+                    tagged["recommendations"].setdefault(r, []).append(key)
+    out = {group: _credit_rows([t["id"] for t in data[group]], tagged[group], scores, weights)
+           for group, _ in TOPIC_GROUPS}
+    out["recommendations"] = _credit_rows(list(data["recommendations"]), tagged["recommendations"],
+                                          scores, weights)
+    return out
 
 
-def to_revise(credits: dict, limit: int = 3) -> list[str]:
-    """Modality topics under REVISE_BELOW, weakest first (ties: book order)."""
-    weak = [r for r in credits["modalities"] if r["credit"] is not None and r["credit"] < REVISE_BELOW]
-    return [r["id"] for r in sorted(weak, key=lambda r: r["credit"])][:limit]
+def to_revise(credits: dict, limit: int = 3) -> list[tuple[str, str]]:
+    """(group, topic id) of the topics under REVISE_BELOW across modalities, settings and tasks,
+    weakest first (ties: the page's order)."""
+    weak = [(r["credit"], group, r["id"]) for group, _ in TOPIC_GROUPS for r in credits.get(group, [])
+            if r["credit"] is not None and r["credit"] < REVISE_BELOW]
+    return [(group, topic) for _, group, topic in sorted(weak, key=lambda w: w[0])][:limit]
 
 
 class Progress(CourseWidget):

@@ -27,6 +27,7 @@ class CheckResult:
     bib_source: str = ""
     coverage: list[dict] = field(default_factory=list)
     contra_coverage: list[dict] = field(default_factory=list)
+    topic_coverage: list[dict] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Issue]:
@@ -65,6 +66,7 @@ def run_check(banks=None, registry_path=None, strict: bool = False, bib=None) ->
                     f"review record examined by {row['questions']} question(s); at least "
                     f"{vocab.MIN_QUESTIONS_PER_REVIEW_RECORD} required", level))
     result.contra_coverage = contraindication_rows(result.quizzes)
+    result.topic_coverage = topic_rows(result.quizzes)
     return result
 
 
@@ -99,6 +101,17 @@ def contraindication_rows(quizzes: list[Quiz]) -> list[dict]:
     return rows
 
 
+def topic_rows(quizzes: list[Quiz]) -> list[dict]:
+    """Questions per task and per setting (the case's): the progress page's topics."""
+    rows = []
+    for task in vocab.TASKS:
+        asked = [(case, q) for quiz in quizzes for case, q in iter_questions(quiz) if q.task == task]
+        rows.append({"task": task, "questions": len(asked),
+                     "settings": {s: sum(1 for case, _ in asked if case.features["setting"] == s)
+                                  for s in vocab.SETTINGS}})
+    return rows
+
+
 def format_report(result: CheckResult) -> str:
     lines = [f"bibliography keys from: {result.bib_source}"]
     for issue in sorted(result.issues, key=lambda i: (i.level != "error", i.file, i.line)):
@@ -116,6 +129,13 @@ def format_report(result: CheckResult) -> str:
     lines.append("Contraindication coverage (cases whose features list it)")
     for r in result.contra_coverage:
         lines.append(f"{r['contraindication']:<30}  {r['cases']:>3}  {', '.join(r['where']) or '-'}")
+    if result.quizzes:
+        lines.append("")
+        lines.append("Topic coverage (questions per task, by the setting of their case)")
+        lines.append(f"{'task':<18}  {'all':>3}  " + "  ".join(f"{s:>17}" for s in vocab.SETTINGS))
+        for r in result.topic_coverage:
+            lines.append(f"{r['task']:<18}  {r['questions']:>3}  "
+                         + "  ".join(f"{r['settings'][s]:>17}" for s in vocab.SETTINGS))
     if result.quizzes:
         lines.append("")
         lines.extend(itemlint.format_cue_table(itemlint.cue_rows(result.quizzes)))

@@ -14,8 +14,8 @@ from quizzes.rules.hashing import content_hash
 _QUIZ = ("id", "title", "description", "cases")
 _CASE = ("id", "title", "vignette", "features", "questions")
 _FEATURES = vocab.FEATURE_KEYS
-_QUESTION = ("id", "type", "stem", "weight", "reveal_after", "modality", "options")
-_QUESTION_REQUIRED = ("id", "type", "stem", "options")
+_QUESTION = ("id", "type", "task", "stem", "weight", "reveal_after", "modality", "options")
+_QUESTION_REQUIRED = ("id", "type", "task", "stem", "options")
 _OPTION = ("id", "text", "credit", "feedback", "follows", "contradicts", "modality", "pin")
 _OPTION_REQUIRED = ("id", "text", "credit", "feedback", "follows", "contradicts")
 
@@ -102,6 +102,7 @@ def _parse_question(issues, value, path, line, registry, state, seen_in_case, fe
     if qid in state["question_ids"]:
         f.err("id", f"duplicate question id {qid!r} (ids must be unique within the bank)")
     qtype = f.text("type", choices=vocab.QUESTION_TYPES)
+    task = f.text("task", choices=vocab.TASKS)
     stem = f.text("stem", kind=MARKDOWN)
     weight = f.number("weight", required=False, default=1.0)
     if weight is not None and weight <= 0:
@@ -136,11 +137,11 @@ def _parse_question(issues, value, path, line, registry, state, seen_in_case, fe
     if qid:
         state["question_ids"].add(qid)
         seen_in_case.append(qid)
-    if len(issues.errors) > before or qtype is None or weight is None:
+    if len(issues.errors) > before or qtype is None or task is None or weight is None:
         return None
     _check_credits(f, qtype, options)
     question = Question(qid, qtype, stem or "", tuple(options), weight, reveal,
-                        tuple(modality or ()), line=line, path=path)
+                        tuple(modality or ()), task, line=line, path=path)
     if features is not None:
         _check_key_against_decision(issues, question, features, option_lines, path, f)
     return question if len(issues.errors) == before else None

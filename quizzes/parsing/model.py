@@ -74,6 +74,7 @@ class Question:
     weight: float = 1.0
     reveal_after: str | None = None
     modality: tuple[str, ...] = ()   # modalities the key concerns (empty: not a modality choice)
+    task: str = ""         # vocab.TASKS: what the question asks (required in a bank; not in the hash)
     line: int = field(default=0, compare=False)
     path: str = field(default="", compare=False)
 
