@@ -532,20 +532,16 @@ def test_practice_with_no_modality_ticked_draws_from_every_question_and_an_empty
         ctx.close()
 
 
-def test_question_modalities_follow_the_bank_and_its_recommendations():
-    from quizzes.parsing.registry import load_registry
+def test_practice_modalities_are_the_progress_pages_modality_topics():
+    """A modality picked for practice draws exactly the questions the progress page credits to it,
+    so "revise TARE" there and "TARE" here mean the same questions."""
+    from widgets.progress import topic_data
     from widgets.review import question_modalities
 
-    records = load_registry().records
-    for quiz_id in quizzes.list_quizzes():
-        tags = question_modalities(quiz_id)
-        for q in quizzes.load_bank(quiz_id).questions():
-            for m in q.modality:
-                if m in ("haip", "tace", "tare"):
-                    assert m in tags[q.id]
-            for r in q.examines:
-                if r in records and records[r].modality in ("haip", "tace", "tare"):
-                    assert records[r].modality in tags[q.id]
+    for quiz in topic_data()["quizzes"]:
+        tags = question_modalities(quiz["id"])
+        want = {q["id"]: [m for m in q["modalities"] if m != "general"] for c in quiz["cases"] for q in c["questions"]}
+        assert tags == want, quiz["id"]
     assert all(isinstance(v, list) for v in Review().quizzes[0]["modalities"].values())
 
 

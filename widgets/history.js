@@ -201,6 +201,7 @@ export function historySection(onImported = () => {}) {
       return;
     }
     const held = describeHistory(file.items);
+    picker.focus(); // the confirmation buttons are gone: keep the keyboard where it was
     status.textContent = `Imported: this browser now holds ${held.length ? held.join("; ") : "no history"}. Review what is due shows the imported queue.`;
     onImported();
   }
