@@ -392,3 +392,163 @@ def test_exam_site_review_page_has_no_answer_key():
     assert reviews and all(m["quizzes"] == [] and m["exam"] is True for m in reviews)
     for key in ('"credit"', '"feedback_html"', '"vignette_html"'):
         assert key not in html
+
+
+# ---------------------------------------------------------------- confident wrong answers first
+def _due_entry(q, last):
+    """A card of quiz-settings answered two days ago and due now; `last` is its log's last row."""
+    card = replay(None, T0 - 2 * DAY, [{"rating": last[1], "at": T0 - 2 * DAY}])[0]
+    card["due"] = T0 - HOUR     # due now whatever the rating gave: the order is what is tested
+    return {"quiz": QUIZ_ID, "question": q["id"], "card": card, "log": [[T0 - 2 * DAY, *last[1:]]]}
+
+
+@pytest.mark.browser
+def test_priorities_put_confident_wrong_answers_first(browser):
+    from browser_support import ROOT, run_module_function
+
+    logs = [[], [[0, 1, 0, 3]], [[0, 2, 0.5, 3]], [[0, 1, 0, 2]], [[0, 1, 0, 1]], [[0, 1, 0, None]],
+            [[0, 4, 1, 3]], [[0, 1, 0, 3], [1, 3, 1, 3]], [[0, 3, 1, None], [1, 1, 0, 2]]]
+    [got] = run_module_function(browser, ROOT / "widgets" / "review-store.js", "priorities", [logs])
+    assert got == [2, 0, 0, 1, 2, 2, 2, 2, 1]
+
+
+@pytest.mark.browser
+def test_review_session_brings_confident_wrong_answers_first_without_changing_the_schedule(clocked, site):
+    page = open_page(clocked, f"{site}/review.html")
+    # Six due questions: wrong with high certainty, part-right with high, wrong with medium, and
+    # three others (wrong unrated, wrong low, right high). Rows are [at, rating, score, certainty].
+    rows = [[0, 1, 0, 3], [0, 2, 0.5, 3], [0, 1, 0, 2], [0, 1, 0, None], [0, 1, 0, 1], [0, 4, 1, 3]]
+    entries = {f"{QUIZ_ID}/{q['id']}": _due_entry(q, r) for q, r in zip(QUESTIONS, rows)}
+    page.evaluate("(t) => localStorage.setItem('crlm-review', t)", json.dumps({"v": 1, "cards": entries}))
+    first_two, last_four = set(), set()
+    orders = set()
+    for _ in range(8):   # shuffled within a group: several sessions, the groups always in order
+        page.reload()
+        wait_for_widgets(page)
+        page.locator(".rv-start").click()
+        seen = []
+        for i in range(len(rows)):
+            session = page.locator(".rv-session")
+            shown = int(session.locator(".rv-from").inner_text().split("question ")[1].split(" of")[0])
+            seen.append(QUESTIONS[shown - 1]["id"])
+            if i + 1 < len(rows):
+                session.locator(".qz-option input").first.check()
+                session.locator(".qz-check").click()
+                session.locator(".rv-next-question").click()
+        # Back out without answering the last one; restore the queue for the next round.
+        page.evaluate("(t) => localStorage.setItem('crlm-review', t)", json.dumps({"v": 1, "cards": entries}))
+        orders.add(tuple(seen))
+        first_two.add(frozenset(seen[:2]))
+        assert seen[2] == QUESTIONS[2]["id"]
+        last_four.add(frozenset(seen[3:]))
+    ids = [q["id"] for q in QUESTIONS[:6]]
+    assert first_two == {frozenset(ids[:2])} and last_four == {frozenset(ids[3:])}
+    assert len(orders) > 1, "the order within a group is shuffled"
+    # The schedule is FSRS's as before: answering the first question wrongly again gives py-fsrs's card.
+    page.reload()
+    wait_for_widgets(page)
+    page.locator(".rv-start").click()
+    session = page.locator(".rv-session")
+    shown = int(session.locator(".rv-from").inner_text().split("question ")[1].split(" of")[0])
+    q = QUESTIONS[shown - 1]
+    wrong = min(q["options"], key=lambda o: o["credit"])["id"]
+    session.locator(f'.qz-option[data-option="{wrong}"] input').check()
+    session.locator(".qz-check").click()
+    entry = entries[f"{QUIZ_ID}/{q['id']}"]
+    assert entry["log"][-1][3] == 3 and entry["log"][-1][2] < 1   # a confident wrong one came first
+    # fsrs computes from the last review and the memory state, never from `due`, so the card
+    # after this review is py-fsrs's for the same two reviews.
+    first_rating = entry["log"][-1][1]
+    want = replay(None, T0 - 2 * DAY, [{"rating": first_rating, "at": T0 - 2 * DAY}, {"rating": 1, "at": T0}])[-1]
+    assert stored_cards(page)[f"{QUIZ_ID}/{q['id']}"]["card"] == want
+    page.watch.assert_clean()
+
+
+# ---------------------------------------------------------------- practice test by modality
+@pytest.fixture(scope="module")
+def full_site(tmp_path_factory):
+    with widget_site(tmp_path_factory.mktemp("review-all"), {"review": Review()}) as url:
+        yield url
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("quiz_ids, modalities", [(None, ["tare"]), (["quiz-embolic"], ["tace"]),
+                                                  (["quiz-haip", "quiz-decisions"], ["haip", "tare"])])
+def test_practice_by_modality_draws_only_that_modality(browser, full_site, quiz_ids, modalities):
+    from widgets.review import PRACTICE_MODALITIES, question_modalities
+
+    labels = dict(zip(PRACTICE_MODALITIES, ("HAIP", "DEBIRI-TACE", "TARE")))
+    rows = Review().quizzes
+    wanted = quiz_ids or [r["id"] for r in rows]
+    pool = {f"{quiz_id}/{qid}" for quiz_id in wanted
+            for qid, mods in question_modalities(quiz_id).items() if set(mods) & set(modalities)}
+    assert 0 < len(pool) < sum(len(r["modalities"]) for r in rows if r["id"] in wanted)
+    ctx = browser.new_context(timezone_id="UTC", locale="en-GB")
+    try:
+        page = open_page(ctx, f"{full_site}/review.html")
+        setup = page.locator(".rv-practice")
+        for r in rows:
+            if r["id"] not in wanted:
+                setup.get_by_label(r["title"]).uncheck()
+        for m in modalities:   # by keyboard: Space ticks a checkbox
+            setup.get_by_label(labels[m], exact=True).focus()
+            page.keyboard.press("Space")
+        asked = len(pool) + 5
+        setup.get_by_label("Number of questions").fill(str(asked))
+        setup.get_by_role("button", name="Start the practice test").click()
+        test = json.loads(page.evaluate("localStorage.getItem('crlm-practice')"))
+        assert set(test["items"]) == pool and len(test["items"]) == len(pool)
+        assert page.locator(".rv-item").count() == len(pool)
+        assert page.locator(".rv-short").inner_text() == (
+            f"You asked for {asked} questions; the quizzes and modalities you picked hold only {len(pool)}, so this test has {len(pool)}.")
+        assert page.locator(".rv-widget .qz-live[aria-live=polite]").inner_text() == page.locator(".rv-short").inner_text()
+        assert serious_axe_violations(page) == []
+        page.reload()                 # the honest count survives a reload
+        wait_for_widgets(page)
+        assert page.locator(".rv-short").count() == 1
+        page.watch.assert_clean()
+    finally:
+        ctx.close()
+
+
+@pytest.mark.browser
+def test_practice_with_no_modality_ticked_draws_from_every_question_and_an_empty_pick_says_so(browser, full_site):
+    ctx = browser.new_context(timezone_id="UTC", locale="en-GB")
+    try:
+        page = open_page(ctx, f"{full_site}/review.html")
+        setup = page.locator(".rv-practice")
+        setup.get_by_label("Number of questions").fill("3")
+        setup.get_by_role("button", name="Start the practice test").click()
+        assert page.locator(".rv-item").count() == 3 and page.locator(".rv-short").count() == 0
+        page.get_by_role("button", name="Submit the test").click()
+        page.get_by_role("button", name="Back to the overview").click()
+        for r in Review().quizzes:
+            setup.get_by_label(r["title"]).uncheck()
+        setup.get_by_label("TARE", exact=True).check()
+        setup.get_by_role("button", name="Start the practice test").click()
+        assert setup.locator(".qz-hint").inner_text() == "Pick at least one quiz."
+        page.watch.assert_clean()
+    finally:
+        ctx.close()
+
+
+def test_practice_modalities_are_the_progress_pages_modality_topics():
+    """A modality picked for practice draws exactly the questions the progress page credits to it,
+    so "revise TARE" there and "TARE" here mean the same questions."""
+    from widgets.progress import topic_data
+    from widgets.review import question_modalities
+
+    for quiz in topic_data()["quizzes"]:
+        tags = question_modalities(quiz["id"])
+        want = {q["id"]: [m for m in q["modalities"] if m != "general"] for c in quiz["cases"] for q in c["questions"]}
+        assert tags == want, quiz["id"]
+    assert all(isinstance(v, list) for v in Review().quizzes[0]["modalities"].values())
+
+
+def test_review_page_carries_each_recommendation_once():
+    w = Review()
+    assert all("recommendations" not in q["payload"] and "description_html" not in q["payload"] for q in w.quizzes)
+    cited = {}
+    for q in w.quizzes:
+        cited.update(quizzes.payload(q["id"])["recommendations"])
+    assert w.recommendations == cited

@@ -7,6 +7,7 @@ import { EXAM_PREFIX, INDEX_KEY, PREFIX } from "./storage.js";
 // The quiz's own rounding (11.67%, as the quiz page shows it). One import per line, no comment
 // after it: widgets/base.py inlines exactly that form.
 import { cleanSaved, isObj, percent, scoreQuestion } from "./quiz-data.js";
+import { historySection } from "./history.js";
 
 const isNum = (v) => typeof v === "number" && Number.isFinite(v);
 
@@ -279,6 +280,7 @@ function render({ model, el: root }) {
   const onStorage = () => update(true);
   window.addEventListener("storage", onStorage);
   update(false);
+  widget.append(historySection(() => update(false))); // export and import: widgets/history.js
   return () => window.removeEventListener("storage", onStorage);
 }
 

@@ -24,7 +24,7 @@ import traitlets
 import quizzes
 from quizzes.parsing.registry import load_registry
 
-from .base import CourseWidget
+from .base import HERE, CourseWidget
 
 PREFIX = "crlm-quiz:"
 EXAM_PREFIX = "crlm-quiz-exam:"
@@ -302,3 +302,7 @@ class Progress(CourseWidget):
     @property
     def quiz_ids(self) -> list[str]:
         return [q["id"] for q in self.quizzes]
+
+
+# Export and import of the learning history (widgets/history.js) is a section of this page.
+Progress._css += (HERE / "history.css").read_text(encoding="utf-8")

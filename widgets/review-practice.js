@@ -5,15 +5,14 @@
 //
 // Browser storage: "crlm-practice" holds the test in progress (so answers and flags survive a
 // reload) as JSON {"v": 1, "items": [card ids], "answers": {card id: [option ids]},
-//   "flags": [card ids], "ends": ms, "submitted_at": ms or null}.
+//   "flags": [card ids], "ends": ms, "submitted_at": ms or null,
+//   "asked": how many questions the learner asked for (more than items when the pick held fewer)}.
 
 import { el } from "./dom.js";
-import { readItem, removeItem, writeItem } from "./storage.js";
+import { PRACTICE_KEY, readItem, removeItem, writeItem } from "./storage.js";
 import { isObj, percent, scoreQuestion } from "./quiz-data.js";
 import { questionBlock, shuffled } from "./review-question.js";
 import { recordCheck } from "./review-store.js";
-
-export const PRACTICE_KEY = "crlm-practice";
 
 // The weighted score of a drawn test: unanswered questions count as 0 (widgets/review.py
 // practice_score is the reference).
@@ -46,7 +45,20 @@ export function loadPractice(index) {
     if (keep.length) answers[id] = q.type === "single" ? keep.slice(0, 1) : keep;
   }
   const flags = Array.isArray(value.flags) ? value.flags.filter((id) => items.includes(id)) : [];
-  return { v: 1, items, answers, flags, ends: value.ends, submitted_at: Number.isFinite(value.submitted_at) ? value.submitted_at : null };
+  return { v: 1, items, answers, flags, ends: value.ends, submitted_at: Number.isFinite(value.submitted_at) ? value.submitted_at : null,
+    asked: Number.isInteger(value.asked) && value.asked > items.length ? value.asked : items.length };
+}
+
+// The practice test's modality picks; a question concerns those widgets/review.py
+// question_modalities() gives it.
+export const PRACTICE_MODALITIES = [["haip", "HAIP"], ["tace", "DEBIRI-TACE"], ["tare", "TARE"]];
+
+// Card ids to draw from: questions of the picked quizzes that, when any modality is picked,
+// concern at least one of them. entries: [[card id, {quiz, q}]].
+export function practicePool(entries, quizIds, modalities) {
+  return entries.filter(([, { quiz, q }]) => quizIds.includes(quiz.id) &&
+    (!modalities.length || (isObj(quiz.modalities) && Array.isArray(quiz.modalities[q.id]) &&
+      quiz.modalities[q.id].some((m) => modalities.includes(m))))).map(([id]) => id);
 }
 
 const clock = (ms) => {
@@ -71,6 +83,17 @@ export function practiceSetup(ctx) {
     picks.append(row);
     return input;
   });
+  const mods = el("fieldset", { class: "rv-picks rv-modalities", "aria-describedby": `${uid}-pmn` });
+  mods.append(el("legend", {}, "Modalities (optional)"),
+    el("p", { class: "rv-note", id: `${uid}-pmn` }, "Tick one or more to draw only questions on them; tick none to draw from every question of the quizzes above."));
+  const modBoxes = PRACTICE_MODALITIES.map(([value, label]) => {
+    const id = `${uid}-pmod-${value}`;
+    const input = el("input", { type: "checkbox", id, value });
+    const row = el("div", { class: "rv-toggle" });
+    row.append(input, el("label", { for: id }, label));
+    mods.append(row);
+    return input;
+  });
   const number = (label, id, value, max) => {
     const row = el("div", { class: "rv-number" });
     const input = el("input", { type: "number", id, min: "1", max: String(max), value: String(value), inputmode: "numeric" });
@@ -83,16 +106,22 @@ export function practiceSetup(ctx) {
   const start = el("button", { type: "button", class: "qz-button rv-practice-start" }, "Start the practice test");
   start.addEventListener("click", () => {
     const chosen = boxes.filter((b) => b.checked).map((b) => b.value);
-    const pool = [...index.keys()].filter((id) => chosen.includes(id.split("/")[0]));
+    const picked = modBoxes.filter((b) => b.checked).map((b) => b.value);
+    const pool = practicePool([...index.entries()], chosen, picked);
     const n = Math.floor(Number(count.value));
     const m = Math.floor(Number(minutes.value));
-    if (!pool.length) return void (hint.textContent = "Pick at least one quiz.");
+    if (!chosen.length) return void (hint.textContent = "Pick at least one quiz.");
+    if (!pool.length && !picked.length) return void (hint.textContent = "The quizzes you picked hold no questions.");
+    if (!pool.length) {
+      const names = PRACTICE_MODALITIES.filter(([v]) => picked.includes(v)).map(([, label]) => label).join(" or ");
+      return void (hint.textContent = `No question of the quizzes you picked is on ${names}: pick more quizzes or other modalities.`);
+    }
     if (!(n >= 1)) return void (hint.textContent = "Enter a number of questions of 1 or more.");
     if (!(m >= 1 && m <= 180)) return void (hint.textContent = "Enter a time limit between 1 and 180 minutes.");
     const items = shuffled(pool).slice(0, n);
-    ctx.run({ v: 1, items, answers: {}, flags: [], ends: Date.now() + m * 60000, submitted_at: null });
+    ctx.run({ v: 1, items, answers: {}, flags: [], ends: Date.now() + m * 60000, submitted_at: null, asked: n });
   });
-  section.append(picks, countRow, minutesRow, start, hint);
+  section.append(picks, mods, countRow, minutesRow, start, hint);
   return section;
 }
 
@@ -110,6 +139,10 @@ export function runPractice(ctx, host, test, onClose) {
   host.append(heading, timer, el("p", { class: "rv-note" },
     `${items.length} questions. Answer in any order and flag a question to come back to it. Feedback and the score appear when you submit, or when the time runs out.`),
   flagNav, result);
+  // An honest count: the pick may hold fewer questions than were asked for.
+  const short = test.asked > items.length
+    ? `You asked for ${test.asked} questions; the quizzes and modalities you picked hold only ${items.length}, so this test has ${items.length}.` : "";
+  if (short) timer.after(el("p", { class: "rv-short", role: "note" }, short));
   const blocks = items.map((item, i) => {
     const part = el("section", { class: "rv-item", "aria-labelledby": `${uid}-p${i}` });
     part.append(el("h4", { id: `${uid}-p${i}`, tabindex: "-1" }, `Question ${i + 1} of ${items.length}`));
@@ -203,5 +236,6 @@ export function runPractice(ctx, host, test, onClose) {
     if (test.submitted_at === null) timerId = setInterval(tick, 1000);
   }
   heading.focus();
+  if (short && test.submitted_at === null) announce(short);
   return () => timerId !== null && clearInterval(timerId);
 }

@@ -2,7 +2,7 @@
 // scheduler (fsrs.js) brings back. The quiz calls recordCheck() when a question is checked; the
 // "Review what is due" page reads the cards and records its own reviews the same way.
 //
-// Browser storage: "crlm-review" holds JSON
+// Browser storage (key names in storage.js): "crlm-review" holds JSON
 //   {"v": 1, "cards": {"<quiz id>/<question id>": {"quiz", "question",
 //       "card": {"state", "step", "stability", "difficulty", "due" (ms), "last_review" (ms)},
 //       "log": [[at (ms), rating 1..4, score 0..1, certainty 1..3 or null], ...]}}}
@@ -10,11 +10,9 @@
 // When storage is blocked the queue lives in memory for this page view (cards() says which).
 
 import { COURSE_SCHEDULER, RATING, STATE, makeScheduler, newCard } from "./fsrs.js";
-import { readItem, writeItem } from "./storage.js";
+import { REVIEW_KEY, readItem, writeItem } from "./storage.js";
 import { FULL, isObj } from "./quiz-data.js";
 
-export const REVIEW_KEY = "crlm-review";
-export const CERTAINTY_KEY = "crlm-review-certainty";
 export const LOG_LIMIT = 50; // reviews kept per card: enough to show a history, bounded in size
 const scheduler = makeScheduler(COURSE_SCHEDULER);
 let memory = null; // the queue when storage is blocked
@@ -108,6 +106,24 @@ export function recordCheck(quizId, questionId, score, now = Date.now(), certain
   queue.cards[id] = entry;
   saveQueue(queue);
   return entry;
+}
+
+// The schedule is in whole days, so a wrong answer given with high certainty falls due the same
+// day as any wrong answer; within a session it comes first. Group 0: last answered not fully
+// right with high certainty; 1: with medium certainty; 2: everything else. The order only; the
+// cards' schedule is untouched (it stays equal to py-fsrs).
+export function reviewPriority(entry) {
+  const last = entry.log[entry.log.length - 1];
+  if (!last || !(finite(last[2]) && last[2] < FULL)) return 2;
+  return last[3] === 3 ? 0 : last[3] === 2 ? 1 : 2;
+}
+// Due entries in session order: by group, each group in the order `shuffle` gives it.
+export function reviewOrder(entries, shuffle = (xs) => xs) {
+  return [0, 1, 2].flatMap((g) => shuffle(entries.filter((e) => reviewPriority(e) === g)));
+}
+// One-argument form for tests: the groups of a list of logs.
+export function priorities(logs) {
+  return logs.map((log) => reviewPriority({ log }));
 }
 
 // Local midnight at the end of the day holding `now`, and `days` later.

@@ -6,11 +6,11 @@
 
 import { el, keepKeysInWidget } from "./dom.js";
 import { displayOrder } from "./order.js";
-import { PREFIX, SEED_KEY, readItem, removeItem, writeItem } from "./storage.js";
+import { CERTAINTY_KEY, PREFIX, REVIEW_KEY, SEED_KEY, readItem, removeItem, writeItem } from "./storage.js";
 import { SEED_PATTERN, cleanSaved, isObj, percent, questionsOf, scoreQuestion, verdict } from "./quiz-data.js";
 import { questionBlock, shuffled } from "./review-question.js";
 import { loadPractice, practiceSetup, runPractice } from "./review-practice.js";
-import { CERTAINTY, CERTAINTY_KEY, REVIEW_KEY, calibration, cbmMark, dueSummary, loadQueue, recordCheck, storageBlocked } from "./review-store.js";
+import { CERTAINTY, calibration, cbmMark, dueSummary, loadQueue, recordCheck, reviewOrder, storageBlocked } from "./review-store.js";
 
 let counter = 0;
 const PROBE_KEY = "crlm-review-probe";
@@ -47,6 +47,10 @@ function render({ model, el: root }) {
   keepKeysInWidget(root);
   const uid = `rv${++counter}`;
   const quizzes = (model.get("quizzes") || []).filter((q) => isObj(q) && typeof q.id === "string");
+  // The page carries the cited recommendations once (widgets/review.py); each question's
+  // feedback looks its sources up in its payload, as on the quiz page.
+  const shared = isObj(model.get("recommendations")) ? model.get("recommendations") : {};
+  for (const quiz of quizzes) if (isObj(quiz.payload)) quiz.payload.recommendations = shared;
   const widget = el("div", { class: "qz-widget rv-widget cw-card" });
   root.replaceChildren(widget);
   if (model.get("exam") === true || !quizzes.length) {
@@ -115,13 +119,14 @@ function render({ model, el: root }) {
     if (dueToday.length) {
       const start = el("button", { type: "button", class: "qz-button rv-start" },
         `Review the ${plural(dueToday.length, "due question")}`);
-      start.addEventListener("click", () => startSession(shuffled(dueToday)));
+      // Confident wrong answers first (reviewOrder), shuffled within each group.
+      start.addEventListener("click", () => startSession(reviewOrder(dueToday, shuffled)));
       overview.append(start);
     } else if (all.length) {
       const upcoming = known(all).map((e) => e.card.due).sort((a, b) => a - b)[0];
       if (upcoming !== undefined) overview.append(el("p", { class: "rv-next" }, `Nothing is due today. The next question is due on ${dateWords(upcoming)}.`));
     }
-    overview.append(certaintyControls(queue), practiceSetup(practice));
+    overview.append(certaintyControls(queue), practiceSetup(practice), moving());
     if (focus) heading.focus();
   }
 
@@ -136,6 +141,14 @@ function render({ model, el: root }) {
       stopPractice();
       showOverview(true);
     });
+  }
+
+  // Export and import live on the progress page (widgets/history.js); say where.
+  function moving() {
+    const p = el("p", { class: "rv-moving" }, "Moving to another device? ");
+    p.append(el("a", { href: String(model.get("history_href") || "progress.html#crlm-history") }, "Export or import your learning history"),
+      " on the progress page: one file carries your review queue, quiz answers and settings.");
+    return p;
   }
 
   function certaintyControls(queue) {

@@ -55,6 +55,23 @@ def practice_score(drawn: list[tuple[str, str]], answers: dict) -> float:
     return weighted / weights if weights else 0.0
 
 
+PRACTICE_MODALITIES = ("haip", "tace", "tare")  # the practice test's modality picks, book order
+
+
+def question_modalities(quiz_id: str) -> dict[str, list[str]]:
+    """{question id: the modalities it concerns} for one quiz, tagged as the progress page tags
+    its topics: the question's own `modality` and those of the recommendations its options
+    follow or contradict ("all" and untagged questions concern none in particular)."""
+    from quizzes.parsing.registry import load_registry
+
+    records = load_registry().records
+    out = {}
+    for q in quizzes.load_bank(quiz_id).questions():
+        named = set(q.modality) | {records[r].modality for r in q.examines if r in records}
+        out[q.id] = [m for m in PRACTICE_MODALITIES if m in named]
+    return out
+
+
 def _utc(ms: int) -> datetime:
     return datetime(1970, 1, 1, tzinfo=timezone.utc) + timedelta(milliseconds=ms)
 
@@ -93,17 +110,31 @@ class Review(CourseWidget):
     _front_end = "review"
     _repr_traits = ("quiz_ids", "exam")
 
-    # [{id, title, href, payload}] in course order; payload is quizzes.payload() (practice).
+    # [{id, title, href, payload, modalities}] in course order; payload is quizzes.payload()
+    # (practice); modalities is question_modalities() of the quiz (the practice test's picks).
     quizzes = traitlets.List(traitlets.Dict()).tag(sync=True)
     exam = traitlets.Bool(False).tag(sync=True)
+    # The recommendation records cited by any quiz, once: {id: record} as in quizzes.payload().
+    recommendations = traitlets.Dict().tag(sync=True)
+    # Where the learning history is exported and imported (widgets/history.js on the progress page).
+    history_href = traitlets.Unicode("progress.html#crlm-history").tag(sync=True)
 
     def __init__(self, link_pattern: str = "{id}.html", *, exam: bool | None = None, **kwargs):
         exam = quizzes.exam_mode() if exam is None else bool(exam)
         rows = quiz_list(link_pattern)
         # An exam build carries no answer key anywhere, so there is nothing to review against.
         listed = [] if exam else [{"id": r["id"], "title": r["title"], "href": r["href"],
-                                   "payload": quizzes.payload(r["id"])} for r in rows]
-        super().__init__(quizzes=listed, exam=exam, **kwargs)
+                                   "payload": quizzes.payload(r["id"]),
+                                   "modalities": question_modalities(r["id"])} for r in rows]
+        # Quizzes cite many of the same recommendations: the page carries each record once (the
+        # browser hands the shared table back to every payload). A quiz page's own description
+        # is not shown here.
+        shared: dict = {}
+        for row in listed:
+            shared.update(row["payload"].pop("recommendations", {}))
+            row["payload"].pop("description_html", None)
+        kwargs.setdefault("history_href", link_pattern.format(id="progress") + "#crlm-history")
+        super().__init__(quizzes=listed, recommendations=shared, exam=exam, **kwargs)
 
     @property
     def quiz_ids(self) -> list[str]:

@@ -6,6 +6,10 @@ export const PREFIX = "crlm-quiz:";             // + "<quiz id>:<content hash>":
 export const EXAM_PREFIX = "crlm-quiz-exam:";   // + "<quiz id>:<content hash>": exam answers
 export const INDEX_KEY = "crlm-quiz-progress";  // index of the keys above (the progress page)
 export const SEED_KEY = "crlm-quiz-seed";       // this browser's display-order seed
+export const REVIEW_KEY = "crlm-review";        // the review queue (widgets/review-store.js)
+export const CERTAINTY_KEY = "crlm-review-certainty"; // "on": rate certainty (review-store.js)
+export const PRACTICE_KEY = "crlm-practice";    // a practice test in progress (review-practice.js)
+// Every key above is the learner's history: widgets/history.js exports and imports exactly these.
 const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
 
 // A SCORM package swaps in its own store (widgets/lms.js): inside a learning platform the
