@@ -197,7 +197,7 @@ def topic_data(link_pattern: str = "{id}.html") -> dict:
             for q in case.questions:
                 recs = sorted(q.examines)
                 cited.update(recs)
-                named = set(q.modality) | {registry.records[r].modality for r in recs if r in registry.records}
+                named = q.modalities_examined(registry.records)
                 mods = [m for m, _, _ in MODALITY_TOPICS[:3] if m in named] or ["general"]
                 questions.append({"id": q.id, "type": q.type, "weight": float(q.weight),
                                   "options": [{"id": o.id, "credit": o.credit} for o in q.options],

@@ -67,7 +67,7 @@ def question_modalities(quiz_id: str) -> dict[str, list[str]]:
     records = load_registry().records
     out = {}
     for q in quizzes.load_bank(quiz_id).questions():
-        named = set(q.modality) | {records[r].modality for r in q.examines if r in records}
+        named = q.modalities_examined(records)
         out[q.id] = [m for m in PRACTICE_MODALITIES if m in named]
     return out
 

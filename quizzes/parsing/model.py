@@ -87,6 +87,12 @@ class Question:
             ids.update(opt.contradicts)
         return ids
 
+    def modalities_examined(self, records: dict) -> set[str]:
+        """The modalities this question concerns: its own `modality` and those of the registry
+        records (id -> record with .modality) it examines. The progress page's topic credits
+        and the practice test's modality picks both tag questions by this one rule."""
+        return set(self.modality) | {records[r].modality for r in self.examines if r in records}
+
 
 @dataclass(frozen=True)
 class Case:
