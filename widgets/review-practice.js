@@ -70,7 +70,7 @@ const clock = (ms) => {
 export function practiceSetup(ctx) {
   const { uid, quizzes, index } = ctx;
   const section = el("section", { class: "rv-practice", "aria-labelledby": `${uid}-pt` });
-  section.append(el("h3", { id: `${uid}-pt` }, "Timed practice test"),
+  section.append(el("h2", { id: `${uid}-pt` }, "Timed practice test"),
     el("p", { class: "rv-note" }, "A random draw of questions against the clock. Feedback and your score come at the end; your quiz pages are not changed."));
   const picks = el("fieldset", { class: "rv-picks" });
   picks.append(el("legend", {}, "Quizzes to draw from"));
@@ -132,7 +132,7 @@ export function runPractice(ctx, host, test, onClose) {
   save();
   const items = test.items.map((id) => ({ id, ...index.get(id) }));
   host.replaceChildren();
-  const heading = el("h3", { id: `${uid}-q`, tabindex: "-1" }, "Practice test");
+  const heading = el("h2", { id: `${uid}-q`, tabindex: "-1" }, "Practice test");
   const timer = el("p", { class: "rv-timer" });
   const flagNav = el("p", { class: "rv-flagged" });
   const result = el("div", { class: "rv-result" });
@@ -145,7 +145,7 @@ export function runPractice(ctx, host, test, onClose) {
   if (short) timer.after(el("p", { class: "rv-short", role: "note" }, short));
   const blocks = items.map((item, i) => {
     const part = el("section", { class: "rv-item", "aria-labelledby": `${uid}-p${i}` });
-    part.append(el("h4", { id: `${uid}-p${i}`, tabindex: "-1" }, `Question ${i + 1} of ${items.length}`));
+    part.append(el("h3", { id: `${uid}-p${i}`, tabindex: "-1" }, `Question ${i + 1} of ${items.length}`));
     const block = questionBlock(item, `${uid}-pi${i}`, () => {
       const chosen = block.chosen();
       if (chosen.length) test.answers[item.id] = chosen;

@@ -64,7 +64,7 @@ export function questionBlock(item, base, onChange = () => {}) {
     },
     // The verdict heading (focusable) and the quiz's feedback for this answer.
     feedback(score, chosen) {
-      const heading = el("h4", { class: "qz-verdict", tabindex: "-1" });
+      const heading = el("h3", { class: "qz-verdict", tabindex: "-1" });
       heading.append(badge(verdict(score)), ` (${percent(score)} of this question)`);
       return [heading, ...answerFeedback(q, shown, chosen, score, recs)];
     },

@@ -88,7 +88,7 @@ function render({ model, el: root }) {
     const dueToday = known(today);
     const dueWeek = known(week);
     const gone = all.length - known(all).length;
-    const heading = el("h3", { id: `${uid}-ov`, tabindex: "-1" }, "What is due");
+    const heading = el("h2", { id: `${uid}-ov`, tabindex: "-1" }, "What is due");
     overview.append(heading);
     const counts = el("ul", { class: "rv-counts" });
     counts.append(
@@ -188,7 +188,7 @@ function render({ model, el: root }) {
       const entry = entries[at];
       const item = index.get(`${entry.quiz}/${entry.question}`);
       const base = `${uid}-r${at}`;
-      const heading = el("h3", { id: `${uid}-q`, tabindex: "-1" }, `Review question ${at + 1} of ${entries.length}`);
+      const heading = el("h2", { id: `${uid}-q`, tabindex: "-1" }, `Review question ${at + 1} of ${entries.length}`);
       const block = questionBlock(item, base, () => (hint.textContent = ""));
       const box = block.box;
       session.append(heading, ...block.nodes);
@@ -248,7 +248,7 @@ function render({ model, el: root }) {
       const done = el("p", { class: "rv-done", role: "status" },
         `Review finished: ${full} of ${plural(results.length, "question")} fully correct.`);
       overview.insertBefore(done, overview.children[1]);
-      overview.querySelector("h3").focus();
+      overview.querySelector("h2").focus();
     }
   }
 
