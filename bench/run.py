@@ -282,17 +282,17 @@ def word_table(site: Path) -> list[dict]:
     count (visible_words), so the table and the pages cannot disagree."""
     site = site.resolve()
     require_built_site(site)
-    rows = []
-    for page in sorted((site / "book" / "chapters").glob("*.html")):
+    found = []
+    for page in (site / "book" / "chapters").glob("*.html"):
         line = read_reading_line(page.read_text(encoding="utf-8"))
-        if line is None:
-            continue
-        number, minutes, words = line
-        target = words <= TARGETS["modality_words"] if page.stem in MODALITY_CHAPTERS else None
-        rows.append({"number": number, "chapter": page.stem, "words": words, "minutes": minutes, "target": target})
-    if not rows:
+        if line is not None:
+            found.append((*line, page.stem))
+    if not found:
         sys.exit(f"{site}: no chapter page carries a reading-time line (is course_reading_time in _config.yml?)")
-    rows.sort(key=lambda r: r["number"])
+    rows = []
+    for number, minutes, words, chapter in sorted(found):          # in reading order
+        target = words <= TARGETS["modality_words"] if chapter in MODALITY_CHAPTERS else None
+        rows.append({"number": number, "chapter": chapter, "words": words, "minutes": minutes, "target": target})
     print(f"\nVisible words per chapter ({site}; collapsed sections, code and widget output not counted; "
           f"reading time at {WORDS_PER_MINUTE} words a minute, rounded up)")
     print("| # | chapter | visible words | reading time (min) | target |")
