@@ -187,8 +187,9 @@ def cmd_serve(args) -> None:
 
 def cmd_bench(args) -> None:
     ensure_env()
-    flags = [f for f, on in (("--testwise", args.testwise), ("--skip-build", args.skip_build)) if on]
-    if not args.testwise:
+    flags = [f for f, on in (("--testwise", args.testwise), ("--skip-build", args.skip_build),
+                             ("--words", args.words)) if on]
+    if not (args.testwise or args.words):
         ensure_test_tools(("chromium",))
     run([PY, "bench/run.py", *flags, *args.bench_args], env=env_with())
 
@@ -215,6 +216,8 @@ def main() -> None:
     m.add_argument("--testwise", action="store_true",
                    help="print only the test-wise baseline of the quiz banks (no build)")
     m.add_argument("--skip-build", action="store_true", help="reuse the last bench build")
+    m.add_argument("--words", action="store_true",
+                   help="print only the visible words and reading time per chapter of the built site (no build)")
     m.set_defaults(func=cmd_bench)
     args = parser.parse_args()
     args.func(args)

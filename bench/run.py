@@ -1,7 +1,8 @@
-"""Benchmark: build times, what each page costs a reader, and grading speed.
+"""Benchmark: build times, what each page costs a reader (bytes, time, words to read), and grading speed.
 
 Prints tables; asserts nothing (targets are printed beside the figures).
-Run with `python3 course.py bench` (add --skip-build to reuse the last bench build).
+Run with `python3 course.py bench` (add --skip-build to reuse the last bench build; --words prints
+only the per-chapter word table of an existing build, `--words --site FOLDER` of another one).
 """
 from __future__ import annotations
 
@@ -21,14 +22,18 @@ from urllib.parse import unquote
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "book" / "_ext"))
 from browser_support import CHROMIUM, CHROMIUM_ARGS, serve, site_pages  # noqa: E402
+from course_reading_time import WORDS_PER_MINUTE, read_reading_line  # noqa: E402
 from static_host import GZIP_LEVEL, serve_gzip, transfer_size  # noqa: E402
 
 OUT = Path(tempfile.gettempdir()) / "crlm-course-bench"
 PLAIN_PAGE = "book/glossary.html"  # a text page: the theme's own floor
 TARGETS = {"clean": 60.0, "rebuild": 5.0, "extra_kb": 100.0, "extra_ms": 150.0, "grade_10k": 5.0, "report_10k": 10.0,
            "testwise": 10.0, "first_kib": 300.0, "first_requests": 20, "lh_performance": 0.95,
-           "lh_accessibility": 1.0}
+           "lh_accessibility": 1.0, "modality_words": 2500}
+# Chapters whose main text has a length target (issue 12): the three modality chapters.
+MODALITY_CHAPTERS = ("haip", "debiri", "tare")
 LIGHTHOUSE = "12.2.3"                      # pinned; run on Node 20 against Debian's Chromium
 LIGHTHOUSE_DIR = Path(tempfile.gettempdir()) / f"crlm-course-lighthouse-{LIGHTHOUSE}"
 
@@ -270,6 +275,36 @@ def first_visit_table(site: Path, lighthouse_runs: int = 3) -> list[dict]:
     return [dict(r, page=path) for path, r in rows.items()]
 
 
+def word_table(site: Path) -> list[dict]:
+    """Per chapter, the visible words and reading time the build counted (book/_ext/course_reading_time.py).
+
+    The figures are read back from the reading-time line of each built page: the build's one
+    count (visible_words), so the table and the pages cannot disagree."""
+    site = site.resolve()
+    require_built_site(site)
+    found = []
+    for page in (site / "book" / "chapters").glob("*.html"):
+        line = read_reading_line(page.read_text(encoding="utf-8"))
+        if line is not None:
+            found.append((*line, page.stem))
+    if not found:
+        sys.exit(f"{site}: no chapter page carries a reading-time line (is course_reading_time in _config.yml?)")
+    rows = []
+    for number, minutes, words, chapter in sorted(found):          # in reading order
+        target = words <= TARGETS["modality_words"] if chapter in MODALITY_CHAPTERS else None
+        rows.append({"number": number, "chapter": chapter, "words": words, "minutes": minutes, "target": target})
+    print(f"\nVisible words per chapter ({site}; collapsed sections, code and widget output not counted; "
+          f"reading time at {WORDS_PER_MINUTE} words a minute, rounded up)")
+    print("| # | chapter | visible words | reading time (min) | target |")
+    print("|---:|---|---:|---:|---|")
+    for r in rows:
+        mark = "" if r["target"] is None else ("ok" if r["target"] else "MISSED")
+        print(f"| {r['number']} | {r['chapter']} | {r['words']:,} | {r['minutes']} | {mark} |")
+    print(f"Target: the main text of each modality chapter ({', '.join(MODALITY_CHAPTERS)}) is at most "
+          f"{TARGETS['modality_words']:,} visible words.")
+    return rows
+
+
 def asset_table() -> None:
     print("\nFront-end sizes (bytes, unminified)")
     print("| file | bytes |")
@@ -340,12 +375,18 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the first-visit rows to this file")
     parser.add_argument("--scorm", action="store_true",
                         help="print only the SCORM package table (no build, no browser)")
+    parser.add_argument("--words", action="store_true",
+                        help="print only the visible words and reading time per chapter of a built site "
+                             "(--site, default _build/html; no build, no browser)")
     args = parser.parse_args()
     if args.testwise:
         testwise_table()
         return
     if args.scorm:
         scorm_table()
+        return
+    if args.words:
+        word_table(args.site or ROOT / "_build" / "html")
         return
     if args.site:
         rows = first_visit_table(args.site, args.lighthouse_runs)
@@ -363,6 +404,7 @@ def main() -> None:
         print(f"| no-change rebuild | {rebuild:.1f} | <= {TARGETS['rebuild']:.0f} |")
     page_table(OUT / "_build" / "html")
     first_visit_table(OUT / "_build" / "html", args.lighthouse_runs)
+    word_table(OUT / "_build" / "html")
     asset_table()
     grading_table()
     testwise_table()

@@ -27,9 +27,9 @@ Other theme assets that leave the site, and why that is safe:
 - Per page, and only where the page has nothing they act on: sphinx-design's CSS (no `sd-`
   class) and its tab script (no tab set: dropdowns need no script), sphinx-togglebutton's CSS and
   script (no `.toggle`, dropdown
-  admonition or `details.hide`), sphinx-copybutton and clipboard.js, and the Pygments
-  stylesheet (no highlighted code block). Search's scripts and index (`searchtools.js`,
-  `language_data.js`, `searchindex.js`) stay on the search page only: pydata loads them
+  admonition or `details.hide`), sphinx-copybutton, clipboard.js and the Pygments stylesheet
+  (no highlighted code block), and the course's own table script (no table). Search's scripts
+  and index (`searchtools.js`, `language_data.js`, `searchindex.js`) stay on the search page only: pydata loads them
   everywhere for search-as-you-type, which this course leaves off (its search box opens
   search.html). A file that no page links any more is deleted from the site.
 A check at the end of the build fails if any page or stylesheet still names a removed file.
@@ -70,6 +70,7 @@ STATIC_SOURCE = HERE.parent / "_static"          # book/_static: the offline scr
 SW_TEMPLATE = STATIC_SOURCE / "service-worker.js"
 SW_NAME = "service-worker.js"
 OFFLINE_SCRIPT = "course-offline.js"
+TABLES_SCRIPT = "course-tables.js"                  # the "scroll sideways" line over a table too wide
 MARKER = "/* course_assets:"                        # marks a stylesheet already rewritten here
 
 # Font Awesome classes: style prefixes, and the modifiers whose CSS is kept for inline SVG.
@@ -92,6 +93,7 @@ PER_PAGE = (
      re.compile(r'class="[^"]*(?<![\w-])toggle(?![\w-])|<details class="hide'
                 r'|class="(?=[^"]*(?<![\w-])dropdown(?![\w-]))[^"]*(?<![\w-])admonition(?![\w-])')),
     (("copybutton.css", "copybutton.js", "clipboard.min.js", "pygments.css"), re.compile(r'class="highlight')),
+    ((TABLES_SCRIPT,), re.compile(r"<table\b")),
 )
 ALWAYS_DROPPED = ("sphinx-thebe.css",)
 SEARCH_SCRIPTS = re.compile(
@@ -603,6 +605,7 @@ def finish_site(app, exception):
 
 def setup(app):
     app.add_js_file(OFFLINE_SCRIPT, defer="defer")
+    app.add_js_file(TABLES_SCRIPT, defer="defer")   # dropped per page where there is no table
     app.connect("builder-inited", wrap_renderer)
     # after course_sphinx (900) has dropped thebe's scripts and escaped the widget state
     app.connect("html-page-context", drop_unused_assets, priority=950)

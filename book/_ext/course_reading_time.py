@@ -61,11 +61,30 @@ def chapter_order(env) -> list[str]:
     return [d for d in order if d.startswith(CHAPTER_PREFIX)]
 
 
+def reading_minutes(words: int) -> int:
+    """Whole minutes at the assumed speed, rounded up and never zero."""
+    return max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+
 def reading_line(number: int, words: int) -> str:
-    minutes = max(1, math.ceil(words / WORDS_PER_MINUTE))
+    minutes = reading_minutes(words)
     unit = "minute" if minutes == 1 else "minutes"
     return (f"Chapter {number} · about {minutes} {unit} to read "
             f"({words:,} words; collapsed sections not counted)")
+
+
+# The line as a built page carries it. The benchmark reads the count back from the pages
+# (bench/run.py --words) rather than counting a second way, so the two can never disagree.
+BUILT_LINE = re.compile(r'<p class="course-reading-time">Chapter (\d+) · about (\d+) minutes? to read '
+                        r"\(([\d,]+) words; collapsed sections not counted\)</p>")
+
+
+def read_reading_line(html: str) -> tuple[int, int, int] | None:
+    """(chapter number, minutes, visible words) from a built page; None on a page without the line."""
+    found = BUILT_LINE.search(html)
+    if found is None:
+        return None
+    return int(found.group(1)), int(found.group(2)), int(found.group(3).replace(",", ""))
 
 
 def add_reading_line(app, doctree: nodes.document, docname: str) -> None:
