@@ -20,8 +20,7 @@ def test_page_is_offline_clean_and_accessible(page, site_url, path):
     if views:
         assert exercise_widgets(page) > 0, "no widget control could be operated"
         assert serious_axe_violations(page) == [], "after operating the widgets"
-    use_dark_mode(page)
-    assert serious_axe_violations(page) == [], "in dark mode"
+    # dark mode is checked at 375 px with the WCAG 2.2 tags below (one axe run fewer per page)
     page.watch.assert_clean()
 
 
