@@ -231,12 +231,12 @@ def test_front_end_is_one_bundle_with_each_helper_once():
 # ---------------------------------------------------------------- certainty (off by default)
 @pytest.mark.browser
 def test_ratings_and_certainty_marks_match_python(browser):
-    from browser_support import ROOT, run_module_function
+    from browser_support import ADAPTERS, run_module_function
 
     from widgets.review import cbm_mark
 
     cases = [[s, c] for s in (0, 0.25, 0.5, 0.9999999, 1) for c in (None, 1, 2, 3)]
-    [got] = run_module_function(browser, ROOT / "widgets" / "review-store.js", "ratingsFor", [cases])
+    [got] = run_module_function(browser, ADAPTERS, "ratingsFor", [cases])
     assert got == [[rating_for(s, c), cbm_mark(s, c) if c else None] for s, c in cases]
     assert [cbm_mark(1, c) for c in (1, 2, 3)] == [1, 2, 3] and [cbm_mark(0.5, c) for c in (1, 2, 3)] == [0, -2, -6]
 

@@ -8,12 +8,10 @@
 //   "flags": [card ids], "ends": ms, "submitted_at": ms or null}.
 
 import { el } from "./dom.js";
-import { readItem, removeItem, writeItem } from "./storage.js";
+import { PRACTICE_KEY, readItem, removeItem, writeItem } from "./storage.js";
 import { isObj, percent, scoreQuestion } from "./quiz-data.js";
 import { questionBlock, shuffled } from "./review-question.js";
 import { recordCheck } from "./review-store.js";
-
-export const PRACTICE_KEY = "crlm-practice";
 
 // The weighted score of a drawn test: unanswered questions count as 0 (widgets/review.py
 // practice_score is the reference).
