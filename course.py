@@ -158,7 +158,8 @@ def run_quick(pytest_args: list) -> None:
     run([PY, "-m", "ruff", "check", "--quiet", "."])
     run([PY, "-m", "ruff", "format", "--check", "--quiet", "--output-format", "concise", "."])
     run([PY, "-m", "mypy"])
-    run([PY, "-m", "pytest", "tests", "-q", "-m", QUICK_MARKERS, *pytest_args],
+    # nbval (a plugin only the full lane uses, with --nbval) would import nbformat and jsonschema.
+    run([PY, "-m", "pytest", "tests", "-q", "-p", "no:nbval", "-m", QUICK_MARKERS, *pytest_args],
         env=env_with(COURSE_SITE=str(NO_SITE), COURSE_EXAM_SITE=str(NO_SITE)))
 
 
