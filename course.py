@@ -153,10 +153,13 @@ NO_SITE = ROOT / "_build" / "no-site"
 
 
 def run_quick(pytest_args: list) -> None:
-    """Lint, types and every test that needs no built site."""
+    """Lint, formatting, types and every test that needs no built site (the JavaScript's lint,
+    format and type checks are tests: tests/test_js_lint.py)."""
     run([PY, "-m", "ruff", "check", "--quiet", "."])
+    run([PY, "-m", "ruff", "format", "--check", "--quiet", "--output-format", "concise", "."])
     run([PY, "-m", "mypy"])
-    run([PY, "-m", "pytest", "tests", "-q", "-m", QUICK_MARKERS, *pytest_args],
+    # nbval (a plugin only the full lane uses, with --nbval) would import nbformat and jsonschema.
+    run([PY, "-m", "pytest", "tests", "-q", "-p", "no:nbval", "-m", QUICK_MARKERS, *pytest_args],
         env=env_with(COURSE_SITE=str(NO_SITE), COURSE_EXAM_SITE=str(NO_SITE)))
 
 

@@ -111,12 +111,17 @@ def wait_for_widgets(page, timeout: float = 10_000) -> int:
     return int(page.evaluate("document.documentElement.dataset.widgetsMounted"))
 
 
-def run_module_function(browser, module_file: Path, function: str, inputs: list) -> list:
-    """Import an ES module in the test browser and call `function` on each input.
+# One-argument forms of widget functions that take several arguments (tests only).
+ADAPTERS = ROOT / "tests" / "js" / "adapters.js"
 
-    Used to check that a widget's JavaScript computes what its Python reference does.
+
+def run_module_function(browser, module_file: Path, function: str, inputs: list) -> list:
+    """Import an ES module of the repository in the test browser and call `function` on each input.
+
+    Used to check that a widget's JavaScript computes what its Python reference does. The whole
+    repository is served, so a module may import from other folders (ADAPTERS imports widgets/).
     """
-    with serve(module_file.parent) as url:
+    with serve(ROOT) as url:
         page = browser.new_page()
         try:
             page.goto(f"{url}/")
@@ -125,7 +130,7 @@ def run_module_function(browser, module_file: Path, function: str, inputs: list)
                     const mod = await import(src);
                     return inputs.map((x) => mod[fn](x));
                 }""",
-                [f"{url}/{module_file.name}", function, inputs],
+                [f"{url}/{module_file.resolve().relative_to(ROOT).as_posix()}", function, inputs],
             )
         finally:
             page.close()

@@ -1,11 +1,11 @@
-// ESLint settings for the course's browser JavaScript (widgets/, book/_static/).
+// ESLint settings for the course's browser JavaScript (widgets/, book/_static/, and tests/js/ for the tests).
 // tests/test_js_lint.py runs ESLint with them; the packages come from npm into a cache folder
 // outside the repository, so this file imports nothing and receives them as arguments.
 export default function config({ js, globals }) {
   return [
     js.configs.recommended,
     {
-      files: ["widgets/**/*.js", "book/_static/**/*.js"],
+      files: ["widgets/**/*.js", "book/_static/**/*.js", "tests/js/**/*.js"],
       languageOptions: {
         ecmaVersion: 2022,
         sourceType: "module",

@@ -3,7 +3,7 @@ import random
 
 import pytest
 import traitlets
-from browser_support import ROOT, check_phone_and_dark, run_module_function, wait_for_widgets
+from browser_support import ADAPTERS, check_phone_and_dark, run_module_function, wait_for_widgets
 from widget_page import check_alone_on_a_phone, reader_text, registry_id_pattern, widget_site
 
 from quizzes import vocab
@@ -12,7 +12,6 @@ from quizzes.rules import decide
 from widgets.decision import MODALITY_LABELS, STANCE_LABELS, DecisionExplorer, combo_key, compact_table, expand
 
 PAGE = "book/chapters/which-modality.html"
-JS = ROOT / "widgets" / "decision.js"
 ROWS = decide.all_combinations()
 
 
@@ -64,11 +63,11 @@ def test_widget_traits_validate_and_result_comes_from_the_engine():
 def test_javascript_lookup_returns_the_engine_result_for_all_1440_combinations(browser):
     inputs = shuffled_inputs()
     table = compact_table()
-    [got] = run_module_function(browser, JS, "lookupAll", [{"table": table, "inputs": inputs}])
+    [got] = run_module_function(browser, ADAPTERS, "lookupAll", [{"table": table, "inputs": inputs}])
     assert len(got) == len(inputs)
     for case, result in zip(inputs, got, strict=True):
         assert result == decide.recommend(case), case
-    [keys] = run_module_function(browser, JS, "comboKeyAll", [{"order": table["order"], "inputs": inputs}])
+    [keys] = run_module_function(browser, ADAPTERS, "comboKeyAll", [{"order": table["order"], "inputs": inputs}])
     assert keys == [combo_key(c) for c in inputs]
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 from browser_support import EXAM_SITE
+from quizzes_cli import run_quizzes
 
 import quizzes
 from quizzes.grading.grade import grade_files, load_quizzes
@@ -253,8 +254,7 @@ def test_grade_exam_refuses_practice_files_and_says_why(tmp_path):
     # without --exam the practice file is graded as before
     plain_rows = {Path(r.file).stem: r.status for r in grade_files([tmp_path], load_quizzes(FIXTURE_BANKS))}
     assert plain_rows["practice"] == "graded"
-    proc = subprocess.run([sys.executable, "-m", "quizzes", "grade", "--exam", str(tmp_path),
-                           "--banks", str(FIXTURE_BANKS)], capture_output=True, text=True, cwd=ROOT)
+    proc = run_quizzes("grade", "--exam", tmp_path, "--banks", FIXTURE_BANKS)
     assert proc.returncode == 1 and "refused" in proc.stdout and "a practice file" in proc.stdout
 
 

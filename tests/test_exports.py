@@ -4,8 +4,6 @@ import io
 import os
 import re
 import stat
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 import zipfile
 from html import escape, unescape
@@ -13,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from browser_support import SITE
+from quizzes_cli import run_quizzes
 
 from quizzes import list_quizzes, load_bank
 from quizzes.exports.common import BANK_NAME, export_options, percent
@@ -270,8 +269,7 @@ def test_hostile_text_is_escaped_by_construction(tmp_path):
 
 
 def run_cli(*args):
-    return subprocess.run([sys.executable, "-m", "quizzes", "export", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    return run_quizzes("export", *args)
 
 
 def test_command_line_export(tmp_path):

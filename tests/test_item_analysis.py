@@ -10,13 +10,13 @@ import io
 import json
 import math
 import re
-import subprocess
 import sys
 from html import escape
 from pathlib import Path
 
 import numpy as np
 import pytest
+from quizzes_cli import run_quizzes
 from scipy import stats as sps
 
 from quizzes.grading import choices, itemstats
@@ -158,9 +158,7 @@ def test_cli_writes_report_items_and_gradebook_from_a_folder(tmp_path):
     ])
     outs = {k: tmp_path / f"{k}.{ext}" for k, ext in
             (("report", "html"), ("items", "csv"), ("gradebook", "csv"))}
-    proc = subprocess.run([sys.executable, "-m", "quizzes", "grade", str(folder), "--banks",
-                           str(FIXTURE_BANKS), *(a for k, p in outs.items() for a in (f"--{k}", str(p)))],
-                          capture_output=True, text=True, cwd=ROOT)
+    proc = run_quizzes("grade", folder, "--banks", FIXTURE_BANKS, *(a for k, p in outs.items() for a in (f"--{k}", p)))
     assert proc.returncode == 0, proc.stderr
     html = outs["report"].read_text(encoding="utf-8")
     assert "Content-Security-Policy" in html and "default-src 'none'" in html
@@ -251,7 +249,6 @@ def test_learner_key(name, key):
 
 
 def test_choices_round_trip_and_stay_small():
-    import sys
 
     answers = {"ga-q1": ["c"], "ga-q2": ["d", "a"], "ga-q3": []}
     packed = choices.encode(QUIZ, answers)

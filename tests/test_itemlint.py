@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from quizzes_cli import run_quizzes
 
 from quizzes.checks.check import run_check
 
@@ -148,12 +149,9 @@ def test_unknown_citation_is_always_an_error(tmp_path, breaker, text):
 
 
 def test_cue_table_is_printed(tmp_path):
-    import subprocess
-    import sys
     path = tmp_path / "fixture.yaml"
     path.write_text(CLEAN.read_text(encoding="utf-8"), encoding="utf-8")
-    out = subprocess.run([sys.executable, "-m", "quizzes", "check", "--banks", str(path)],
-                         capture_output=True, text=True, cwd=Path(__file__).parent.parent).stdout
+    out = run_quizzes("check", "--banks", path).stdout
     assert "Item-writing cues" in out
     row = next(line for line in out.splitlines() if line.startswith("fixture "))
     assert row.split()[1:3] == ["6", "1"]   # 6 single-answer, 1 select-all

@@ -11,7 +11,6 @@ import sys
 import time
 import urllib.request
 
-import nbformat
 import pytest
 from browser_support import ROOT
 
@@ -38,6 +37,10 @@ FRONT_ENDS = {
 
 @pytest.fixture(scope="module", params=sorted(FRONT_ENDS))
 def lab(request, tmp_path_factory):
+    # Imported here, not at the top: nbformat pulls in jsonschema's format checkers, about a second
+    # and a half of every quick-lane run, which only collects this module to deselect it.
+    import nbformat
+
     module, expose, path = FRONT_ENDS[request.param]
     folder = tmp_path_factory.mktemp("lab")
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS])

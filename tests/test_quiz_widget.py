@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from browser_support import (
+    ADAPTERS,
     EXAM_SITE,
     ROOT,
     SITE,
@@ -135,7 +136,7 @@ def test_javascript_scores_bit_for_bit_as_the_engine(browser):
                                   (fixture_payload("quiz-fixture"), fixture_bank("quiz-fixture"), False)):
         for answers in answer_vectors(payload, rng, 250):
             cases.append((payload, quiz, banked, answers))
-    js = run_module_function(browser, DATA_JS, "scoreInput", [{"payload": p, "answers": a} for p, _, _, a in cases])
+    js = run_module_function(browser, ADAPTERS, "scoreInput", [{"payload": p, "answers": a} for p, _, _, a in cases])
     engine_calls = 0
     for (_, quiz, banked, answers), got in zip(cases, js):
         want = scoring.score_quiz(quiz, answers)
@@ -551,7 +552,7 @@ def test_javascript_display_order_equals_the_python_reference(browser):
                    for i in range(k)]
         cases.append({"options": options, "seed": f"{rng.getrandbits(64):016x}",
                       "quiz": rng.choice(["quiz-haip", "quiz-ü"]), "question": f"q-{n}"})
-    [js] = run_module_function(browser, ROOT / "widgets" / "order.js", "displayOrders", [cases])
+    [js] = run_module_function(browser, ADAPTERS, "displayOrders", [cases])
     py = [display_order(c["options"], c["seed"], c["quiz"], c["question"]) for c in cases]
     assert js == py
     # The shuffle really moves things: the first bank option is shown first about 1/k of the time.

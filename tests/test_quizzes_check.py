@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from quizzes_cli import run_quizzes
 
 from quizzes import vocab
 from quizzes.checks.check import run_check
@@ -139,8 +140,18 @@ def test_coverage_shortfall_is_warning_unless_strict():
 
 
 def _cli(*args):
-    return subprocess.run([sys.executable, "-m", "quizzes", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    return run_quizzes(*args)
+
+
+def test_python_m_quizzes_runs_the_same_command_line_as_the_tests():
+    """The other CLI tests call quizzes.cli.main in-process (tests/quizzes_cli.py); the real entry
+    point gives the same exit status and output."""
+    args = ("check", "--banks", str(BAD / "bad-credit-not-moodle.yaml"))
+    real = subprocess.run([sys.executable, "-m", "quizzes", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+    here = run_quizzes(*args)
+    assert (real.returncode, real.stdout, real.stderr) == (here.returncode, here.stdout, here.stderr)
+    assert real.returncode == 1 and "bad-credit-not-moodle.yaml:28" in real.stdout
 
 
 def test_cli_check_real_files_and_coverage_table():

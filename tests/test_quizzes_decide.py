@@ -1,10 +1,9 @@
 """Decision logic: vocabulary, precedence, completeness, and agreement of bank keys."""
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from quizzes_cli import run_quizzes
 
 from quizzes import list_quizzes, load_bank, vocab
 from quizzes.parsing.registry import load_registry
@@ -179,9 +178,8 @@ def test_invalid_input(bad, fragment):
         decide.recommend(bad)
 
 
-def _cli(*args, stdin=None):
-    return subprocess.run([sys.executable, "-m", "quizzes", *args], cwd=ROOT, input=stdin,
-                          capture_output=True, text=True, timeout=60)
+def _cli(*args, stdin=""):
+    return run_quizzes(*args, stdin=stdin)
 
 
 def test_cli_recommend(tmp_path):

@@ -11,14 +11,13 @@ import json
 import os
 import socket
 import stat
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from quizzes_cli import run_quizzes
 
 from quizzes.grading import grade
 from quizzes.grading.answers import MAX_BYTES, AnswerFileError, parse_answer_bytes
@@ -147,9 +146,7 @@ def test_cli_grade(tmp_path):
     good = write(tmp_path, "good.json", answer_doc())
     junk = write(tmp_path, "junk.json", b"\x00\xff not json")
     out = tmp_path / "book.csv"
-    proc = subprocess.run([sys.executable, "-m", "quizzes", "grade", good, junk, "--csv", str(out),
-                           "--banks", str(FIXTURE_BANKS)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    proc = run_quizzes("grade", good, junk, "--csv", out, "--banks", FIXTURE_BANKS)
     assert "Traceback" not in proc.stderr
     assert proc.returncode == 1                      # one file could not be graded
     assert "graded" in proc.stdout and "invalid" in proc.stdout and "not UTF-8" in proc.stdout
@@ -340,12 +337,9 @@ def test_one_gradebook_row_per_file_over_fuzzed_special_and_valid_files(tmp_path
                "answers": {"ga-q1": ["abcd"[i % 4]], "ga-q3": ["b"]}, "score_shown": None}
         (valid / f"valid-{i:02d}.json").write_text(json.dumps(doc))
     out = tmp_path / "gradebook.csv"
-    proc = subprocess.run([sys.executable, "-m", "quizzes", "grade", str(FILES_DIR),
-                           str(tmp_path / "class"), str(valid), "--banks", str(FIXTURE_BANKS),
-                           "--csv", str(out)],
-                          cwd=ROOT, capture_output=True, timeout=120,
-                          preexec_fn=lambda: os.umask(0o022))
-    stderr = proc.stderr.decode("utf-8", "replace")
+    proc = run_quizzes("grade", FILES_DIR, tmp_path / "class", valid, "--banks", FIXTURE_BANKS, "--csv", out,
+                       umask=0o022)
+    stderr = proc.stderr
     assert "Traceback" not in stderr and proc.returncode == 1, stderr
     table = read_gradebook(out)
     assert table[0] == list(grade.CSV_COLUMNS)
@@ -364,7 +358,7 @@ def test_one_gradebook_row_per_file_over_fuzzed_special_and_valid_files(tmp_path
             assert case.learner_cell in learners, case.name
     assert stat.S_IMODE(out.stat().st_mode) == 0o644
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
-    assert b"invalid" in proc.stdout and b"not a regular file: a named pipe" in proc.stdout
+    assert "invalid" in proc.stdout and "not a regular file: a named pipe" in proc.stdout
 
 
 # --- Bank folder: checked before any file is read ----------------------------------------------
@@ -406,9 +400,7 @@ def test_cli_unusable_bank_folder_exits_2_naming_it(tmp_path):
     answer = tmp_path / "a.json"
     answer.write_bytes(CASES.FULL_BYTES)
     missing = tmp_path / "no-such-folder"
-    proc = subprocess.run([sys.executable, "-m", "quizzes", "grade", str(answer), "--banks",
-                           str(missing), "--csv", str(tmp_path / "book.csv")],
-                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    proc = run_quizzes("grade", answer, "--banks", missing, "--csv", tmp_path / "book.csv")
     assert "Traceback" not in proc.stderr
     assert proc.returncode == 2 and str(missing) in proc.stderr and "does not exist" in proc.stderr
     assert "unknown-quiz" not in proc.stdout and not (tmp_path / "book.csv").exists()

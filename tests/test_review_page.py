@@ -231,12 +231,12 @@ def test_front_end_is_one_bundle_with_each_helper_once():
 # ---------------------------------------------------------------- certainty (off by default)
 @pytest.mark.browser
 def test_ratings_and_certainty_marks_match_python(browser):
-    from browser_support import ROOT, run_module_function
+    from browser_support import ADAPTERS, run_module_function
 
     from widgets.review import cbm_mark
 
     cases = [[s, c] for s in (0, 0.25, 0.5, 0.9999999, 1) for c in (None, 1, 2, 3)]
-    [got] = run_module_function(browser, ROOT / "widgets" / "review-store.js", "ratingsFor", [cases])
+    [got] = run_module_function(browser, ADAPTERS, "ratingsFor", [cases])
     assert got == [[rating_for(s, c), cbm_mark(s, c) if c else None] for s, c in cases]
     assert [cbm_mark(1, c) for c in (1, 2, 3)] == [1, 2, 3] and [cbm_mark(0.5, c) for c in (1, 2, 3)] == [0, -2, -6]
 
@@ -404,11 +404,11 @@ def _due_entry(q, last):
 
 @pytest.mark.browser
 def test_priorities_put_confident_wrong_answers_first(browser):
-    from browser_support import ROOT, run_module_function
+    from browser_support import ADAPTERS, run_module_function
 
     logs = [[], [[0, 1, 0, 3]], [[0, 2, 0.5, 3]], [[0, 1, 0, 2]], [[0, 1, 0, 1]], [[0, 1, 0, None]],
             [[0, 4, 1, 3]], [[0, 1, 0, 3], [1, 3, 1, 3]], [[0, 3, 1, None], [1, 1, 0, 2]]]
-    [got] = run_module_function(browser, ROOT / "widgets" / "review-store.js", "priorities", [logs])
+    [got] = run_module_function(browser, ADAPTERS, "priorities", [logs])
     assert got == [2, 0, 0, 1, 2, 2, 2, 2, 1]
 
 

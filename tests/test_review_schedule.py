@@ -1,17 +1,16 @@
 """The browser's scheduler (widgets/fsrs.js) against the Python `fsrs` package it ports.
 
 Scripted review histories, each with its own clock (every review carries its own time), are
-replayed through both; after every review the card's state, step, due time and last review must
+replayed through both (the browser side through replay() of tests/js/adapters.js); after every review the card's state, step, due time and last review must
 be identical and stability and difficulty equal to floating-point noise.
 """
 import random
 
 import pytest
-from browser_support import ROOT, run_module_function
+from browser_support import ADAPTERS, run_module_function
 
 from widgets.review import COURSE_SCHEDULER, rating_for, replay
 
-JS = ROOT / "widgets" / "fsrs.js"
 START = 1_780_000_000_000  # 2026-05-28, epoch ms
 MINUTE, HOUR, DAY = 60_000, 3_600_000, 86_400_000
 
@@ -52,7 +51,7 @@ def same_card(js, py):
 @pytest.mark.browser
 def test_browser_schedule_equals_python_fsrs_on_160_histories(browser):
     cases = histories()
-    got = run_module_function(browser, JS, "replay", cases)
+    got = run_module_function(browser, ADAPTERS, "replay", cases)
     reviews = 0
     for case, js_cards in zip(cases, got):
         py_cards = replay(case["config"], case["start"], case["reviews"])

@@ -24,15 +24,6 @@ export function lookup(table, input) {
   return out;
 }
 
-// One-argument bulk form for tests: every input against one copy of the table.
-export function lookupAll({ table, inputs }) {
-  return inputs.map((input) => lookup(table, input));
-}
-
-export function comboKeyAll({ order, inputs }) {
-  return inputs.map((input) => comboKey(order, input));
-}
-
 const SYMBOL = { option: "✓", caution: "!", "not-supported": "–", contraindicated: "✕" };
 let counter = 0;
 

@@ -1,12 +1,22 @@
+// @ts-check
 // The order a learner sees a question's options in: a port of quizzes/order.py (its docstring
 // is the specification), so the browser and the engine agree exactly. Pure functions only.
 
+/**
+ * FNV-1a (32 bits) of the text's UTF-8 bytes.
+ * @param {string} text
+ * @returns {number} an unsigned 32-bit integer
+ */
 export function fnv1a32(text) {
   let h = 0x811c9dc5;
   for (const byte of new TextEncoder().encode(text)) h = Math.imul(h ^ byte, 0x01000193) >>> 0;
   return h;
 }
 
+/**
+ * @param {number} state a 32-bit seed
+ * @returns {() => number} the next number in [0, 1) at each call
+ */
 export function mulberry32(state) {
   let a = state >>> 0;
   return () => {
@@ -18,6 +28,14 @@ export function mulberry32(state) {
   };
 }
 
+/**
+ * The option ids in the order this seed shows them: shuffled, then the ones pinned "last".
+ * @param {{ id: string, pin?: string | null }[]} options in bank order
+ * @param {string} seed
+ * @param {string} quizId
+ * @param {string} questionId
+ * @returns {string[]}
+ */
 export function displayOrder(options, seed, quizId, questionId) {
   const free = options.filter((o) => o.pin !== "last").map((o) => o.id);
   const pinned = options.filter((o) => o.pin === "last").map((o) => o.id);
@@ -29,11 +47,7 @@ export function displayOrder(options, seed, quizId, questionId) {
   return [...free, ...pinned];
 }
 
-// One-argument form for tests.
-export function displayOrders(cases) {
-  return cases.map(({ options, seed, quiz, question }) => displayOrder(options, seed, quiz, question));
-}
-
+/** @returns {string} 16 hex digits, from the browser's random source when it has one */
 export function newSeed() {
   const bytes = new Uint8Array(8);
   try {

@@ -4,8 +4,8 @@
 
 import { el, keepKeysInWidget } from "./dom.js";
 import { EXAM_PREFIX, INDEX_KEY, PREFIX } from "./storage.js";
-// The quiz's own rounding (11.67%, as the quiz page shows it). One import per line, no comment
-// after it: widgets/base.py inlines exactly that form.
+// The quiz's own rounding (11.67%, as the quiz page shows it). Nothing after an import on its
+// line: widgets/base.py inlines only an import statement that ends its line.
 import { cleanSaved, isObj, percent, scoreQuestion } from "./quiz-data.js";
 import { historySection } from "./history.js";
 

@@ -4,8 +4,8 @@ Python cannot see a reader's browser, so the work happens in progress.js. Python
 list of quizzes at build time (id, title, content hash, question count, chapter link) and holds
 the reference implementation, summarize(), of the JavaScript function of the same name.
 
-Storage format: the header comment of widgets/quiz.js (keys "crlm-quiz:<id>:<hash>",
-"crlm-quiz-exam:<id>:<hash>" and the index "crlm-quiz-progress").
+Storage format: the header comment of widgets/quiz.js (keys PREFIX + "<id>:<hash>", EXAM_PREFIX +
+"<id>:<hash>" and the index INDEX_KEY, defined in widgets/storage.js).
 
 Performance by topic: every question is tagged at build time with the modalities it examines
 (its own `modality` key and those of the recommendations its options follow or contradict;
@@ -25,11 +25,7 @@ import quizzes
 from quizzes.parsing.registry import load_registry
 
 from .base import HERE, CourseWidget
-
-PREFIX = "crlm-quiz:"
-EXAM_PREFIX = "crlm-quiz-exam:"
-INDEX_KEY = "crlm-quiz-progress"
-
+from .storage_keys import EXAM_PREFIX, INDEX_KEY, PREFIX
 
 # Quizzes in the order the book presents them; any other bank follows alphabetically.
 COURSE_ORDER = ("quiz-settings", "quiz-haip", "quiz-embolic", "quiz-decisions")

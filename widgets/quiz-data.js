@@ -1,16 +1,61 @@
+// @ts-check
 // The quiz's pure logic: scoring (a step-for-step copy of quizzes/scoring.py), saved answers
 // (cleaned, and merged across tabs) and the answer file of quizzes/answers.py. No DOM, no storage.
+
+/**
+ * The widget payload of quizzes/pages/payload.py, as far as these functions read it. An exam
+ * build leaves the options' credit out (the key stays in Python); nothing scores such a payload.
+ * @typedef {object} Payload
+ * @property {string} id
+ * @property {string} hash
+ * @property {boolean} [exam]
+ * @property {{ questions?: Question[] }[]} [cases]
+ */
+/**
+ * @typedef {object} Question
+ * @property {string} id
+ * @property {"single" | "multiple"} type
+ * @property {number} weight
+ * @property {Option[]} options in bank order
+ */
+/**
+ * @typedef {object} Option
+ * @property {string} id
+ * @property {number} credit 0 to 1
+ * @property {string} [pin] "last": shown after the shuffled options
+ */
+/** Question id -> the chosen option ids.
+ * @typedef {Record<string, string[]>} Answers */
+/**
+ * What the quiz saves for one quiz version (the header of quiz.js has the stored form).
+ * @typedef {object} Saved
+ * @property {Answers} answers
+ * @property {string[]} checked question ids, bank order
+ * @property {string} learner
+ * @property {string} seed the display-order seed, or ""
+ * @property {Record<string, number>} times question id -> ms of the last change or check
+ * @property {number} learner_at ms of the last change of the name
+ */
 
 export const SEED_PATTERN = /^[0-9a-f]{8,64}$/;
 export const FULL = 1 - 1e-6; // three credits of 0.3333333 make a full answer
 
 // ---------------------------------------------------------------- scoring (pure)
+/**
+ * @param {Payload | null | undefined} payload
+ * @returns {Question[]} every question, in bank order
+ */
 export function questionsOf(payload) {
   const out = [];
   for (const c of payload?.cases || []) for (const q of c.questions || []) out.push(q);
   return out;
 }
 
+/**
+ * @param {Question} question
+ * @param {string | string[] | null | undefined} chosenIds
+ * @returns {number} the credit, 0 to 1
+ */
 export function scoreQuestion(question, chosenIds) {
   const chosen = new Set(typeof chosenIds === "string" ? [chosenIds] : chosenIds || []);
   if (question.type === "single") {
@@ -22,7 +67,13 @@ export function scoreQuestion(question, chosenIds) {
   return Math.min(1, Math.max(0, total));
 }
 
+/**
+ * @param {Payload} payload
+ * @param {Answers} answers
+ * @returns {{ questions: Record<string, number>, score: number }}
+ */
 export function scoreQuiz(payload, answers) {
+  /** @type {Record<string, number>} */
   const questions = {};
   let weighted = 0;
   let weights = 0;
@@ -35,13 +86,12 @@ export function scoreQuiz(payload, answers) {
   return { questions, score: weights ? weighted / weights : 0 };
 }
 
-// One-argument form for tests (run_module_function passes a single input).
-export function scoreInput({ payload, answers }) {
-  return scoreQuiz(payload, answers);
-}
-
 // Python's round(x, 4): correctly rounded, ties to even. toFixed is correctly rounded but
 // breaks ties upwards; exact ties at the 5th decimal are odd multiples of 1/32.
+/**
+ * @param {number} x
+ * @returns {number}
+ */
 export function round4(x) {
   const t = x * 32;
   if (Number.isInteger(t) && Math.abs(t % 2) === 1) {
@@ -51,26 +101,57 @@ export function round4(x) {
   return Number(x.toFixed(4));
 }
 
+/**
+ * @param {number} x
+ * @returns {string}
+ */
 export function percent(x) {
   return `${(round4(x) * 100).toFixed(2).replace(/\.?0+$/, "")}%`;
 }
 
+/**
+ * @param {number} score
+ * @returns {string}
+ */
 export function verdict(score) {
   if (score >= FULL) return "Correct";
   return score > 0 ? "Partly correct" : "Incorrect";
 }
 
 // ---------------------------------------------------------------- saved answers (pure)
+/**
+ * obj[key] when obj is an object with key as its own property (never an inherited one).
+ * @template T
+ * @param {Record<string, T> | null | undefined} obj
+ * @param {string} key
+ * @returns {T | undefined}
+ */
 export function own(obj, key) {
   return obj && typeof obj === "object" && Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
 }
+/**
+ * @param {unknown} v
+ * @returns {v is Record<string, unknown>} a plain object (not null, not an array)
+ */
 export const isObj = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+/**
+ * @param {unknown} v
+ * @returns {v is number} Number.isFinite, as a type guard
+ */
+const isFiniteNumber = (v) => Number.isFinite(v);
 
 
 // Keep only what fits this quiz: known questions, known options (bank order), one option for a
 // single-answer question, checked only where something was chosen. Anything else is dropped.
+/**
+ * @param {Payload} payload
+ * @param {unknown} text the stored JSON text, or an already parsed value
+ * @returns {Saved}
+ */
 export function cleanSaved(payload, text) {
+  /** @type {Saved} */
   const out = { answers: {}, checked: [], learner: "", seed: "", times: {}, learner_at: 0 };
+  /** @type {unknown} */
   let data;
   try {
     data = typeof text === "string" ? JSON.parse(text) : text;
@@ -92,9 +173,9 @@ export function cleanSaved(payload, text) {
   const times = isObj(data.times) ? data.times : {};
   for (const q of questionsOf(payload)) {
     const t = own(times, q.id);
-    if (Number.isFinite(t)) out.times[q.id] = t;
+    if (isFiniteNumber(t)) out.times[q.id] = t;
   }
-  if (Number.isFinite(data.learner_at)) out.learner_at = data.learner_at;
+  if (isFiniteNumber(data.learner_at)) out.learner_at = data.learner_at;
   if (typeof data.learner === "string") out.learner = data.learner.slice(0, 200);
   if (typeof data.seed === "string" && SEED_PATTERN.test(data.seed)) out.seed = data.seed;
   return out;
@@ -102,10 +183,17 @@ export function cleanSaved(payload, text) {
 
 // Two saved states of the same quiz (this tab's and another's) as one. Per question: a checked
 // answer beats an unchecked one (a check is final), otherwise the later change wins (ties: mine).
+/**
+ * @param {Payload} payload
+ * @param {Saved} mine
+ * @param {Saved} theirs
+ * @returns {Saved}
+ */
 export function mergeSaved(payload, mine, theirs) {
-  const out = { answers: {}, checked: [], times: {}, seed: mine.seed || theirs.seed || "" };
+  /** @type {Saved} */
+  const out = { answers: {}, checked: [], times: {}, seed: mine.seed || theirs.seed || "", learner: "", learner_at: 0 };
   for (const q of questionsOf(payload)) {
-    const side = (st) => ({ ids: own(st.answers, q.id), checked: st.checked.includes(q.id), t: own(st.times, q.id) || 0 });
+    const side = (/** @type {Saved} */ st) => ({ ids: own(st.answers, q.id), checked: st.checked.includes(q.id), t: own(st.times, q.id) || 0 });
     const a = side(mine);
     const b = side(theirs);
     const win = a.checked !== b.checked ? (a.checked ? a : b) : (b.t > a.t ? b : a);
@@ -121,7 +209,16 @@ export function mergeSaved(payload, mine, theirs) {
 
 // The answer file of quizzes/answers.py (version 3: with the display-order seed and the mode of
 // the build, so that `grade --exam` can refuse a practice file). Only checked questions are included.
+/**
+ * @param {Payload} payload
+ * @param {Answers} answers
+ * @param {string[]} checked
+ * @param {string | null | undefined} learner
+ * @param {string} savedAt ISO 8601
+ * @param {string} seed
+ */
 export function answerFile(payload, answers, checked, learner, savedAt, seed) {
+  /** @type {Answers} */
   const chosen = {};
   for (const q of questionsOf(payload)) {
     const ids = own(answers, q.id);
@@ -141,8 +238,13 @@ export function answerFile(payload, answers, checked, learner, savedAt, seed) {
 // overwrite itself ("quiz-haip-ada-lovelace-answers.json", "quiz-haip-exam-ada-lovelace-answers.json").
 // The learner part keeps letters and digits of any script (lower case), everything else becomes
 // one "-"; it is only a name: the grader reads the learner from inside the file.
+/**
+ * @param {Payload} payload
+ * @param {string | null | undefined} learner
+ * @returns {string}
+ */
 export function downloadName(payload, learner) {
-  const slug = (text, max) => String(text || "").normalize("NFKC").toLowerCase()
+  const slug = (/** @type {unknown} */ text, /** @type {number} */ max) => String(text || "").normalize("NFKC").toLowerCase()
     .replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-+|-+$/g, "").slice(0, max).replace(/-+$/, "");
   const who = slug(learner, 60) || "anonymous";
   const quiz = slug(payload.id, 60) || "quiz";

@@ -6,14 +6,13 @@
 
 import { el, keepKeysInWidget } from "./dom.js";
 import { displayOrder } from "./order.js";
-import { CERTAINTY_KEY, PREFIX, REVIEW_KEY, SEED_KEY, readItem, removeItem, writeItem } from "./storage.js";
+import { CERTAINTY_KEY, PREFIX, PROBE_KEY, REVIEW_KEY, SEED_KEY, readItem, removeItem, writeItem } from "./storage.js";
 import { SEED_PATTERN, cleanSaved, isObj, percent, questionsOf, scoreQuestion, verdict } from "./quiz-data.js";
 import { questionBlock, shuffled } from "./review-question.js";
 import { loadPractice, practiceSetup, runPractice } from "./review-practice.js";
 import { CERTAINTY, calibration, cbmMark, dueSummary, loadQueue, recordCheck, reviewOrder, storageBlocked } from "./review-store.js";
 
 let counter = 0;
-const PROBE_KEY = "crlm-review-probe";
 
 // Every question of every quiz, by card id "<quiz id>/<question id>", with what it needs to be
 // shown: its quiz, its case (the vignette it depends on), its number in the quiz, its option order.

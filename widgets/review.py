@@ -84,7 +84,7 @@ def replay(config: dict | None, start: int, reviews: list[dict]) -> list[dict]:
     """Review one new card with py-fsrs at each {rating, at (epoch ms)}; the card after each.
 
     config holds py-fsrs Scheduler settings (steps in seconds); fuzzing is always off, as in
-    the browser. Same input and output shape as replay() in widgets/fsrs.js.
+    the browser. Same input and output shape as replay() in tests/js/adapters.js.
     """
     from fsrs import Card, Rating, Scheduler
 
