@@ -5,6 +5,7 @@ Needs only Python 3.10+. The first run creates `.venv/` and installs the pinned
 requirements there; later runs reuse it until requirements.txt or
 pyproject.toml change.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,9 +52,17 @@ def is_build_noise(line: str) -> bool:
 def run_filtered(cmd: list, env: dict) -> None:
     """run(), with the build's stdout and stderr passed through line by line minus known noise."""
     print("+", " ".join(str(c) for c in cmd), flush=True)
-    proc = subprocess.Popen([str(c) for c in cmd], cwd=ROOT, env=dict(env, PYTHONUNBUFFERED="1"),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, encoding="utf-8", errors="replace", bufsize=1)
+    proc = subprocess.Popen(
+        [str(c) for c in cmd],
+        cwd=ROOT,
+        env=dict(env, PYTHONUNBUFFERED="1"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        bufsize=1,
+    )
 
     def copy(source, sink):
         for line in source:
@@ -61,8 +70,10 @@ def run_filtered(cmd: list, env: dict) -> None:
                 sink.write(line)
                 sink.flush()
 
-    pumps = [threading.Thread(target=copy, args=(proc.stdout, sys.stdout), daemon=True),
-             threading.Thread(target=copy, args=(proc.stderr, sys.stderr), daemon=True)]
+    pumps = [
+        threading.Thread(target=copy, args=(proc.stdout, sys.stdout), daemon=True),
+        threading.Thread(target=copy, args=(proc.stderr, sys.stderr), daemon=True),
+    ]
     for pump in pumps:
         pump.start()
     code = proc.wait()
@@ -159,8 +170,10 @@ def run_quick(pytest_args: list) -> None:
     run([PY, "-m", "ruff", "format", "--check", "--quiet", "--output-format", "concise", "."])
     run([PY, "-m", "mypy"])
     # nbval (a plugin only the full lane uses, with --nbval) would import nbformat and jsonschema.
-    run([PY, "-m", "pytest", "tests", "-q", "-p", "no:nbval", "-m", QUICK_MARKERS, *pytest_args],
-        env=env_with(COURSE_SITE=str(NO_SITE), COURSE_EXAM_SITE=str(NO_SITE)))
+    run(
+        [PY, "-m", "pytest", "tests", "-q", "-p", "no:nbval", "-m", QUICK_MARKERS, *pytest_args],
+        env=env_with(COURSE_SITE=str(NO_SITE), COURSE_EXAM_SITE=str(NO_SITE)),
+    )
 
 
 def cmd_test(args) -> None:
@@ -174,8 +187,20 @@ def cmd_test(args) -> None:
     build_site(force=True, exam=True)
     notebooks = sorted((ROOT / "_build" / "jupyter_execute" / "book").rglob("*.ipynb"))
     run(
-        [PY, "-m", "pytest", "tests", "-m", f"not ({QUICK_MARKERS})", *notebooks, "--nbval",
-         "--nbval-current-env", "--nbval-sanitize-with", "tests/nbval-sanitize.cfg", *args.pytest_args],
+        [
+            PY,
+            "-m",
+            "pytest",
+            "tests",
+            "-m",
+            f"not ({QUICK_MARKERS})",
+            *notebooks,
+            "--nbval",
+            "--nbval-current-env",
+            "--nbval-sanitize-with",
+            "tests/nbval-sanitize.cfg",
+            *args.pytest_args,
+        ],
         env=env_with(COURSE_SITE=str(SITE), COURSE_EXAM_SITE=str(EXAM_OUT / "_build" / "html")),
     )
 
@@ -190,8 +215,9 @@ def cmd_serve(args) -> None:
 
 def cmd_bench(args) -> None:
     ensure_env()
-    flags = [f for f, on in (("--testwise", args.testwise), ("--skip-build", args.skip_build),
-                             ("--words", args.words)) if on]
+    flags = [
+        f for f, on in (("--testwise", args.testwise), ("--skip-build", args.skip_build), ("--words", args.words)) if on
+    ]
     if not (args.testwise or args.words):
         ensure_test_tools(("chromium",))
     run([PY, "bench/run.py", *flags, *args.bench_args], env=env_with())
@@ -206,8 +232,9 @@ def main() -> None:
     b.add_argument("--clean", action="store_true", help="delete the previous HTML first")
     b.set_defaults(func=cmd_build)
     t = sub.add_parser("test", help="lint, type-check, build the site and run every test")
-    t.add_argument("--quick", action="store_true",
-                   help="only lint, types and the tests that need no built site (about a minute)")
+    t.add_argument(
+        "--quick", action="store_true", help="only lint, types and the tests that need no built site (about a minute)"
+    )
     t.add_argument("pytest_args", nargs="*", help="extra arguments for pytest (after --)")
     t.set_defaults(func=cmd_test)
     s = sub.add_parser("serve", help="serve the built site on 127.0.0.1")
@@ -216,11 +243,15 @@ def main() -> None:
     s.set_defaults(func=cmd_serve)
     m = sub.add_parser("bench", help="print build, page-weight and grading benchmarks")
     m.add_argument("bench_args", nargs="*")
-    m.add_argument("--testwise", action="store_true",
-                   help="print only the test-wise baseline of the quiz banks (no build)")
+    m.add_argument(
+        "--testwise", action="store_true", help="print only the test-wise baseline of the quiz banks (no build)"
+    )
     m.add_argument("--skip-build", action="store_true", help="reuse the last bench build")
-    m.add_argument("--words", action="store_true",
-                   help="print only the visible words and reading time per chapter of the built site (no build)")
+    m.add_argument(
+        "--words",
+        action="store_true",
+        help="print only the visible words and reading time per chapter of the built site (no build)",
+    )
     m.set_defaults(func=cmd_bench)
     args = parser.parse_args()
     args.func(args)

@@ -4,6 +4,7 @@ Prints tables; asserts nothing (targets are printed beside the figures).
 Run with `python3 course.py bench` (add --skip-build to reuse the last bench build; --words prints
 only the per-chapter word table of an existing build, `--words --site FOLDER` of another one).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,19 +30,38 @@ from static_host import GZIP_LEVEL, serve_gzip, transfer_size  # noqa: E402
 
 OUT = Path(tempfile.gettempdir()) / "crlm-course-bench"
 PLAIN_PAGE = "book/glossary.html"  # a text page: the theme's own floor
-TARGETS = {"clean": 60.0, "rebuild": 5.0, "extra_kb": 100.0, "extra_ms": 150.0, "grade_10k": 5.0, "report_10k": 10.0,
-           "testwise": 10.0, "first_kib": 300.0, "first_requests": 20, "lh_performance": 0.95,
-           "lh_accessibility": 1.0, "modality_words": 2500}
+TARGETS = {
+    "clean": 60.0,
+    "rebuild": 5.0,
+    "extra_kb": 100.0,
+    "extra_ms": 150.0,
+    "grade_10k": 5.0,
+    "report_10k": 10.0,
+    "testwise": 10.0,
+    "first_kib": 300.0,
+    "first_requests": 20,
+    "lh_performance": 0.95,
+    "lh_accessibility": 1.0,
+    "modality_words": 2500,
+}
 # Chapters whose main text has a length target (issue 12): the three modality chapters.
 MODALITY_CHAPTERS = ("haip", "debiri", "tare")
-LIGHTHOUSE = "12.2.3"                      # pinned; run on Node 20 against Debian's Chromium
+LIGHTHOUSE = "12.2.3"  # pinned; run on Node 20 against Debian's Chromium
 LIGHTHOUSE_DIR = Path(tempfile.gettempdir()) / f"crlm-course-lighthouse-{LIGHTHOUSE}"
 
 
 def timed_build() -> float:
     env = dict(os.environ, PATH=f"{ROOT / '.venv' / 'bin'}{os.pathsep}{os.environ['PATH']}")
-    cmd = [str(ROOT / ".venv" / "bin" / "jupyter-book"), "build", ".", "-W", "-n", "--keep-going",
-           "--path-output", str(OUT)]
+    cmd = [
+        str(ROOT / ".venv" / "bin" / "jupyter-book"),
+        "build",
+        ".",
+        "-W",
+        "-n",
+        "--keep-going",
+        "--path-output",
+        str(OUT),
+    ]
     start = time.perf_counter()
     done = subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     if done.returncode:
@@ -121,21 +141,29 @@ def page_table(site: Path) -> None:
     plain = rows[PLAIN_PAGE]
     runtime_kb = (ROOT / "widgets" / "static" / "widget-runtime.js").stat().st_size / 1024
     print(f"\nPage cost (cold cache, medians of 5 loads; plain page = {PLAIN_PAGE})")
-    print("| page | requests | KB | foreign | widgets | widget KB | +KB vs plain | load (ms) | widgets ready (ms) "
-          "| mount (ms) | widget cost (ms) |")
+    print(
+        "| page | requests | KB | foreign | widgets | widget KB | +KB vs plain | load (ms) | widgets ready (ms) "
+        "| mount (ms) | widget cost (ms) |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     fmt = lambda v: "" if v is None else f"{v:.0f}"  # noqa: E731
     for path, r in rows.items():
         widget_kb = widget_state_kb(site / path) + (runtime_kb if r["widgets"] else 0)
         extra_kb = (r["bytes"] - plain["bytes"]) / 1024
-        print(f"| {path} | {r['requests']} | {r['bytes'] / 1024:.0f} | {r['foreign']} | {r['widgets']} | "
-              f"{widget_kb:.0f} | {extra_kb:+.0f} | {r['load_ms']:.0f} | {fmt(r['ready_ms'])} | "
-              f"{fmt(r['mount_ms'])} | {fmt(r['cost_ms'])} |")
-    print(f"Targets: a widget page costs at most {TARGETS['extra_kb']:.0f} KB and {TARGETS['extra_ms']:.0f} ms more "
-          "than the plain page.")
-    print("widget KB = saved widget state + the runtime; +KB vs plain also counts the chapter's own text. "
-          "widget cost = widgets ready minus the load time of the same page with the runtime blocked; "
-          "mount = the runtime's own work from start to the last widget rendered.")
+        print(
+            f"| {path} | {r['requests']} | {r['bytes'] / 1024:.0f} | {r['foreign']} | {r['widgets']} | "
+            f"{widget_kb:.0f} | {extra_kb:+.0f} | {r['load_ms']:.0f} | {fmt(r['ready_ms'])} | "
+            f"{fmt(r['mount_ms'])} | {fmt(r['cost_ms'])} |"
+        )
+    print(
+        f"Targets: a widget page costs at most {TARGETS['extra_kb']:.0f} KB and {TARGETS['extra_ms']:.0f} ms more "
+        "than the plain page."
+    )
+    print(
+        "widget KB = saved widget state + the runtime; +KB vs plain also counts the chapter's own text. "
+        "widget cost = widgets ready minus the load time of the same page with the runtime blocked; "
+        "mount = the runtime's own work from start to the last widget rendered."
+    )
 
 
 def first_visit(browser, base: str, meter, path: str) -> dict:
@@ -157,6 +185,7 @@ def first_visit(browser, base: str, meter, path: str) -> dict:
             route.abort()
 
     page.route("**/*", route)
+
     def on_failed(request):
         if request.url not in foreign:
             failed.append(request.url)
@@ -174,8 +203,13 @@ def first_visit(browser, base: str, meter, path: str) -> dict:
         page.wait_for_function("document.documentElement.dataset.widgetsReadyAt !== undefined")
         page.wait_for_load_state("networkidle")
     context.close()
-    return {"requests": meter.requests, "bytes": meter.bytes, "foreign": len(foreign), "failed": len(failed),
-            "paths": list(meter.paths)}
+    return {
+        "requests": meter.requests,
+        "bytes": meter.bytes,
+        "foreign": len(foreign),
+        "failed": len(failed),
+        "paths": list(meter.paths),
+    }
 
 
 def precache_size(site: Path) -> dict | None:
@@ -187,16 +221,21 @@ def precache_size(site: Path) -> dict | None:
     if found is None:
         return None
     files = [site / unquote(u) for u in json.loads(found.group(1))]
-    return {"files": len(files), "raw": sum(f.stat().st_size for f in files),
-            "gzip": sum(transfer_size(f) for f in files)}
+    return {
+        "files": len(files),
+        "raw": sum(f.stat().st_size for f in files),
+        "gzip": sum(transfer_size(f) for f in files),
+    }
 
 
 def require_built_site(site: Path) -> None:
     """Refuse a folder that is not a built course site (the table would measure nothing)."""
     missing = [name for name in ("index.html", "search.html", "_static", "book") if not (site / name).exists()]
     if missing or not site_pages(site):
-        sys.exit(f"{site} is not a built course site (missing: {', '.join(missing) or 'pages under book/'}); "
-                 "build one with  python3 course.py build")
+        sys.exit(
+            f"{site} is not a built course site (missing: {', '.join(missing) or 'pages under book/'}); "
+            "build one with  python3 course.py build"
+        )
 
 
 def lighthouse_ready() -> tuple[Path | None, str]:
@@ -207,9 +246,20 @@ def lighthouse_ready() -> tuple[Path | None, str]:
     version = subprocess.run([node, "--version"], capture_output=True, text=True).stdout.strip()
     cli = LIGHTHOUSE_DIR / "node_modules" / "lighthouse" / "cli" / "index.js"
     if not cli.exists():
-        done = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent", "--prefix",
-                               str(LIGHTHOUSE_DIR), f"lighthouse@{LIGHTHOUSE}"],
-                              capture_output=True, text=True)
+        done = subprocess.run(
+            [
+                "npm",
+                "install",
+                "--no-audit",
+                "--no-fund",
+                "--silent",
+                "--prefix",
+                str(LIGHTHOUSE_DIR),
+                f"lighthouse@{LIGHTHOUSE}",
+            ],
+            capture_output=True,
+            text=True,
+        )
         if done.returncode or not cli.exists():
             return None, f"Lighthouse skipped: npm install lighthouse@{LIGHTHOUSE} failed: {done.stderr[-300:]}"
     note = "" if version.startswith("v20.") else f" (note: Node {version}, not the pinned Node 20)"
@@ -220,9 +270,21 @@ def lighthouse_once(cli: Path, url: str) -> dict:
     """One Lighthouse run, mobile emulation with simulated throttling (its defaults)."""
     flags = " ".join(a for a in CHROMIUM_ARGS if a != "--headless") + " --headless=new"
     done = subprocess.run(
-        ["node", str(cli), url, "--quiet", "--output=json", "--output-path=stdout",
-         "--only-categories=performance,accessibility", f"--chrome-flags={flags}"],
-        capture_output=True, text=True, env=dict(os.environ, CHROME_PATH=CHROMIUM), timeout=300)
+        [
+            "node",
+            str(cli),
+            url,
+            "--quiet",
+            "--output=json",
+            "--output-path=stdout",
+            "--only-categories=performance,accessibility",
+            f"--chrome-flags={flags}",
+        ],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, CHROME_PATH=CHROMIUM),
+        timeout=300,
+    )
     if done.returncode:
         raise RuntimeError(f"lighthouse failed on {url}: {done.stderr[-500:]}")
     report = json.loads(done.stdout)
@@ -249,29 +311,46 @@ def first_visit_table(site: Path, lighthouse_runs: int = 3) -> list[dict]:
                 rows[path]["lh"] = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
     cache = precache_size(site)
     ok = lambda good: "ok" if good else "MISSED"  # noqa: E731
-    print(f"\nFirst visit of {site}, served gzip-compressed (level {GZIP_LEVEL}) like a static host; "
-          f"Lighthouse mobile, median of {lighthouse_runs}")
+    print(
+        f"\nFirst visit of {site}, served gzip-compressed (level {GZIP_LEVEL}) like a static host; "
+        f"Lighthouse mobile, median of {lighthouse_runs}"
+    )
     print("| page | requests | KiB (compressed) | foreign | failed | performance | accessibility | target |")
     print("|---|---:|---:|---:|---:|---:|---:|---|")
     for path, r in rows.items():
         lh = r.get("lh")
-        good = (r["requests"] <= TARGETS["first_requests"] and r["bytes"] / 1024 <= TARGETS["first_kib"]
-                and not r["foreign"] and not r["failed"]
-                and (lh is None or (lh["performance"] >= TARGETS["lh_performance"]
-                                    and lh["accessibility"] >= TARGETS["lh_accessibility"])))
+        good = (
+            r["requests"] <= TARGETS["first_requests"]
+            and r["bytes"] / 1024 <= TARGETS["first_kib"]
+            and not r["foreign"]
+            and not r["failed"]
+            and (
+                lh is None
+                or (
+                    lh["performance"] >= TARGETS["lh_performance"]
+                    and lh["accessibility"] >= TARGETS["lh_accessibility"]
+                )
+            )
+        )
         perf = f"{lh['performance']:.2f}" if lh else ""
         a11y = f"{lh['accessibility']:.2f}" if lh else ""
-        print(f"| {path} | {r['requests']} | {r['bytes'] / 1024:.0f} | {r['foreign']} | {r['failed']} | "
-              f"{perf} | {a11y} | {ok(good)} |")
-    print(f"Targets: at most {TARGETS['first_requests']} requests and {TARGETS['first_kib']:.0f} KiB, none "
-          f"outside the site; Lighthouse performance >= {TARGETS['lh_performance']}, accessibility "
-          f">= {TARGETS['lh_accessibility']}. Counted by the host: only requests that crossed the network. {note}")
+        print(
+            f"| {path} | {r['requests']} | {r['bytes'] / 1024:.0f} | {r['foreign']} | {r['failed']} | "
+            f"{perf} | {a11y} | {ok(good)} |"
+        )
+    print(
+        f"Targets: at most {TARGETS['first_requests']} requests and {TARGETS['first_kib']:.0f} KiB, none "
+        f"outside the site; Lighthouse performance >= {TARGETS['lh_performance']}, accessibility "
+        f">= {TARGETS['lh_accessibility']}. Counted by the host: only requests that crossed the network. {note}"
+    )
     if cache is None:
         print("Precache: no service-worker.js in this build.")
     else:
-        print(f"Precache (the service worker's install, in the background once the first page has settled): "
-              f"{cache['files']} files, {cache['raw'] / 1024:.0f} KiB, {cache['gzip'] / 1024:.0f} KiB compressed; "
-              "downloads/ are fetched on demand only.")
+        print(
+            f"Precache (the service worker's install, in the background once the first page has settled): "
+            f"{cache['files']} files, {cache['raw'] / 1024:.0f} KiB, {cache['gzip'] / 1024:.0f} KiB compressed; "
+            "downloads/ are fetched on demand only."
+        )
     return [dict(r, page=path) for path, r in rows.items()]
 
 
@@ -290,18 +369,22 @@ def word_table(site: Path) -> list[dict]:
     if not found:
         sys.exit(f"{site}: no chapter page carries a reading-time line (is course_reading_time in _config.yml?)")
     rows = []
-    for number, minutes, words, chapter in sorted(found):          # in reading order
+    for number, minutes, words, chapter in sorted(found):  # in reading order
         target = words <= TARGETS["modality_words"] if chapter in MODALITY_CHAPTERS else None
         rows.append({"number": number, "chapter": chapter, "words": words, "minutes": minutes, "target": target})
-    print(f"\nVisible words per chapter ({site}; collapsed sections, code and widget output not counted; "
-          f"reading time at {WORDS_PER_MINUTE} words a minute, rounded up)")
+    print(
+        f"\nVisible words per chapter ({site}; collapsed sections, code and widget output not counted; "
+        f"reading time at {WORDS_PER_MINUTE} words a minute, rounded up)"
+    )
     print("| # | chapter | visible words | reading time (min) | target |")
     print("|---:|---|---:|---:|---|")
     for r in rows:
         mark = "" if r["target"] is None else ("ok" if r["target"] else "MISSED")
         print(f"| {r['number']} | {r['chapter']} | {r['words']:,} | {r['minutes']} | {mark} |")
-    print(f"Target: the main text of each modality chapter ({', '.join(MODALITY_CHAPTERS)}) is at most "
-          f"{TARGETS['modality_words']:,} visible words.")
+    print(
+        f"Target: the main text of each modality chapter ({', '.join(MODALITY_CHAPTERS)}) is at most "
+        f"{TARGETS['modality_words']:,} visible words."
+    )
     return rows
 
 
@@ -333,16 +416,19 @@ def testwise_table() -> None:
     from quizzes import list_quizzes, load_bank
     from quizzes.checks.testwise import STRATEGIES, baseline
 
-    print(f"\nTest-wise baseline (mean score %, over 200 learner seeds; target: every strategy "
-          f"within {TARGETS['testwise']:.0f} points of guessing)")
+    print(
+        f"\nTest-wise baseline (mean score %, over 200 learner seeds; target: every strategy "
+        f"within {TARGETS['testwise']:.0f} points of guessing)"
+    )
     print("| quiz | questions | " + " | ".join(STRATEGIES) + " | guessing | worst gap | target |")
     print("|---|---:|" + "---:|" * (len(STRATEGIES) + 3))
     for quiz_id in list_quizzes():
         b = baseline(load_bank(quiz_id))
         cells = " | ".join(f"{100 * b.scores[s]:.0f}" for s in STRATEGIES)
         ok = "ok" if b.worst_gap() <= TARGETS["testwise"] else "MISSED"
-        print(f"| {quiz_id} | {b.questions} | {cells} | {100 * b.scores['guessing']:.0f} | "
-              f"{b.worst_gap():+.0f} | {ok} |")
+        print(
+            f"| {quiz_id} | {b.questions} | {cells} | {100 * b.scores['guessing']:.0f} | {b.worst_gap():+.0f} | {ok} |"
+        )
 
 
 def scorm_table() -> None:
@@ -358,26 +444,35 @@ def scorm_table() -> None:
     for quiz_id in list_quizzes():
         quiz = load_bank(quiz_id)
         worst = worst_suspend_length(quiz)
-        print(f"| {quiz_id} | {len(scorm_zip(quiz, registry)) / 1024:.1f} | "
-              f"{len(scorm_zip(quiz, registry, exam=True)) / 1024:.1f} | {worst} | "
-              f"{'ok' if worst < SUSPEND_LIMIT else 'MISSED'} |")
+        print(
+            f"| {quiz_id} | {len(scorm_zip(quiz, registry)) / 1024:.1f} | "
+            f"{len(scorm_zip(quiz, registry, exam=True)) / 1024:.1f} | {worst} | "
+            f"{'ok' if worst < SUSPEND_LIMIT else 'MISSED'} |"
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--skip-build", action="store_true", help="reuse the last bench build")
-    parser.add_argument("--testwise", action="store_true",
-                        help="print only the test-wise baseline (no build, no browser)")
-    parser.add_argument("--site", type=Path,
-                        help="only measure this built site (first visit, Lighthouse, precache), e.g. "
-                             "to compare two builds")
+    parser.add_argument(
+        "--testwise", action="store_true", help="print only the test-wise baseline (no build, no browser)"
+    )
+    parser.add_argument(
+        "--site",
+        type=Path,
+        help="only measure this built site (first visit, Lighthouse, precache), e.g. to compare two builds",
+    )
     parser.add_argument("--lighthouse-runs", type=int, default=3, help="Lighthouse runs per page (0: none)")
     parser.add_argument("--json", type=Path, help="also write the first-visit rows to this file")
-    parser.add_argument("--scorm", action="store_true",
-                        help="print only the SCORM package table (no build, no browser)")
-    parser.add_argument("--words", action="store_true",
-                        help="print only the visible words and reading time per chapter of a built site "
-                             "(--site, default _build/html; no build, no browser)")
+    parser.add_argument(
+        "--scorm", action="store_true", help="print only the SCORM package table (no build, no browser)"
+    )
+    parser.add_argument(
+        "--words",
+        action="store_true",
+        help="print only the visible words and reading time per chapter of a built site "
+        "(--site, default _build/html; no build, no browser)",
+    )
     args = parser.parse_args()
     if args.testwise:
         testwise_table()

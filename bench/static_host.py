@@ -5,6 +5,7 @@ every byte it wrote back (status line, headers and body): what a first visit rea
 transfers. Requests a browser answers itself (its memory cache, data: and blob: URLs, a
 service worker's cache) never reach the server, so they are never counted.
 """
+
 from __future__ import annotations
 
 import functools
@@ -17,9 +18,15 @@ import threading
 from contextlib import contextmanager
 from pathlib import Path
 
-GZIP_LEVEL = 6        # the default of common static hosts (nginx gzip_comp_level 6 is usual, mod_deflate 6)
-COMPRESSIBLE = ("text/", "application/javascript", "application/json", "application/xml",
-                "application/x-javascript", "image/svg+xml")
+GZIP_LEVEL = 6  # the default of common static hosts (nginx gzip_comp_level 6 is usual, mod_deflate 6)
+COMPRESSIBLE = (
+    "text/",
+    "application/javascript",
+    "application/json",
+    "application/xml",
+    "application/x-javascript",
+    "image/svg+xml",
+)
 
 
 def compressible(path: str) -> bool:
@@ -27,7 +34,7 @@ def compressible(path: str) -> bool:
 
 
 @functools.lru_cache(maxsize=1024)
-def gzipped(path: str, mtime: float) -> bytes:   # noqa: ARG001 (the file's mtime keys the cache)
+def gzipped(path: str, mtime: float) -> bytes:  # noqa: ARG001 (the file's mtime keys the cache)
     return gzip.compress(Path(path).read_bytes(), compresslevel=GZIP_LEVEL, mtime=0)
 
 
@@ -68,9 +75,8 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
         path = self.translate_path(self.path)
         if os.path.isdir(path) and self.path.split("?")[0].endswith("/"):
             path = os.path.join(path, "index.html")
-        if (not os.path.isfile(path) or not compressible(path)
-                or "gzip" not in self.headers.get("Accept-Encoding", "")):
-            return super().send_head()           # files as they are; redirects; 404
+        if not os.path.isfile(path) or not compressible(path) or "gzip" not in self.headers.get("Accept-Encoding", ""):
+            return super().send_head()  # files as they are; redirects; 404
         body = gzipped(path, os.path.getmtime(path))
         ctype = mimetypes.guess_type(path)[0]
         self.send_response(200)

@@ -9,5 +9,14 @@ from quizzes.catalogue import bank_files, exam_mode, list_quizzes, load_bank, pa
 from quizzes.parsing.issues import DataError
 from quizzes.parsing.model import Quiz, iter_questions
 
-__all__ = ["load_bank", "list_quizzes", "exam_mode", "payload", "score_answers", "iter_questions", "Quiz",
-           "DataError", "bank_files"]
+__all__ = [
+    "load_bank",
+    "list_quizzes",
+    "exam_mode",
+    "payload",
+    "score_answers",
+    "iter_questions",
+    "Quiz",
+    "DataError",
+    "bank_files",
+]

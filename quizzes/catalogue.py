@@ -1,5 +1,6 @@
 """The one loading path of the engine: bank files, the registry and banks parsed once per file
 version, and the public API built on them (re-exported by quizzes/__init__.py)."""
+
 from __future__ import annotations
 
 import os
@@ -24,7 +25,7 @@ def bank_files(banks) -> list[Path]:
     if isinstance(banks, (list, tuple)):
         return [Path(p) for p in banks]
     banks = Path(banks)
-    if not banks.is_dir():   # a file, or anything else: the loader reports what it is
+    if not banks.is_dir():  # a file, or anything else: the loader reports what it is
         return [banks]
     return sorted(p for p in banks.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
 
@@ -77,6 +78,11 @@ def score_answers(quiz_id: str, answers: dict) -> dict:
             raise ValueError(f"question {qid!r} takes one answer")
         chosen[qid] = ids
     result = scoring.score_quiz(quiz, chosen)
-    return {"quiz": quiz.id, "hash": quiz.hash, "rule": scoring.RULE_NAME,
-            "questions": result["questions"], "score": result["score"],
-            "score_display": scoring.display(result["score"])}
+    return {
+        "quiz": quiz.id,
+        "hash": quiz.hash,
+        "rule": scoring.RULE_NAME,
+        "questions": result["questions"],
+        "score": result["score"],
+        "score_display": scoring.display(result["score"]),
+    }

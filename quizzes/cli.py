@@ -1,4 +1,5 @@
 """Command line: check | recommend | grade | export."""
+
 from __future__ import annotations
 
 import argparse
@@ -47,8 +48,15 @@ def _cmd_recommend(args) -> int:
 
 
 def _cmd_grade(args) -> int:
-    return grade.command(args.files, csv_path=args.csv, banks=args.banks, gradebook=args.gradebook,
-                         report=args.report, items=args.items, exam=args.exam)
+    return grade.command(
+        args.files,
+        csv_path=args.csv,
+        banks=args.banks,
+        gradebook=args.gradebook,
+        report=args.report,
+        items=args.items,
+        exam=args.exam,
+    )
 
 
 def run_export(args) -> int:
@@ -94,38 +102,32 @@ def add_export_command(subparsers) -> None:
     p.add_argument("--moodle", metavar="FILE.xml", help="Moodle XML output file")
     p.add_argument("--qti", metavar="FILE.zip", help="IMS QTI 1.2 package (zip) for Canvas")
     p.add_argument("--scorm", metavar="DIR", help="one SCORM 1.2 package per quiz into DIR")
-    p.add_argument("--exam", action="store_true",
-                   help="with --scorm: exam packages (no feedback, no key, no score sent)")
-    p.add_argument("--quiz", action="append", metavar="ID",
-                   help="only this quiz (repeatable; default: every quiz)")
+    p.add_argument(
+        "--exam", action="store_true", help="with --scorm: exam packages (no feedback, no key, no score sent)"
+    )
+    p.add_argument("--quiz", action="append", metavar="ID", help="only this quiz (repeatable; default: every quiz)")
     p.add_argument("--banks", help="bank directory (default: quizzes/banks)")
     p.set_defaults(func=run_export)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m quizzes",
-                                     description="CRLM regional-therapy quiz engine")
+    parser = argparse.ArgumentParser(prog="python -m quizzes", description="CRLM regional-therapy quiz engine")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("check", help="validate the registry and banks; print coverage")
     p.add_argument("--banks", help="bank directory or a single bank file (default: quizzes/banks)")
     p.add_argument("--registry", help="registry file (default: quizzes/data/recommendations.yaml)")
-    p.add_argument("--strict", action="store_true",
-                   help="treat coverage below the minimum as an error")
+    p.add_argument("--strict", action="store_true", help="treat coverage below the minimum as an error")
     p.set_defaults(func=_cmd_check)
     p = sub.add_parser("recommend", help="print recommend() for a case JSON file ('-' = stdin)")
     p.add_argument("case")
     p.set_defaults(func=_cmd_recommend)
     p = sub.add_parser("grade", help="recompute scores of saved answer files")
-    p.add_argument("files", nargs="+", metavar="FILE|FOLDER",
-                   help="answer files, or folders to search for *.json")
+    p.add_argument("files", nargs="+", metavar="FILE|FOLDER", help="answer files, or folders to search for *.json")
     p.add_argument("--csv", help="write one CSV row per answer file (atomically)")
-    p.add_argument("--gradebook", help="write one CSV row per learner and quiz, one column per "
-                                       "question (atomically)")
+    p.add_argument("--gradebook", help="write one CSV row per learner and quiz, one column per question (atomically)")
     p.add_argument("--report", help="write the item-analysis report (one self-contained HTML file)")
-    p.add_argument("--items", help="write the item statistics as CSV (one row per question and "
-                                   "per option)")
-    p.add_argument("--exam", action="store_true",
-                   help="grade an exam: refuse practice files and files that cannot say")
+    p.add_argument("--items", help="write the item statistics as CSV (one row per question and per option)")
+    p.add_argument("--exam", action="store_true", help="grade an exam: refuse practice files and files that cannot say")
     p.add_argument("--banks", help="bank directory (default: quizzes/banks)")
     p.set_defaults(func=_cmd_grade)
     add_export_command(sub)

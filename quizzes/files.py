@@ -1,5 +1,6 @@
 """Atomic writes for everything the engine saves: a reader sees the old file or the new one,
 never half of one, and the file gets a chosen mode (mkstemp alone would leave it 0600)."""
+
 from __future__ import annotations
 
 import os
@@ -30,7 +31,7 @@ def write_atomic(path, data: bytes, mode: int, within_umask: bool = False) -> No
 
 
 def current_umask() -> int:
-    try:   # Linux reports it without changing it
+    try:  # Linux reports it without changing it
         with open("/proc/self/status", encoding="ascii") as handle:
             for line in handle:
                 if line.startswith("Umask:"):

@@ -1,4 +1,5 @@
 """Helpers for the browser tests: serve a built site, drive Debian's Chromium, run axe."""
+
 from __future__ import annotations
 
 import functools
@@ -13,8 +14,14 @@ SITE = Path(os.environ.get("COURSE_SITE", ROOT / "_build" / "html"))
 EXAM_SITE = Path(os.environ.get("COURSE_EXAM_SITE", ROOT / "_build" / "exam" / "_build" / "html"))
 CHROMIUM = os.environ.get("COURSE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 # Console messages that come from the theme itself, never from the course.
@@ -179,9 +186,12 @@ def check_phone_and_dark(browser, url: str, selector: str, before=None, audit=No
         widget = page.locator(selector).first
         assert widget.bounding_box()["width"] <= 375
         assert widget.evaluate("el => el.scrollWidth - el.clientWidth") <= 1
-        assert widget.evaluate(
-            "el => Math.max(...[el, ...el.querySelectorAll('*')].map((n) => n.getBoundingClientRect().right))"
-        ) <= 375, "something inside the widget sticks out past the screen"
+        assert (
+            widget.evaluate(
+                "el => Math.max(...[el, ...el.querySelectorAll('*')].map((n) => n.getBoundingClientRect().right))"
+            )
+            <= 375
+        ), "something inside the widget sticks out past the screen"
         assert serious_axe_violations(page) == []
         if audit:
             audit(page)

@@ -77,8 +77,11 @@ def _source_reads_site(function, module, depth: int = 3, names: re.Pattern = SIT
         return False
     for name in set(CALLS.findall(source)) - {function.__name__}:
         helper = getattr(module, name, None)
-        if inspect.isfunction(helper) and helper.__module__ == module.__name__ \
-                and _source_reads_site(helper, module, depth - 1, names):
+        if (
+            inspect.isfunction(helper)
+            and helper.__module__ == module.__name__
+            and _source_reads_site(helper, module, depth - 1, names)
+        ):
             return True
     return False
 
@@ -94,8 +97,11 @@ def _reads_site(item) -> bool:
         return True
     # Fixtures of the test's own module that read the site (e.g. a module-scoped page list).
     definitions = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
-    return any(d.func.__module__ == module.__name__ and _source_reads_site(d.func, module)
-               for name in fixtures for d in definitions.get(name, ()))
+    return any(
+        d.func.__module__ == module.__name__ and _source_reads_site(d.func, module)
+        for name in fixtures
+        for d in definitions.get(name, ())
+    )
 
 
 def pytest_collection_modifyitems(config, items):
@@ -110,7 +116,7 @@ def pytest_collection_modifyitems(config, items):
         fixtures = set(getattr(item, "fixturenames", ()))
         if fixtures & BROWSER_FIXTURES:
             item.add_marker(pytest.mark.browser)
-        executed_notebook = item.path.suffix == ".ipynb"   # nbval cells of the built book
+        executed_notebook = item.path.suffix == ".ipynb"  # nbval cells of the built book
         if executed_notebook or item.get_closest_marker("browser") or _reads_site(item):
             item.add_marker(pytest.mark.site)
         if "lab" in fixtures:

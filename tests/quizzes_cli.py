@@ -6,6 +6,7 @@ A subprocess per call would start Python and parse the registry and the banks af
 What a reader of the result needs is kept: the exit status (argparse's exits included), and
 everything written to stdout and stderr, as a CompletedProcess.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -32,7 +33,7 @@ def run_quizzes(*args: object, stdin: str = "", umask: int | None = None) -> sub
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
                 code = main(argv)
-            except SystemExit as exit_:   # argparse: 2 on a usage error
+            except SystemExit as exit_:  # argparse: 2 on a usage error
                 code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
     finally:
         sys.stdin = saved_stdin

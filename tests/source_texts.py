@@ -4,6 +4,7 @@ They sit in ../shared/source/ relative to the repository root (present in CI and
 development checkout), never inside it. A missing copy skips the calling test on a laptop, but in
 CI (CI=true) it is an error: the verbatim-quote and copied-wording checks must not silently stop.
 """
+
 from __future__ import annotations
 
 import os

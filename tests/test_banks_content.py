@@ -1,5 +1,6 @@
 """The course's quiz banks as teaching content: size, coverage, realism and agreement with the
 decision rules (beyond what `python -m quizzes check` validates)."""
+
 import re
 from pathlib import Path
 
@@ -71,9 +72,9 @@ def test_full_credit_answers_agree_with_recommend(quiz_id):
                 assert verdict[m]["stance"] == "option", (case.id, q.id, m)
             if "none" in credited:
                 assert not offered, (case.id, q.id, offered)
-            if q.modality and q.type == "multiple":   # a list credits every therapy offered
+            if q.modality and q.type == "multiple":  # a list credits every therapy offered
                 assert set(q.modality) == (offered or {"none"}), (case.id, q.id)
-            elif q.modality:   # one best answer: an offered therapy the patient's stated values
+            elif q.modality:  # one best answer: an offered therapy the patient's stated values
                 # select (the review's first principle), or none when nothing is offered
                 assert set(q.modality) <= (offered or {"none"}), (case.id, q.id)
                 assert len(offered) <= 1 or re.search(r'\*"[^"]{15,}"\*', case.vignette), (case.id, q.id)
@@ -117,4 +118,4 @@ def test_download_links_are_left_out_of_exam_builds(monkeypatch):
     assert 'href="../../downloads/moodle/quiz-haip.xml"' in html
     assert 'href="../../downloads/qti/quiz-haip.zip"' in html
     monkeypatch.setenv("COURSE_EXAM", "1")
-    assert download_links("quiz-haip") is None   # the files hold the answer key
+    assert download_links("quiz-haip") is None  # the files hold the answer key

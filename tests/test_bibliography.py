@@ -5,6 +5,7 @@ year, DOIs and PMIDs are links, no page of the site shows "n.d." (the author-yea
 for a missing year), and no entry says how it was gathered. The site is built by the test
 command before pytest runs (COURSE_SITE points the checks at another build).
 """
+
 from __future__ import annotations
 
 import html
@@ -29,8 +30,16 @@ PMID_TEXT = re.compile(r"\bPMID:?\s*(\d+)")
 DOI_URL = "https://doi.org/{}"
 PUBMED_URLS = ("https://www.ncbi.nlm.nih.gov/pubmed/{}", "https://pubmed.ncbi.nlm.nih.gov/{}/")
 # How a source was looked at is the authors' business, not the reader's.
-GATHERING = ("fact sheet", "copy consulted", "record consulted", "not displayed", "not recorded",
-             "descriptive title", "course authors", "unverified")
+GATHERING = (
+    "fact sheet",
+    "copy consulted",
+    "record consulted",
+    "not displayed",
+    "not recorded",
+    "descriptive title",
+    "course authors",
+    "unverified",
+)
 
 
 def text_of(fragment: str) -> str:
@@ -97,10 +106,10 @@ def site_pages(site: Path) -> list[Path]:
 def undated_citations(site: Path) -> list[str]:
     found = []
     for page in site_pages(site):
-        text = text_of(re.sub(r"<(script|style)\b.*?</\1>", "", page.read_text(encoding="utf-8"),
-                              flags=re.S))
-        found += [f"{page.relative_to(site)}: …{text[max(m.start() - 40, 0):m.end()]}"
-                  for m in NO_DATE.finditer(text)]
+        text = text_of(re.sub(r"<(script|style)\b.*?</\1>", "", page.read_text(encoding="utf-8"), flags=re.S))
+        found += [
+            f"{page.relative_to(site)}: …{text[max(m.start() - 40, 0) : m.end()]}" for m in NO_DATE.finditer(text)
+        ]
     return found
 
 
@@ -121,8 +130,7 @@ def test_every_entry_has_author_year_and_links():
     assert page.is_file(), f"no built bibliography at {page}"
     problems = bibliography_problems(page.read_text(encoding="utf-8"))
     missing = {p.split(":")[0] for p in problems if p.endswith("no author or editor in references.bib")}
-    assert missing == AUTHORS_NOT_SHOWN, "update AUTHORS_NOT_SHOWN: " + ", ".join(
-        sorted(missing ^ AUTHORS_NOT_SHOWN))
+    assert missing == AUTHORS_NOT_SHOWN, "update AUTHORS_NOT_SHOWN: " + ", ".join(sorted(missing ^ AUTHORS_NOT_SHOWN))
     assert [p for p in problems if not p.endswith("no author or editor in references.bib")] == []
 
 
@@ -155,8 +163,13 @@ def test_no_page_shows_nd():
 
 def test_no_entry_says_how_it_was_gathered():
     data = parse_file(str(BIB), bib_format="bibtex")
-    said = [f"{key}.{name}: {phrase!r}" for key, entry in data.entries.items()
-            for name, value in entry.fields.items() for phrase in GATHERING if phrase in value.lower()]
+    said = [
+        f"{key}.{name}: {phrase!r}"
+        for key, entry in data.entries.items()
+        for name, value in entry.fields.items()
+        for phrase in GATHERING
+        if phrase in value.lower()
+    ]
     assert said == []
 
 
@@ -204,8 +217,7 @@ def test_the_checks_find_each_kind_of_fault(tmp_path):
 def test_the_nd_check_reads_every_page_but_not_scripts(tmp_path):
     (tmp_path / "book").mkdir()
     (tmp_path / "book" / "a.html").write_text("<p>(Kemeny, n.d.)</p>", encoding="utf-8")
-    (tmp_path / "b.html").write_text("<p>and. d. fine</p><script>var x='n.d.'</script>",
-                                     encoding="utf-8")
+    (tmp_path / "b.html").write_text("<p>and. d. fine</p><script>var x='n.d.'</script>", encoding="utf-8")
     (tmp_path / "_static").mkdir()
     (tmp_path / "_static" / "c.html").write_text("n.d.", encoding="utf-8")
     assert undated_citations(tmp_path) == ["book/a.html: …(Kemeny, n.d."]

@@ -1,4 +1,5 @@
 """The dual blood supply widget: Python reference, JavaScript port, and the built page."""
+
 import itertools
 import math
 
@@ -130,8 +131,10 @@ def test_supply_shares_are_never_cut_and_the_bars_follow_dark_mode(browser, widg
         page.goto(widget_url)
         wait_for_widgets(page)
         values = page.locator(".bs-supply-values")
-        assert values.all_inner_texts() == ["hepatic artery 20%, portal vein 80%",
-                                            "hepatic artery 90%, portal vein 10%"]
+        assert values.all_inner_texts() == [
+            "hepatic artery 20%, portal vein 80%",
+            "hepatic artery 90%, portal vein 10%",
+        ]
         widget_right = page.locator(".bs-widget").bounding_box()
         for i in range(values.count()):
             box = values.nth(i)

@@ -10,6 +10,7 @@ toctree...), directive options, MyST comments, inline code, maths, citation role
 are left out, and so is anything inside quotation marks or in a block quote. Every part left out
 breaks a run, so a run never joins words from either side of a quotation or a citation.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,12 +23,32 @@ ROOT = Path(__file__).resolve().parents[1]
 SOURCE_DIR = source_texts.SOURCE_DIR
 REVIEW_ABSTRACT = source_texts.REVIEW_ABSTRACT
 CHAPTERS = sorted((ROOT / "book").rglob("*.md"))
-LONGEST_ALLOWED = 8            # words; a run of 9 or more is copied wording
+LONGEST_ALLOWED = 8  # words; a run of 9 or more is copied wording
 
 # Directives whose body is prose the reader sees; any other directive body is left out.
-PROSE_DIRECTIVES = {"admonition", "note", "tip", "hint", "important", "warning", "caution",
-                    "attention", "danger", "error", "seealso", "dropdown", "margin", "sidebar",
-                    "topic", "epigraph", "glossary", "only", "figure", "table", "list-table"}
+PROSE_DIRECTIVES = {
+    "admonition",
+    "note",
+    "tip",
+    "hint",
+    "important",
+    "warning",
+    "caution",
+    "attention",
+    "danger",
+    "error",
+    "seealso",
+    "dropdown",
+    "margin",
+    "sidebar",
+    "topic",
+    "epigraph",
+    "glossary",
+    "only",
+    "figure",
+    "table",
+    "list-table",
+}
 # Roles whose content is shown as running text ({term}`biliary sclerosis`); other roles
 # ({cite:p}`key`, {ref}`label`...) show a citation or a link, not our prose.
 PROSE_ROLES = {"term", "abbr", "sub", "sup", "doc", "guilabel"}
@@ -36,7 +57,7 @@ FENCE = re.compile(r"^(\s*)(`{3,}|:{3,}|~{3,})\s*(\{([^}]*)\})?.*$")
 ROLE = re.compile(r"\{([a-z:-]+)\}`([^`]*)`")
 QUOTED = re.compile(r"“[^”]*”|\"[^\"\n]*\"|‘[^’]*’(?![a-z])")
 WORD = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*")
-BREAK = "\x00"                 # stands for anything left out; no run crosses it
+BREAK = "\x00"  # stands for anything left out; no run crosses it
 
 
 def sources_text() -> dict[str, str]:
@@ -51,16 +72,17 @@ def words(text: str) -> list[str]:
 
 def inline_prose(line: str) -> str:
     """The running text of one Markdown line, with BREAK where something was left out."""
+
     def role(m):  # {term}`text` keeps its text ({doc}`text <target>` drops the target)
         return re.sub(r"\s*<[^>]*>\s*$", "", m.group(2)) if m.group(1) in PROSE_ROLES else BREAK
 
-    line = re.sub(r"`[^`]*`", BREAK, ROLE.sub(role, line))            # roles, then inline code
-    line = re.sub(r"\$\$.*?\$\$|\$[^$\n]+\$", BREAK, line)           # maths
-    line = re.sub(r"<!--.*?-->|<[^>]+>", BREAK, line)                  # HTML
-    line = re.sub(r"!\[[^\]]*\]\([^)]*\)", BREAK, line)                # images
-    line = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", line)               # links keep their text
+    line = re.sub(r"`[^`]*`", BREAK, ROLE.sub(role, line))  # roles, then inline code
+    line = re.sub(r"\$\$.*?\$\$|\$[^$\n]+\$", BREAK, line)  # maths
+    line = re.sub(r"<!--.*?-->|<[^>]+>", BREAK, line)  # HTML
+    line = re.sub(r"!\[[^\]]*\]\([^)]*\)", BREAK, line)  # images
+    line = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", line)  # links keep their text
     line = QUOTED.sub(BREAK, line)
-    return line.replace("|", BREAK)                                    # table cells
+    return line.replace("|", BREAK)  # table cells
 
 
 def prose_lines(markdown: str) -> list[tuple[int, str]]:
@@ -68,18 +90,23 @@ def prose_lines(markdown: str) -> list[tuple[int, str]]:
     lines = markdown.splitlines()
     out: list[tuple[int, str]] = []
     start = 0
-    if lines and lines[0].strip() == "---":                            # front matter
+    if lines and lines[0].strip() == "---":  # front matter
         ends = [i for i, line in enumerate(lines[1:], 1) if line.strip() == "---"]
         start = ends[0] + 1 if ends else len(lines)
-    fences: list[tuple[str, bool]] = []   # open fences: (marker, is the body prose?)
+    fences: list[tuple[str, bool]] = []  # open fences: (marker, is the body prose?)
     in_options = False
     for number, line in enumerate(lines[start:], start + 1):
         m = FENCE.match(line)
         if m:
             marker, directive = m.group(2), (m.group(4) or "").strip()
-            if fences and marker[0] == fences[-1][0][0] and len(marker) >= len(fences[-1][0]) \
-                    and not m.group(3) and not line.strip()[len(marker):].strip():
-                fences.pop()                                          # closing fence
+            if (
+                fences
+                and marker[0] == fences[-1][0][0]
+                and len(marker) >= len(fences[-1][0])
+                and not m.group(3)
+                and not line.strip()[len(marker) :].strip()
+            ):
+                fences.pop()  # closing fence
             else:
                 outer_prose = all(prose for _, prose in fences)
                 fences.append((marker, outer_prose and directive in PROSE_DIRECTIVES))
@@ -93,12 +120,12 @@ def prose_lines(markdown: str) -> list[tuple[int, str]]:
             continue
         stripped = line.strip()
         if stripped.startswith("%") or stripped.startswith(">") or re.fullmatch(r"[|:\- ]+", stripped):
-            out.append((number, BREAK))                               # comment, quote, table rule
+            out.append((number, BREAK))  # comment, quote, table rule
             continue
-        item = re.match(r"^\s*(#+|[-*+]|\d+\.)\s+", line)               # heading or list item
+        item = re.match(r"^\s*(#+|[-*+]|\d+\.)\s+", line)  # heading or list item
         if item:
             out.append((number, BREAK))
-        out.append((number, inline_prose(line[item.end():] if item else line)))
+        out.append((number, inline_prose(line[item.end() :] if item else line)))
     return out
 
 
@@ -115,14 +142,15 @@ def within_a_title(run: list[str], titles: list[list[str]]) -> bool:
     return any(joined in f" {' '.join(title)} " for title in titles)
 
 
-def copied_runs(markdown: str, source: str, longest: int = LONGEST_ALLOWED,
-                titles: list[list[str]] = ()) -> list[tuple[int, str]]:
+def copied_runs(
+    markdown: str, source: str, longest: int = LONGEST_ALLOWED, titles: list[list[str]] = ()
+) -> list[tuple[int, str]]:
     """(line, words) of every maximal run of more than `longest` words that the source repeats,
     except runs that only name the title of a cited work."""
     n = longest + 1
     src = words(source)
-    grams = {tuple(src[i:i + n]) for i in range(len(src) - n + 1)}
-    tokens: list[tuple[str, int]] = []           # (word, line); "" marks a break
+    grams = {tuple(src[i : i + n]) for i in range(len(src) - n + 1)}
+    tokens: list[tuple[str, int]] = []  # (word, line); "" marks a break
     for number, text in prose_lines(markdown):
         for piece_index, piece in enumerate(text.split(BREAK)):
             if piece_index:
@@ -133,12 +161,12 @@ def copied_runs(markdown: str, source: str, longest: int = LONGEST_ALLOWED,
             tokens.append(("", number))
     runs, i = [], 0
     while i <= len(tokens) - n:
-        window = tuple(w for w, _ in tokens[i:i + n])
+        window = tuple(w for w, _ in tokens[i : i + n])
         if "" in window or window not in grams:
             i += 1
             continue
         j = i + n
-        while j < len(tokens) and tokens[j][0] and tuple(w for w, _ in tokens[j - n + 1:j + 1]) in grams:
+        while j < len(tokens) and tokens[j][0] and tuple(w for w, _ in tokens[j - n + 1 : j + 1]) in grams:
             j += 1
         run = [w for w, _ in tokens[i:j]]
         if not within_a_title(run, list(titles)):
@@ -150,24 +178,26 @@ def copied_runs(markdown: str, source: str, longest: int = LONGEST_ALLOWED,
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=[str(p.relative_to(ROOT)) for p in CHAPTERS])
 def test_chapter_prose_does_not_copy_the_sources(chapter):
     text, titles = chapter.read_text(encoding="utf-8"), cited_titles()
-    found = [f"{chapter.relative_to(ROOT)}:{line}: {len(run.split())} words shared with {name}: "
-             f"“{run}”"
-             for name, source in sources_text().items()
-             for line, run in copied_runs(text, source, titles=titles)]
+    found = [
+        f"{chapter.relative_to(ROOT)}:{line}: {len(run.split())} words shared with {name}: “{run}”"
+        for name, source in sources_text().items()
+        for line, run in copied_runs(text, source, titles=titles)
+    ]
     assert found == [], "\n".join(found)
 
 
 # ---------------------------------------------------------------- the check itself
 
-SOURCE = ("Hepatic arterial infusion pump chemotherapy has a potential survival benefit when used "
-          "in the adjuvant setting after resection of colorectal liver metastases.")
+SOURCE = (
+    "Hepatic arterial infusion pump chemotherapy has a potential survival benefit when used "
+    "in the adjuvant setting after resection of colorectal liver metastases."
+)
 
 
 def test_a_nine_word_run_is_found_and_an_eight_word_run_is_not():
     nine = "In our reading, chemotherapy has a potential survival benefit when used in the clinic.\n"
     eight = "Here chemotherapy has a potential survival benefit when used, we think.\n"
-    assert copied_runs(nine, SOURCE) == [
-        (1, "chemotherapy has a potential survival benefit when used in the")]
+    assert copied_runs(nine, SOURCE) == [(1, "chemotherapy has a potential survival benefit when used in the")]
     assert copied_runs(eight, SOURCE) == []
 
 
@@ -179,38 +209,45 @@ def test_a_run_is_followed_across_lines_of_one_paragraph_but_not_across_paragrap
 
 
 def test_quotations_code_front_matter_and_citations_are_left_out():
-    text = "\n".join([
-        "---",
-        "note: chemotherapy has a potential survival benefit when used in the adjuvant setting",
-        "---",
-        "The review says HAIP “has a potential survival benefit when used in the adjuvant setting”.",
-        'It also says "has a potential survival benefit when used in the adjuvant setting".',
-        "> has a potential survival benefit when used in the adjuvant setting",
-        "```{code-cell} ipython3",
-        "# has a potential survival benefit when used in the adjuvant setting",
-        "```",
-        "```{admonition} Key points",
-        ":class: has a potential survival benefit when used in the adjuvant setting",
-        "Pump chemotherapy has a potential {cite:p}`x` survival benefit when used in the adjuvant.",
-        "```",
-        "% has a potential survival benefit when used in the adjuvant setting",
-    ])
+    text = "\n".join(
+        [
+            "---",
+            "note: chemotherapy has a potential survival benefit when used in the adjuvant setting",
+            "---",
+            "The review says HAIP “has a potential survival benefit when used in the adjuvant setting”.",
+            'It also says "has a potential survival benefit when used in the adjuvant setting".',
+            "> has a potential survival benefit when used in the adjuvant setting",
+            "```{code-cell} ipython3",
+            "# has a potential survival benefit when used in the adjuvant setting",
+            "```",
+            "```{admonition} Key points",
+            ":class: has a potential survival benefit when used in the adjuvant setting",
+            "Pump chemotherapy has a potential {cite:p}`x` survival benefit when used in the adjuvant.",
+            "```",
+            "% has a potential survival benefit when used in the adjuvant setting",
+        ]
+    )
     assert copied_runs(text, SOURCE) == []
 
 
 def test_prose_directives_and_glossary_terms_are_checked():
-    text = "\n".join([
-        "```{note}",
-        "Pump {term}`chemotherapy` has a potential survival benefit when used in the adjuvant setting.",
-        "```",
-    ])
+    text = "\n".join(
+        [
+            "```{note}",
+            "Pump {term}`chemotherapy` has a potential survival benefit when used in the adjuvant setting.",
+            "```",
+        ]
+    )
     assert copied_runs(text, SOURCE) == [
-        (2, "pump chemotherapy has a potential survival benefit when used in the adjuvant setting")]
+        (2, "pump chemotherapy has a potential survival benefit when used in the adjuvant setting")
+    ]
 
 
 def test_naming_a_cited_title_is_not_copying():
-    text = "Raphael and Karanicolas, *Regional therapy for colorectal cancer liver metastases: which "\
-           "modality and when?*, is the course's spine.\n"
+    text = (
+        "Raphael and Karanicolas, *Regional therapy for colorectal cancer liver metastases: which "
+        "modality and when?*, is the course's spine.\n"
+    )
     source = "Regional Therapy for Colorectal Cancer Liver Metastases: Which Modality and When? For patients"
     title = words("Regional Therapy for Colorectal Cancer Liver Metastases: Which Modality and When?")
     assert copied_runs(text, source, titles=[title]) == []

@@ -1,4 +1,5 @@
 """Decision explorer: the compact table, its JavaScript lookup, and the built page by keyboard."""
+
 import random
 
 import pytest
@@ -35,8 +36,12 @@ def test_compact_table_reproduces_recommend_for_every_combination():
 
 
 def test_key_format():
-    case = {"setting": "first-line", "disease": "liver-limited", "goal": "conversion",
-            "contraindications": ["unfit-for-laparotomy", "hyperbilirubinemia"]}
+    case = {
+        "setting": "first-line",
+        "disease": "liver-limited",
+        "goal": "conversion",
+        "contraindications": ["unfit-for-laparotomy", "hyperbilirubinemia"],
+    }
     # first-line is setting 1, liver-limited disease 0, conversion goal 0
     none = combo_key({**case, "contraindications": []})
     assert none == ((1 * 3 + 0) * 5 + 0) * 32
@@ -46,8 +51,9 @@ def test_key_format():
 
 def test_widget_traits_validate_and_result_comes_from_the_engine():
     w = DecisionExplorer()
-    assert repr(w) == ("DecisionExplorer(setting='first-line', disease='liver-limited', "
-                       "goal='conversion', contraindications=[])")
+    assert repr(w) == (
+        "DecisionExplorer(setting='first-line', disease='liver-limited', goal='conversion', contraindications=[])"
+    )
     w.contraindications = ["lung-shunt-over-20pct", "portal-vein-thrombosis"]
     assert w.contraindications == ["portal-vein-thrombosis", "lung-shunt-over-20pct"]
     assert w.result() == decide.recommend(w.case())
@@ -75,12 +81,14 @@ def displayed(widget):
     out = {}
     for m in vocab.MODALITIES:
         card = widget.locator(f".de-card[data-modality={m}]")
-        out[m] = {"name": card.locator(".de-name").inner_text(),
-                  "stance": card.locator(".de-stance-text").inner_text(),
-                  "explanation": card.locator(".de-explanation").inner_text(),
-                  # The record ids ride in data-record; the reader sees each statement's label.
-                  "because": [li.get_attribute("data-record") for li in card.locator(".de-because li").all()],
-                  "because_text": card.locator(".de-because li a").all_inner_texts()}
+        out[m] = {
+            "name": card.locator(".de-name").inner_text(),
+            "stance": card.locator(".de-stance-text").inner_text(),
+            "explanation": card.locator(".de-explanation").inner_text(),
+            # The record ids ride in data-record; the reader sees each statement's label.
+            "because": [li.get_attribute("data-record") for li in card.locator(".de-because li").all()],
+            "because_text": card.locator(".de-because li a").all_inner_texts(),
+        }
     return out
 
 
@@ -105,8 +113,7 @@ def test_keyboard_sets_combinations_and_the_page_shows_the_engine_stances(page, 
     page.goto(f"{site_url}/{PAGE}")
     assert wait_for_widgets(page) == 1
     widget = page.locator(".de-widget")
-    case = {"setting": "first-line", "disease": "liver-limited", "goal": "conversion",
-            "contraindications": []}
+    case = {"setting": "first-line", "disease": "liver-limited", "goal": "conversion", "contraindications": []}
     assert_shows(widget, case)
     # Setting: first line -> after progression (arrow keys move within a radio group).
     widget.get_by_label("First line, unresectable disease").focus()
@@ -148,6 +155,7 @@ def test_keyboard_sets_combinations_and_the_page_shows_the_engine_stances(page, 
 def test_explorer_is_readable_at_375px_and_in_dark_mode(browser, site_url):
     check_phone_and_dark(browser, f"{site_url}/{PAGE}", ".de-widget")
 
+
 # ---------------------------------------------------------------- the widget on its own page (no build)
 @pytest.fixture(scope="module")
 def explorer_url(tmp_path_factory):
@@ -183,8 +191,8 @@ def test_readers_see_statement_labels_never_registry_ids(browser, explorer_url):
                         assert link.get_attribute("href") == f"#rec-{rid}"
                         assert link.inner_text() == registry.records[rid].label
                         seen.add(rid)
-        assert len(seen) >= 10   # the walk met many different statements
-        for c in vocab.CONTRAINDICATIONS:   # contraindications by their labels
+        assert len(seen) >= 10  # the walk met many different statements
+        for c in vocab.CONTRAINDICATIONS:  # contraindications by their labels
             assert widget.get_by_label(vocab.CONTRAINDICATION_LABELS[c]).count() == 1
     finally:
         page.close()

@@ -1,4 +1,5 @@
 """The evidence explorer: the trial data, the filter and forest-plot logic, and the built page."""
+
 import copy
 
 import pytest
@@ -41,8 +42,9 @@ def test_widget_defaults_validation_and_repr():
     assert len(w.shown()) == len(w.trials)
     w.modalities = ["tare"]
     w.setting = "first-line"
-    assert w.shown() and all(t["modality"] == "tare" and t["setting"] == "first-line"
-                             for t in w.trials if t["id"] in w.shown())
+    assert w.shown() and all(
+        t["modality"] == "tare" and t["setting"] == "first-line" for t in w.trials if t["id"] in w.shown()
+    )
     with pytest.raises(traitlets.TraitError, match="unknown modalities"):
         w.modalities = ["surgery"]
     with pytest.raises(traitlets.TraitError, match="setting must be"):
@@ -51,14 +53,21 @@ def test_widget_defaults_validation_and_repr():
 
 def test_forest_rows_are_exactly_the_hrs_with_cis(trials):
     rows = forest_rows(trials)
-    want = [(t["id"], r["hr"], r["ci_low"], r["ci_high"]) for t in trials for r in t["results"]
-            if r.get("hr") is not None and r.get("ci_low") is not None and r.get("ci_high") is not None]
+    want = [
+        (t["id"], r["hr"], r["ci_low"], r["ci_high"])
+        for t in trials
+        for r in t["results"]
+        if r.get("hr") is not None and r.get("ci_low") is not None and r.get("ci_high") is not None
+    ]
     assert [(r["trial"], r["hr"], r["ci_low"], r["ci_high"]) for r in rows] == want
     assert all(r["ci_low"] < r["hr"] < r["ci_high"] for r in rows)
     axis = forest_axis(rows)
     assert axis["lo"] <= min(r["ci_low"] for r in rows) and axis["hi"] >= max(r["ci_high"] for r in rows)
-    assert forest_axis([{"ci_low": 0.1, "ci_high": 5}]) == {"lo": 0.0625, "hi": 8.0,
-                                                           "ticks": [0.0625, 0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0]}
+    assert forest_axis([{"ci_low": 0.1, "ci_high": 5}]) == {
+        "lo": 0.0625,
+        "hi": 8.0,
+        "ticks": [0.0625, 0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0],
+    }
 
 
 @pytest.mark.browser
@@ -161,6 +170,7 @@ def test_page_is_axe_clean_readable_at_375px_and_in_dark_mode(browser, site_url)
         page.locator(".ev-trial summary").first.click()
 
     check_phone_and_dark(browser, f"{site_url}/{PAGE}", ".ev-widget", before=open_first_entry)
+
 
 # ---------------------------------------------------------------- the widget on its own page (no build)
 @pytest.fixture(scope="module")

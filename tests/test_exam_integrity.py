@@ -9,6 +9,7 @@
 - `grade --exam` refuses practice files and files that cannot say what they are.
 Needs the exam build (python3 course.py build --exam; COURSE_EXAM_SITE), like the browser tests.
 """
+
 import html
 import itertools
 import json
@@ -77,16 +78,48 @@ def test_the_search_is_a_real_attack_on_the_old_hash():
     small = replace(quiz, cases=(replace(quiz.cases[0], questions=quiz.cases[0].questions[:1]),))
     target = legacy_content_hash(small)
     options = small.cases[0].questions[0].options
-    hits = [c for c in itertools.product(CANDIDATE_CREDITS, repeat=len(options))
-            if legacy_content_hash(replace(small, cases=(replace(small.cases[0], questions=(
-                replace(small.cases[0].questions[0], options=tuple(
-                    replace(o, credit=v) for o, v in zip(options, c))),)),))) == target]
-    assert hits == [tuple(o.credit for o in options)]      # the old hash gives the key away
+    hits = [
+        c
+        for c in itertools.product(CANDIDATE_CREDITS, repeat=len(options))
+        if legacy_content_hash(
+            replace(
+                small,
+                cases=(
+                    replace(
+                        small.cases[0],
+                        questions=(
+                            replace(
+                                small.cases[0].questions[0],
+                                options=tuple(replace(o, credit=v) for o, v in zip(options, c)),
+                            ),
+                        ),
+                    ),
+                ),
+            )
+        )
+        == target
+    ]
+    assert hits == [tuple(o.credit for o in options)]  # the old hash gives the key away
     # the version id published now: every candidate key gives the same value
-    ids = {content_hash(replace(small, cases=(replace(small.cases[0], questions=(
-        replace(small.cases[0].questions[0], options=tuple(
-            replace(o, credit=v) for o, v in zip(options, c))),)),)))
-        for c in itertools.product(CANDIDATE_CREDITS, repeat=len(options))}
+    ids = {
+        content_hash(
+            replace(
+                small,
+                cases=(
+                    replace(
+                        small.cases[0],
+                        questions=(
+                            replace(
+                                small.cases[0].questions[0],
+                                options=tuple(replace(o, credit=v) for o, v in zip(options, c)),
+                            ),
+                        ),
+                    ),
+                ),
+            )
+        )
+        for c in itertools.product(CANDIDATE_CREDITS, repeat=len(options))
+    }
     assert len(ids) == 1
 
 
@@ -132,11 +165,16 @@ def test_no_file_of_the_exam_site_holds_a_key_feedback_export_or_source():
         assert not [n for n in names if forbidden in n], forbidden
     wanted = secrets()
     assert len(wanted) > 100
-    markers = ((r'"credit"\s*:\s*-?[0-9]', "a credit in JSON"), (r'"feedback_html"\s*:', "feedback in JSON"),
-               (r'"(follows|contradicts)"\s*:', "the recommendations an option follows"),
-               (r"fraction=", "a Moodle answer fraction"), (r"Show the answer and why", "a self-check answer"),
-               (r'class="crlm-self-check', "a self-check"), (r"de-widget|DecisionExplorer", "the decision explorer"),
-               (r'"task"\s*:\s*"', "a question's task tag (what it asks: a hint)"))
+    markers = (
+        (r'"credit"\s*:\s*-?[0-9]', "a credit in JSON"),
+        (r'"feedback_html"\s*:', "feedback in JSON"),
+        (r'"(follows|contradicts)"\s*:', "the recommendations an option follows"),
+        (r"fraction=", "a Moodle answer fraction"),
+        (r"Show the answer and why", "a self-check answer"),
+        (r'class="crlm-self-check', "a self-check"),
+        (r"de-widget|DecisionExplorer", "the decision explorer"),
+        (r'"task"\s*:\s*"', "a question's task tag (what it asks: a hint)"),
+    )
     leaks = []
     for path in files:
         if path.suffix in {".png", ".jpg", ".woff", ".woff2", ".ttf", ".eot", ".ico"}:
@@ -164,7 +202,7 @@ def test_the_task_tag_reaches_no_quiz_payload():
 
 def test_exam_site_leaves_out_the_tools_that_answer_questions():
     chapter = (exam_site() / "book" / "chapters" / "which-modality.html").read_text(encoding="utf-8")
-    assert chapter.count("crlm-exam-note") == 2            # the explorer and the rules table
+    assert chapter.count("crlm-exam-note") == 2  # the explorer and the rules table
     assert "Decision explorer" not in chapter and "DecisionExplorer" not in chapter
     for name in ("haip", "debiri", "tare"):
         page = (exam_site() / "book" / "chapters" / f"{name}.html").read_text(encoding="utf-8")
@@ -195,8 +233,13 @@ def _build(folder: Path, exam: bool):
     env.pop("COURSE_EXECUTE", None)
     bin_dir = Path(sys.executable).parent
     env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
-    proc = subprocess.run([str(bin_dir / "jupyter-book"), "build", str(folder), "-W", "-n",
-                           "--keep-going"], cwd=folder, env=env, capture_output=True, text=True)
+    proc = subprocess.run(
+        [str(bin_dir / "jupyter-book"), "build", str(folder), "-W", "-n", "--keep-going"],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     return folder / "_build" / "html"
 
@@ -231,9 +274,17 @@ def test_exam_build_over_a_practice_build_keeps_nothing_of_it(tmp_path):
 # ------------------------------------------------------------------ grade --exam
 def _file(folder: Path, name: str, **over) -> Path:
     quiz = load_quizzes(FIXTURE_BANKS)["quiz-answers"]
-    doc = {"format": "crlm-quiz-answers", "version": 3, "mode": "exam", "quiz": quiz.id,
-           "hash": quiz.hash, "learner": name, "answers": {"ga-q1": ["a"]}, "score_shown": None,
-           "saved_at": "2026-12-01T09:00:00Z"}
+    doc = {
+        "format": "crlm-quiz-answers",
+        "version": 3,
+        "mode": "exam",
+        "quiz": quiz.id,
+        "hash": quiz.hash,
+        "learner": name,
+        "answers": {"ga-q1": ["a"]},
+        "score_shown": None,
+        "saved_at": "2026-12-01T09:00:00Z",
+    }
     doc.update(over)
     doc = {k: v for k, v in doc.items() if v is not ...}
     path = folder / f"{name}.json"
@@ -245,7 +296,7 @@ def test_grade_exam_refuses_practice_files_and_says_why(tmp_path):
     _file(tmp_path, "exam-ok")
     _file(tmp_path, "practice", mode="practice", score_shown=0.25)
     _file(tmp_path, "old-v2", version=2, mode=...)
-    _file(tmp_path, "forged", score_shown=0.25)         # says exam, but shows a score
+    _file(tmp_path, "forged", score_shown=0.25)  # says exam, but shows a score
     rows = {Path(r.file).stem: r for r in grade_files([tmp_path], load_quizzes(FIXTURE_BANKS), exam=True)}
     assert rows["exam-ok"].status == "graded"
     assert rows["practice"].status == "refused" and "a practice file" in rows["practice"].reason
@@ -265,8 +316,12 @@ def test_course_py_exam_build_starts_from_an_empty_output_folder(tmp_path, monke
     course = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(course)
     stale = tmp_path / "exam" / "_build"
-    for name in ("html/downloads/moodle/quiz-haip.xml", "jupyter_execute/book/quiz.ipynb",
-                 ".jupyter_cache/global.db", "html/_sources/book/page.md"):
+    for name in (
+        "html/downloads/moodle/quiz-haip.xml",
+        "jupyter_execute/book/quiz.ipynb",
+        ".jupyter_cache/global.db",
+        "html/_sources/book/page.md",
+    ):
         (stale / name).parent.mkdir(parents=True, exist_ok=True)
         (stale / name).write_text("practice key")
     calls = []

@@ -1,4 +1,5 @@
 """Moodle XML and QTI 1.2 exports, parsed back and compared with the banks."""
+
 import dataclasses
 import io
 import os
@@ -35,9 +36,29 @@ ROOT = Path(__file__).resolve().parents[1]
 REGISTRY = load_registry()
 QUIZZES = [load_bank(q) for q in list_quizzes()]
 # Moodle's grade list in percent, as written by its own exporter (question/engine/bank.php).
-MOODLE_PERCENTS = {"100", "90", "83.33333", "80", "75", "70", "66.66667", "60", "50", "40",
-                   "33.33333", "30", "25", "20", "16.66667", "14.28571", "12.5", "11.11111",
-                   "10", "5", "0"}
+MOODLE_PERCENTS = {
+    "100",
+    "90",
+    "83.33333",
+    "80",
+    "75",
+    "70",
+    "66.66667",
+    "60",
+    "50",
+    "40",
+    "33.33333",
+    "30",
+    "25",
+    "20",
+    "16.66667",
+    "14.28571",
+    "12.5",
+    "11.11111",
+    "10",
+    "5",
+    "0",
+}
 MOODLE_PERCENTS |= {"-" + p for p in MOODLE_PERCENTS if p != "0"}
 NS = {"q": QTI_NS}
 
@@ -75,7 +96,7 @@ def check_moodle(data: bytes, quizzes):
                 general = text_of(node, "generalfeedback/text")
                 for rid in q.examines:
                     assert escape(record_label(REGISTRY, rid)) in general
-                    assert f"<code>{rid}</code>" not in general   # learners never see raw ids
+                    assert f"<code>{rid}</code>" not in general  # learners never see raw ids
                 shown = export_options(quiz, q)
                 assert text_of(node, "shuffleanswers") == ("false" if any(o.pin for o in q.options) else "true")
                 answers = node.findall("answer")
@@ -156,18 +177,22 @@ def check_qti(data: bytes, quizzes):
             cv = {"c": CANVAS_NS}
             assert meta_doc.findtext("c:title", namespaces=cv) == quiz.title
             assert meta_doc.findtext("c:description", namespaces=cv) == markdown_html(quiz.description, links=False)
-            assert float(meta_doc.findtext("c:points_possible", namespaces=cv)) == \
-                sum(q.weight for q in quiz.questions())
+            assert float(meta_doc.findtext("c:points_possible", namespaces=cv)) == sum(
+                q.weight for q in quiz.questions()
+            )
             items = assessment.findall("q:section/q:item", NS)
             pairs = [(c, q) for c in quiz.cases for q in c.questions]
             assert len(items) == len(pairs)
             for number, (item, (case, q)) in enumerate(zip(items, pairs), start=1):
                 assert item.get("ident") == f"{quiz.id}.{q.id}"
                 assert item.get("title") == f"Question {number}: {case.title}"
-                meta = {f.find("q:fieldlabel", NS).text: f.find("q:fieldentry", NS).text
-                        for f in item.findall("q:itemmetadata/q:qtimetadata/q:qtimetadatafield", NS)}
-                assert meta["question_type"] == ("multiple_choice_question" if q.type == "single"
-                                                 else "multiple_answers_question")
+                meta = {
+                    f.find("q:fieldlabel", NS).text: f.find("q:fieldentry", NS).text
+                    for f in item.findall("q:itemmetadata/q:qtimetadata/q:qtimetadatafield", NS)
+                }
+                assert meta["question_type"] == (
+                    "multiple_choice_question" if q.type == "single" else "multiple_answers_question"
+                )
                 assert float(meta["points_possible"]) == q.weight
                 html = item.find("q:presentation/q:material/q:mattext", NS).text
                 assert markdown_html(case.vignette, links=False) in html and markdown_html(q.stem, links=False) in html
@@ -180,9 +205,11 @@ def check_qti(data: bytes, quizzes):
                 assert [lab.get("rshuffle") == "No" for lab in labels] == [o.pin == "last" for o in shown]
                 for lab, opt in zip(labels, shown):
                     assert lab.find("q:material/q:mattext", NS).text == markdown_html(opt.text, links=False)
-                conds = {c.findtext("q:conditionvar/q:varequal", namespaces=NS): c
-                         for c in item.findall("q:resprocessing/q:respcondition", NS)
-                         if c.find("q:conditionvar/q:varequal", NS) is not None}
+                conds = {
+                    c.findtext("q:conditionvar/q:varequal", namespaces=NS): c
+                    for c in item.findall("q:resprocessing/q:respcondition", NS)
+                    if c.find("q:conditionvar/q:varequal", NS) is not None
+                }
                 feedback = {}
                 for f in item.findall("q:itemfeedback", NS):
                     text = f.find("q:flow_mat/q:material/q:mattext", NS).text
@@ -190,8 +217,9 @@ def check_qti(data: bytes, quizzes):
                     assert text.startswith("<div>") and text.endswith("</div>"), text[:40]
                     feedback[f.get("ident")] = text[5:-6]
                 # Only the general feedback may carry an id Canvas gives a meaning to.
-                assert [i for i in feedback if CANVAS_RESERVED.search(i)] == \
-                    (["general_fb"] if "general_fb" in feedback else [])
+                assert [i for i in feedback if CANVAS_RESERVED.search(i)] == (
+                    ["general_fb"] if "general_fb" in feedback else []
+                )
                 assert len(feedback) == len(set(feedback))
                 for opt in q.options:
                     cond = conds[opt.id]
@@ -222,8 +250,16 @@ def test_whole_bank_exports_match_and_are_reproducible():
 
 
 def test_percent_strings():
-    assert [percent(x) for x in (1, 0.3333333, 0.6666667, 0.1428571, 0.125, 0, -0.5, -1)] == \
-        ["100", "33.33333", "66.66667", "14.28571", "12.5", "0", "-50", "-100"]
+    assert [percent(x) for x in (1, 0.3333333, 0.6666667, 0.1428571, 0.125, 0, -0.5, -1)] == [
+        "100",
+        "33.33333",
+        "66.66667",
+        "14.28571",
+        "12.5",
+        "0",
+        "-50",
+        "-100",
+    ]
 
 
 HOSTILE = """id: quiz-hostile
@@ -254,15 +290,13 @@ def test_hostile_text_is_escaped_by_construction(tmp_path):
     # `check` refuses "<" in plain-text titles; put hostile ones back to prove the exporters
     # escape whatever reaches them.
     case = dataclasses.replace(quiz.cases[0], title="Case ]]> <i>one</i>")
-    quiz = dataclasses.replace(quiz, title="A/B <script>alert(1)</script> & ]]> test",
-                               cases=(case, *quiz.cases[1:]))
+    quiz = dataclasses.replace(quiz, title="A/B <script>alert(1)</script> & ]]> test", cases=(case, *quiz.cases[1:]))
     xml = moodle_xml([quiz], REGISTRY)
     check_moodle(xml, [quiz])
     # Raw markup never survives: the XML holds escaped text, and the HTML inside it was
     # sanitised (no live script, image or javascript: link).
     assert b"<script" not in xml and b"<img" not in xml
-    html = "".join(n.findtext("text") or "" for n in ET.fromstring(xml).iter()
-                   if n.get("format") == "html")
+    html = "".join(n.findtext("text") or "" for n in ET.fromstring(xml).iter() if n.get("format") == "html")
     assert "<script" not in html and "<img" not in html and 'href="javascript' not in html
     data = qti_zip([quiz], REGISTRY, quiz.id)
     check_qti(data, [quiz])
@@ -289,12 +323,15 @@ def test_command_line_export(tmp_path):
 def test_export_all_writes_every_download(tmp_path):
     written = export_all(tmp_path)
     rel = sorted(p.relative_to(tmp_path).as_posix() for p in written)
-    want = sorted([f"moodle/{q.id}.xml" for q in QUIZZES] + [f"qti/{q.id}.zip" for q in QUIZZES]
-                  + [f"{q.id}-scorm12.zip" for q in QUIZZES]
-                  + [f"{BANK_NAME}-all.xml", f"{BANK_NAME}-all.zip"])
+    want = sorted(
+        [f"moodle/{q.id}.xml" for q in QUIZZES]
+        + [f"qti/{q.id}.zip" for q in QUIZZES]
+        + [f"{q.id}-scorm12.zip" for q in QUIZZES]
+        + [f"{BANK_NAME}-all.xml", f"{BANK_NAME}-all.zip"]
+    )
     assert rel == want
     # World-readable: a web server running as another user can send them.
-    old = os.umask(0o077)   # even under a strict umask
+    old = os.umask(0o077)  # even under a strict umask
     try:
         for path in export_all(tmp_path / "strict"):
             assert stat.S_IMODE(path.stat().st_mode) == 0o644, path
@@ -303,8 +340,12 @@ def test_export_all_writes_every_download(tmp_path):
     check_moodle((tmp_path / f"{BANK_NAME}-all.xml").read_bytes(), QUIZZES)
 
 
-PAGES_WITH_DOWNLOADS = ["book/chapters/educator-guide.html", "book/chapters/quiz-haip.html",
-                        "book/chapters/quiz-embolic.html", "book/chapters/quiz-decisions.html"]
+PAGES_WITH_DOWNLOADS = [
+    "book/chapters/educator-guide.html",
+    "book/chapters/quiz-haip.html",
+    "book/chapters/quiz-embolic.html",
+    "book/chapters/quiz-decisions.html",
+]
 
 
 @pytest.mark.parametrize("path", PAGES_WITH_DOWNLOADS)
@@ -330,7 +371,7 @@ def test_exports_show_no_key_in_a_fixed_place():
         shown = export_options(quiz, q)
         assert sorted(o.id for o in shown) == sorted(o.id for o in q.options)
         pinned = [o.pin == "last" for o in shown]
-        assert pinned == sorted(pinned)   # pinned options close the list
+        assert pinned == sorted(pinned)  # pinned options close the list
 
 
 INLINE = HOSTILE.replace('stem: "Pick <b>both</b> & ]]>"', 'stem: "Is *HAIP* **and** `FUDR` one thing?"')
@@ -353,11 +394,13 @@ def test_moodle_keeps_the_space_between_inline_tags(tmp_path):
 def test_canvas_multiple_answer_rule_and_the_questions_it_scores_differently():
     q = QUIZZES[0].questions()[0]
     # Three right options, one wrong: two right + the wrong one = (2 - 1) / 3.
-    opts = tuple(dataclasses.replace(q.options[0], id=i, credit=c)
-                 for i, c in (("a", 0.3333333), ("b", 0.3333333), ("c", 0.3333333), ("d", -0.5)))
+    opts = tuple(
+        dataclasses.replace(q.options[0], id=i, credit=c)
+        for i, c in (("a", 0.3333333), ("b", 0.3333333), ("c", 0.3333333), ("d", -0.5))
+    )
     three = dataclasses.replace(q, type="multiple", options=opts)
     assert canvas_multiple_answer_score(three, {"a", "b", "d"}) == pytest.approx(1 / 3)
-    assert canvas_multiple_answer_score(three, {"a", "d"}) == 0.0           # floored at 0
+    assert canvas_multiple_answer_score(three, {"a", "d"}) == 0.0  # floored at 0
     assert canvas_multiple_answer_score(three, {"a", "b", "c"}) == 1.0
     listed = 0
     for quiz in QUIZZES:
@@ -373,7 +416,7 @@ def test_canvas_multiple_answer_rule_and_the_questions_it_scores_differently():
                 assert d["engine"] == score_question(q, d["example"]) != d["canvas"]
             else:
                 assert differ == []
-    assert listed > 0   # the banks have questions Canvas scores its own way; the guide lists them
+    assert listed > 0  # the banks have questions Canvas scores its own way; the guide lists them
 
 
 def test_single_best_answer_questions_score_alike_in_canvas():

@@ -10,6 +10,7 @@ every figure has an accessible name and description, nothing in a figure overflo
 screen, diagram text is large enough and contrasts with what lies under it in light, dark and
 print, and axe finds nothing serious or critical in the figures in light and dark mode.
 """
+
 from __future__ import annotations
 
 import re
@@ -40,13 +41,14 @@ SVG_FILES = sorted(FIG_DIR.glob("*.svg"))
 
 # ------------------------------------------------------------------------------ the files
 
+
 def test_every_diagram_the_course_needs_exists():
     assert {p.stem for p in SVG_FILES} >= set(DIAGRAMS)
 
 
 @pytest.mark.parametrize("path", SVG_FILES, ids=lambda p: p.name)
 def test_figure_file_is_wellformed_svg_with_title_and_desc(path):
-    root = ET.parse(path).getroot()          # raises on anything that is not well-formed XML
+    root = ET.parse(path).getroot()  # raises on anything that is not well-formed XML
     assert root.tag == f"{SVG}svg"
     title, desc = root.find(f"{SVG}title"), root.find(f"{SVG}desc")
     assert title is not None and title.text and title.text.strip(), "no <title> (accessible name)"
@@ -56,7 +58,7 @@ def test_figure_file_is_wellformed_svg_with_title_and_desc(path):
     assert desc.get("id") in root.get("aria-describedby", "").split()
     assert root.get("viewBox") and root.get("width") is None, "must scale to the screen"
     assert len(list(root.iter(f"{SVG}text"))) >= 5, "a diagram without labels"
-    checked = check_svg(path)                # the rules the build applies before inlining
+    checked = check_svg(path)  # the rules the build applies before inlining
     assert checked.title == " ".join(title.text.split())
 
 
@@ -93,21 +95,29 @@ def test_colours_follow_the_theme_in_dark_mode_and_print(path):
 
 
 def _write(tmp_path, name, body, attrs=None):
-    attrs = attrs if attrs is not None else (f'role="img" viewBox="0 0 10 10" aria-labelledby="{name}-title" '
-                                             f'aria-describedby="{name}-desc"')
-    text = (f'<svg xmlns="http://www.w3.org/2000/svg" {attrs}>\n<title id="{name}-title">T</title>\n'
-            f'<desc id="{name}-desc">A description.</desc>\n{body}\n</svg>\n')
+    attrs = (
+        attrs
+        if attrs is not None
+        else (f'role="img" viewBox="0 0 10 10" aria-labelledby="{name}-title" aria-describedby="{name}-desc"')
+    )
+    text = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" {attrs}>\n<title id="{name}-title">T</title>\n'
+        f'<desc id="{name}-desc">A description.</desc>\n{body}\n</svg>\n'
+    )
     path = tmp_path / f"{name}.svg"
     path.write_text(text, encoding="utf-8")
     return path
 
 
 BAD_FIGURES = {
-    "script": ('<script>alert(1)</script>', 4, "<script>: element not allowed"),
+    "script": ("<script>alert(1)</script>", 4, "<script>: element not allowed"),
     "handler": ('<rect width="1" height="1" onload="alert(1)"/>', 4, "event handlers are not allowed"),
     "external": ('<use href="https://example.org/x.svg#a"/>', 4, "only links inside the file"),
-    "foreign": ('<foreignObject><p xmlns="http://www.w3.org/1999/xhtml">x</p></foreignObject>', 4,
-                "<foreignObject>: element not allowed"),
+    "foreign": (
+        '<foreignObject><p xmlns="http://www.w3.org/1999/xhtml">x</p></foreignObject>',
+        4,
+        "<foreignObject>: element not allowed",
+    ),
     "colour": ('<rect width="1" height="1" fill="#ff0000"/>', 4, "set colours in the <style> block"),
     "namedcolour": ('<circle r="1" style="fill: white"/>', 4, "set colours in the <style> block"),
     "import": ('<style>@import "https://example.org/a.css";</style>', 4, "no @import"),
@@ -121,7 +131,7 @@ def test_bad_figure_is_refused_with_file_and_line(tmp_path, case):
     body, line, message = BAD_FIGURES[case]
     path = _write(tmp_path, case, body)
     with pytest.raises(FigureError) as caught:
-        diagram_html(case, folder=tmp_path)     # nothing is returned, so nothing half-written
+        diagram_html(case, folder=tmp_path)  # nothing is returned, so nothing half-written
     text = str(caught.value)
     assert f"{path.name}:{line}:" in text and message in text, text
 
@@ -138,8 +148,10 @@ def test_missing_name_or_description_is_refused(tmp_path):
 
 def test_entities_cannot_pull_in_files(tmp_path):
     path = tmp_path / "xxe.svg"
-    path.write_text('<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
-                    '<svg xmlns="http://www.w3.org/2000/svg"><text>&x;</text></svg>\n')
+    path.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+        '<svg xmlns="http://www.w3.org/2000/svg"><text>&x;</text></svg>\n'
+    )
     with pytest.raises(FigureError, match="DOCTYPE"):
         check_svg(path)
 
@@ -152,6 +164,7 @@ def test_inlined_diagram_keeps_description_visible_on_request():
 
 
 # --------------------------------------------------------------------------- the chapters
+
 
 def _figure_cells(chapter: str) -> list[dict]:
     """The figure code cells of a chapter: their YAML options and source."""
@@ -197,6 +210,7 @@ def test_every_number_in_a_caption_is_cited(chapter):
 
 # ----------------------------------------------------------------------------- the matrix
 
+
 class _Cells(HTMLParser):
     """Collect the matrix's cells with their table, column header and row-group header."""
 
@@ -225,8 +239,15 @@ class _Cells(HTMLParser):
         elif tag == "th" and self._attrs.get("scope") == "rowgroup":
             table["group"], table["column"] = text, 0
         elif tag == "td":
-            self.cells.append({"table": table["classes"], "col": table["cols"][table["column"]],
-                               "group": table["group"], "text": text, **self._attrs})
+            self.cells.append(
+                {
+                    "table": table["classes"],
+                    "col": table["cols"][table["column"]],
+                    "group": table["group"],
+                    "text": text,
+                    **self._attrs,
+                }
+            )
             table["column"] += 1
         self._in = None
 
@@ -253,7 +274,7 @@ def test_matrix_agrees_with_recommend_cell_by_cell():
         assert cell["text"].endswith(figures.STANCE_SHORT[stance]), cell["text"]
         # The cell sits under the right therapy and inside the right setting or goal.
         assert cell["col"] == vocab.MODALITY_NAMES[m]
-        if in_main:   # each setting states the goal used for it
+        if in_main:  # each setting states the goal used for it
             assert goal == figures.ROW_GOALS[setting]
             assert cell["group"] == f"{figures.SETTING_SHORT[setting]} goal: {figures.GOAL_SHORT[goal]}"
         else:
@@ -282,8 +303,9 @@ def test_matrix_follows_whatever_recommend_says():
         case = figures.reference_case(cell["data-setting"], cell["data-goal"])
         assert cell["data-stance"] == rotated(case)[cell["data-modality"]]["stance"]
     with pytest.raises(ValueError, match="unknown stance"):
-        matrix_html(recommend=lambda case: {m: {"stance": "maybe", "because": [], "explanation": ""}
-                                             for m in vocab.MODALITIES})
+        matrix_html(
+            recommend=lambda case: {m: {"stance": "maybe", "because": [], "explanation": ""} for m in vocab.MODALITIES}
+        )
 
 
 def test_matrix_escapes_registry_labels_and_explanations():
@@ -292,11 +314,13 @@ def test_matrix_escapes_registry_labels_and_explanations():
     registry = types.SimpleNamespace(records={"rev-x": rec}, sources={"src": types.SimpleNamespace(short="S&P")})
 
     def fake(case):
-        return {m: {"stance": "option", "because": ["rev-x"], "explanation": "</dd><script>x()</script>"}
-                for m in vocab.MODALITIES}
+        return {
+            m: {"stance": "option", "because": ["rev-x"], "explanation": "</dd><script>x()</script>"}
+            for m in vocab.MODALITIES
+        }
 
     html = matrix_html(recommend=fake, registry=registry)
-    assert "<script" not in html and "<img" not in html and "onerror=\"" not in html
+    assert "<script" not in html and "<img" not in html and 'onerror="' not in html
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html and "S&amp;P" in html
     assert 'href="which-modality.html#rec-rev-x"' in html
 
@@ -322,6 +346,7 @@ def test_matrix_names_its_sources_with_registry_labels():
 
 # ------------------------------------------------------------------------- the built site
 
+
 def _pages_with_figures() -> list[str]:
     if not SITE.exists():
         return []
@@ -336,7 +361,7 @@ def test_site_has_the_figure_pages():
         assert 'class="crlm-figure' in html, f"{chapter}: no figure on the built page"
     # The matrix's links to the statements behind each cell land on an anchor of that page.
     page = (SITE / "book" / "chapters" / "which-modality.html").read_text(encoding="utf-8")
-    matrix = page[page.index('class="crlm-matrix"'):]
+    matrix = page[page.index('class="crlm-matrix"') :]
     targets = set(re.findall(r'href="which-modality\.html#(rec-[a-z0-9-]+)"', matrix))
     assert targets and all(f'id="{t}"' in page for t in targets), sorted(t for t in targets if f'id="{t}"' not in page)
 
@@ -348,20 +373,20 @@ def test_every_figure_has_accessible_name_and_description(page, site_url, path):
     from playwright.sync_api import expect
 
     page.goto(f"{site_url}/{path}")
-    for details in page.locator("figure details").all():   # hidden content has no name
+    for details in page.locator("figure details").all():  # hidden content has no name
         details.evaluate("d => { d.open = true; }")
     named = re.compile(r"\w{3,}")
     described = re.compile(r"(\w+\W+){20,}")
     figs = page.locator(".bd-article figure")
     assert figs.count() >= 1, "no figure on the page"
     for fig in figs.all():
-        expect(fig).to_have_accessible_name(named)          # from its caption
+        expect(fig).to_have_accessible_name(named)  # from its caption
         pictures = fig.locator("svg[role=img], img, table")
         assert pictures.count() >= 1, "a figure with nothing in it"
         for picture in pictures.all():
             expect(picture).to_have_accessible_name(named)  # <title>, alt or table caption
             if picture.evaluate("e => e.tagName.toLowerCase()") == "svg":
-                expect(picture).to_have_accessible_description(described)   # its <desc>
+                expect(picture).to_have_accessible_description(described)  # its <desc>
     # Pictures outside figures (widget charts) still need a name.
     for picture in page.locator(".bd-article svg[role=img], .bd-article img").all():
         expect(picture).to_have_accessible_name(named)
@@ -454,21 +479,27 @@ def test_diagram_text_contrasts_in_light_dark_and_print(browser, site_url, path)
         # Printed from dark mode: paper is white, so the figure must return to its light colours.
         page.emulate_media(media="print")
         assert _low_contrast(page, paper=True) == [], "printed from dark mode"
-        assert page.locator("figure.crlm-figure svg").first.evaluate(
-            "e => getComputedStyle(e).getPropertyValue('--fig-fg').trim()") == "#1b1b1b"
+        assert (
+            page.locator("figure.crlm-figure svg").first.evaluate(
+                "e => getComputedStyle(e).getPropertyValue('--fig-fg').trim()"
+            )
+            == "#1b1b1b"
+        )
     finally:
         page.close()
 
 
-AXE_WCAG22_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
-                 "preload": False}
+AXE_WCAG22_AA = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
+    "preload": False,
+}
 
 
 def _axe_on_figures(page) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
     found = []
-    for options in ({"preload": False}, AXE_WCAG22_AA):   # axe's defaults, then WCAG 2.2 AA (target size)
+    for options in ({"preload": False}, AXE_WCAG22_AA):  # axe's defaults, then WCAG 2.2 AA (target size)
         results = Axe().run(page, context={"include": [["figure.crlm-figure"]]}, options=options)
         checked = {rule["id"] for rule in results.response["passes"] + results.response["violations"]}
         # Proof that axe looked at the figures: their pictures or tables were checked.

@@ -4,6 +4,7 @@ imported in another browser (widgets/history.js).
 A quiz page, the review page and the progress page are served side by side (same origin, so
 they share localStorage as on the site); a second browser context is the other device.
 """
+
 import json
 from datetime import datetime, timezone
 
@@ -53,7 +54,12 @@ def counts(page):
 
 
 def history_file(items, version=1):
-    return {"format": "crlm-learning-history", "version": version, "exported_at": "2026-06-01T10:00:00.000Z", "items": items}
+    return {
+        "format": "crlm-learning-history",
+        "version": version,
+        "exported_at": "2026-06-01T10:00:00.000Z",
+        "items": items,
+    }
 
 
 def choose(page, content, name="history.json"):
@@ -101,7 +107,9 @@ def test_export_then_import_on_a_fresh_device_restores_queue_and_answers_exactly
         page.reload()
         wait_for_widgets(page)
         before = page.evaluate(COURSE_KEYS)
-        assert {"crlm-review", "crlm-review-certainty", "crlm-practice", "crlm-quiz-progress", "crlm-quiz-seed"} <= set(before)
+        assert {"crlm-review", "crlm-review-certainty", "crlm-practice", "crlm-quiz-progress", "crlm-quiz-seed"} <= set(
+            before
+        )
         assert any(k.startswith(f"crlm-quiz:{QUIZ_ID}:") for k in before)
         # Keyboard only: the export button, then Enter.
         page.get_by_role("button", name="Export my learning history").focus()
@@ -112,9 +120,11 @@ def test_export_then_import_on_a_fresh_device_restores_queue_and_answers_exactly
         download.value.save_as(saved)
         doc = json.loads(saved.read_text(encoding="utf-8"))
         assert doc["format"] == "crlm-learning-history" and doc["version"] == 1
-        assert doc["items"] == before                   # every course key, byte for byte
-        assert status(page) == ("Saved crlm-learning-history-2026-06-01.json, holding answers to 1 quiz (2 questions checked); "
-                                "2 review cards with 2 logged reviews; certainty rating turned on; a practice test in progress.")
+        assert doc["items"] == before  # every course key, byte for byte
+        assert status(page) == (
+            "Saved crlm-learning-history-2026-06-01.json, holding answers to 1 quiz (2 questions checked); "
+            "2 review cards with 2 logged reviews; certainty rating turned on; a practice test in progress."
+        )
         # What the first device shows tomorrow (the other device's clock).
         first.clock.set_fixed_time((T0 + DAY + 2 * HOUR) / 1000)
         # The practice test resumes first; a day on, its time is up and it has submitted itself.
@@ -128,10 +138,14 @@ def test_export_then_import_on_a_fresh_device_restores_queue_and_answers_exactly
         assert fresh.evaluate(COURSE_KEYS) == {}
         fresh.locator(".hs-file").set_input_files(saved)
         wait_status(fresh)
-        assert status(fresh).startswith("Imported: this browser now holds answers to 1 quiz (2 questions checked); 2 review cards")
+        assert status(fresh).startswith(
+            "Imported: this browser now holds answers to 1 quiz (2 questions checked); 2 review cards"
+        )
         assert fresh.locator(".hs-confirm").is_hidden()
         assert fresh.evaluate(COURSE_KEYS) == before
-        assert fresh.locator(f".pg-widget tr[data-quiz={QUIZ_ID}] .pg-answered").inner_text() == f"2 of {len(QUESTIONS)}"
+        assert (
+            fresh.locator(f".pg-widget tr[data-quiz={QUIZ_ID}] .pg-answered").inner_text() == f"2 of {len(QUESTIONS)}"
+        )
         fresh.watch.assert_clean()
         review_other = open_page(other, f"{site}/review.html")
         # The practice test comes back too, exactly as on the first device; close it to see the queue.
@@ -140,16 +154,19 @@ def test_export_then_import_on_a_fresh_device_restores_queue_and_answers_exactly
         for page_ in (review_first, review_other):
             page_.get_by_role("button", name="Back to the overview").click()
         assert counts(review_other) == counts(review_first)
-        assert counts(review_other).startswith("Due today: 1 question.")     # the wrong answer, due a day later
+        assert counts(review_other).startswith("Due today: 1 question.")  # the wrong answer, due a day later
         queue = json.loads(review_other.evaluate("localStorage.getItem('crlm-review')"))["cards"]
         (want,) = replay(None, T0, [{"rating": 1, "at": T0}])
         assert queue[f"{QUIZ_ID}/{Q2['id']}"]["card"] == want
         quiz_other = open_page(other, f"{site}/{QUIZ_ID}.html")
         assert quiz_other.locator(".qz-score").inner_text() == score_first
-        for i in (0, 1):   # the same options ticked, in the same display order (the seed came too)
+        for i in (0, 1):  # the same options ticked, in the same display order (the seed came too)
             box = quiz_other.locator(".qz-question").nth(i)
-            assert box.locator(".qz-option").evaluate_all("(rows) => rows.map((r) => r.dataset.option)") == \
-                quiz_first.locator(".qz-question").nth(i).locator(".qz-option").evaluate_all("(rows) => rows.map((r) => r.dataset.option)")
+            assert box.locator(".qz-option").evaluate_all(
+                "(rows) => rows.map((r) => r.dataset.option)"
+            ) == quiz_first.locator(".qz-question").nth(i).locator(".qz-option").evaluate_all(
+                "(rows) => rows.map((r) => r.dataset.option)"
+            )
         for p in (review_other, quiz_other):
             p.watch.assert_clean()
     finally:
@@ -158,22 +175,49 @@ def test_export_then_import_on_a_fresh_device_restores_queue_and_answers_exactly
 
 
 DAMAGED = [
-    ('{"format": "crlm-learning-history", "version": 1, "items": {"crlm-review": "{\\"v\\": 1, ',
-     "The file is not complete JSON, so it is damaged or cut short"),
-    (json.dumps({"name": "my-project", "version": "1.0.0", "dependencies": {}}),
-     "The file is not a learning history of this course: it has no format name."),
-    (json.dumps({"format": "crlm-quiz-answers", "version": 1, "items": {}}),
-     'its format is "crlm-quiz-answers", not "crlm-learning-history"'),
+    (
+        '{"format": "crlm-learning-history", "version": 1, "items": {"crlm-review": "{\\"v\\": 1, ',
+        "The file is not complete JSON, so it is damaged or cut short",
+    ),
+    (
+        json.dumps({"name": "my-project", "version": "1.0.0", "dependencies": {}}),
+        "The file is not a learning history of this course: it has no format name.",
+    ),
+    (
+        json.dumps({"format": "crlm-quiz-answers", "version": 1, "items": {}}),
+        'its format is "crlm-quiz-answers", not "crlm-learning-history"',
+    ),
     (json.dumps([1, 2, 3]), "it has no format name"),
-    (json.dumps(history_file({}, version=2)), "made by a newer version of the course (format version 2); this page reads version 1"),
+    (
+        json.dumps(history_file({}, version=2)),
+        "made by a newer version of the course (format version 2); this page reads version 1",
+    ),
     (json.dumps(history_file({}, version="1")), "format version is missing or not a whole number"),
     (json.dumps({**history_file({}), "items": []}), "The file has no history items"),
-    (json.dumps(history_file({"crlm-review": "{broken"})), 'The file\'s item "crlm-review" is not a JSON object (damaged).'),
-    (json.dumps(history_file({"crlm-review": json.dumps({"v": 1, "cards": {"a/b": {"quiz": "a", "question": "b", "card": {}, "log": []}}})})),
-     'has a damaged review card "a/b"'),
-    (json.dumps(history_file({"crlm-quiz-seed": "not hex"})), 'The file\'s item "crlm-quiz-seed" is not a display-order seed.'),
-    (json.dumps(history_file({f"crlm-quiz:{QUIZ_ID}:abc": json.dumps({"answers": {"q": "a"}, "checked": []})})),
-     "has answers that are not lists of options"),
+    (
+        json.dumps(history_file({"crlm-review": "{broken"})),
+        'The file\'s item "crlm-review" is not a JSON object (damaged).',
+    ),
+    (
+        json.dumps(
+            history_file(
+                {
+                    "crlm-review": json.dumps(
+                        {"v": 1, "cards": {"a/b": {"quiz": "a", "question": "b", "card": {}, "log": []}}}
+                    )
+                }
+            )
+        ),
+        'has a damaged review card "a/b"',
+    ),
+    (
+        json.dumps(history_file({"crlm-quiz-seed": "not hex"})),
+        'The file\'s item "crlm-quiz-seed" is not a display-order seed.',
+    ),
+    (
+        json.dumps(history_file({f"crlm-quiz:{QUIZ_ID}:abc": json.dumps({"answers": {"q": "a"}, "checked": []})})),
+        "has answers that are not lists of options",
+    ),
     (json.dumps(history_file({"theme": "dark"})), 'The file holds an item this course does not use, "theme"'),
 ]
 
@@ -190,7 +234,10 @@ def test_damaged_truncated_foreign_and_newer_files_are_refused_and_change_nothin
         for text, reason in DAMAGED:
             choose(page, text)
             said = status(page)
-            assert said.startswith("Not imported: ") and reason in said and said.endswith("Nothing was changed."), (text, said)
+            assert said.startswith("Not imported: ") and reason in said and said.endswith("Nothing was changed."), (
+                text,
+                said,
+            )
             assert page.locator(".hs-confirm").is_hidden()
             assert page.evaluate(COURSE_KEYS) == before
         # A file's text is shown as text, never as markup.
@@ -213,19 +260,30 @@ def test_existing_history_is_replaced_only_after_confirmation_by_keyboard(browse
         wait_for_widgets(page)
         before = page.evaluate(COURSE_KEYS)
         card = replay(None, T0 - 3 * DAY, [{"rating": 3, "at": T0 - 3 * DAY}])[0]
-        queue = {"v": 1, "cards": {f"{QUIZ_ID}/{Q1['id']}": {"quiz": QUIZ_ID, "question": Q1["id"], "card": card,
-                                                            "log": [[T0 - 3 * DAY, 3, 1, None]]}}}
+        queue = {
+            "v": 1,
+            "cards": {
+                f"{QUIZ_ID}/{Q1['id']}": {
+                    "quiz": QUIZ_ID,
+                    "question": Q1["id"],
+                    "card": card,
+                    "log": [[T0 - 3 * DAY, 3, 1, None]],
+                }
+            },
+        }
         incoming = {"crlm-review": json.dumps(queue), "crlm-quiz-seed": "00112233aabbccdd"}
         choose(page, history_file(incoming))
         group = page.get_by_role("group", name="Replace the history in this browser?")
         assert group.is_visible()
         assert page.evaluate("document.activeElement.textContent") == "Replace the history in this browser?"
         lists = group.locator("ul").all_inner_texts()
-        assert lists == ["answers to 1 quiz (2 questions checked)\n2 review cards with 2 logged reviews\n"
-                         "certainty rating turned on\na practice test in progress",
-                         "1 review card with 1 logged review"]
+        assert lists == [
+            "answers to 1 quiz (2 questions checked)\n2 review cards with 2 logged reviews\n"
+            "certainty rating turned on\na practice test in progress",
+            "1 review card with 1 logged review",
+        ]
         assert "(exported 2026-06-01 10:00)" in group.inner_text()
-        assert page.evaluate(COURSE_KEYS) == before          # nothing written before the choice
+        assert page.evaluate(COURSE_KEYS) == before  # nothing written before the choice
         # Cancel, by keyboard: Tab from the heading reaches "Replace", then "Cancel".
         page.keyboard.press("Tab")
         page.keyboard.press("Tab")
@@ -240,8 +298,10 @@ def test_existing_history_is_replaced_only_after_confirmation_by_keyboard(browse
         page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.textContent") == "Replace it with the file"
         page.keyboard.press("Enter")
-        assert status(page) == ("Imported: this browser now holds 1 review card with 1 logged review. "
-                                "Review what is due shows the imported queue.")
+        assert status(page) == (
+            "Imported: this browser now holds 1 review card with 1 logged review. "
+            "Review what is due shows the imported queue."
+        )
         assert page.evaluate(COURSE_KEYS) == incoming
         assert page.locator(f".pg-widget tr[data-quiz={QUIZ_ID}] .pg-answered").inner_text() == f"0 of {len(QUESTIONS)}"
         review = open_page(ctx, f"{site}/review.html")
@@ -301,6 +361,7 @@ def test_history_section_fits_375px_and_is_axe_clean_light_and_dark(browser, sit
     def refused(page):
         choose(page, "{cut")
         assert status(page).startswith("Not imported:")
+
     check_phone_and_dark(browser, f"{site}/progress.html", ".pg-widget", before=refused)
     page = browser.new_page()
     try:

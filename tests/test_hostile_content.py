@@ -9,6 +9,7 @@ Three layers, each tested on real files:
    traits hold the hostile strings unchecked, runs no script in Chromium, keeps its widgets
    working and shows no JSON.
 """
+
 from __future__ import annotations
 
 import json
@@ -38,18 +39,24 @@ sys.path.insert(0, str(ROOT / "book" / "_ext"))
 import course_sphinx  # noqa: E402
 
 # Fields that are prose: rendered through Markdown + nh3 (or escaped), so `<` is allowed there.
-PROSE_FIELDS = {"description", "vignette", "stem", "text", "feedback", "paraphrase",
-                "certainty_note", "note"}
+PROSE_FIELDS = {"description", "vignette", "stem", "text", "feedback", "paraphrase", "certainty_note", "note"}
 
 # What `check` must report for the fixtures as written: (line, field path).
 BANK_REFUSALS = {(6, "title"), (13, "cases[0].title")}
 REGISTRY_REFUSALS = {
-    (9, "sources.review.label"), (10, "sources.review.short"),
-    (14, "sources.karanicolas2014.label"), (15, "sources.karanicolas2014.short"),
-    (21, "records[0].label"), (26, "records[0].locator"), (27, "records[0].quote"),
-    (34, "records[1].label"), (39, "records[1].locator"), (40, "records[1].quote"),
+    (9, "sources.review.label"),
+    (10, "sources.review.short"),
+    (14, "sources.karanicolas2014.label"),
+    (15, "sources.karanicolas2014.short"),
+    (21, "records[0].label"),
+    (26, "records[0].locator"),
+    (27, "records[0].quote"),
+    (34, "records[1].label"),
+    (39, "records[1].locator"),
+    (40, "records[1].quote"),
     # the records' sources were refused above, so the records cannot use them
-    (20, "records[0].source"), (33, "records[1].source"),
+    (20, "records[0].source"),
+    (33, "records[1].source"),
 }
 
 ATTACKS = [
@@ -129,15 +136,25 @@ def _unchecked_registry(path: Path = REGISTRY) -> Registry:
     """The hostile registry as model objects, skipping `check`: what would reach the page if a
     plain field slipped through."""
     data = load_yaml_file(path)
-    sources = {sid: Source(sid, s["label"], s["citation"], s["kind"], s["short"])
-               for sid, s in data["sources"].items()}
+    sources = {sid: Source(sid, s["label"], s["citation"], s["kind"], s["short"]) for sid, s in data["sources"].items()}
     records = {}
     for r in data["records"]:
         settings = tuple(r["setting"]) if isinstance(r["setting"], list) else (r["setting"],)
         records[r["id"]] = Recommendation(
-            r["id"], r["source"], r["label"], r["modality"], settings, r["stance"],
-            r["paraphrase"], r["locator"], r["quote"], tuple(r["evidence"]), r["certainty"],
-            r["certainty_note"], r["verification"])
+            r["id"],
+            r["source"],
+            r["label"],
+            r["modality"],
+            settings,
+            r["stance"],
+            r["paraphrase"],
+            r["locator"],
+            r["quote"],
+            tuple(r["evidence"]),
+            r["certainty"],
+            r["certainty_note"],
+            r["verification"],
+        )
     return Registry(str(path), sources, records)
 
 
@@ -146,15 +163,28 @@ def _unchecked_quiz(path: Path = BANK) -> Quiz:
     cases = []
     for c in data["cases"]:
         questions = tuple(
-            Question(q["id"], q["type"], q["stem"],
-                     tuple(Option(o["id"], o["text"], float(o["credit"]), o["feedback"],
-                                  tuple(o["follows"]), tuple(o["contradicts"]))
-                           for o in q["options"]),
-                     float(q.get("weight", 1)), q.get("reveal_after"))
-            for q in c["questions"])
+            Question(
+                q["id"],
+                q["type"],
+                q["stem"],
+                tuple(
+                    Option(
+                        o["id"],
+                        o["text"],
+                        float(o["credit"]),
+                        o["feedback"],
+                        tuple(o["follows"]),
+                        tuple(o["contradicts"]),
+                    )
+                    for o in q["options"]
+                ),
+                float(q.get("weight", 1)),
+                q.get("reveal_after"),
+            )
+            for q in c["questions"]
+        )
         cases.append(Case(c["id"], c["title"], c["vignette"], dict(c["features"]), questions))
-    return Quiz(data["id"], data["title"], data["description"], tuple(cases), str(path),
-                hash="0123456789abcdef")
+    return Quiz(data["id"], data["title"], data["description"], tuple(cases), str(path), hash="0123456789abcdef")
 
 
 def _prose_values(value, key=None):
@@ -194,7 +224,7 @@ def test_markdown_fields_render_inert(hostile_citations):
     values += [("attack", a) for a in ATTACKS]
     assert len(values) >= 25
     for key, text in values:
-        for links in (True, False):           # the site, and the LMS exports
+        for links in (True, False):  # the site, and the LMS exports
             html = render.markdown_html(text, links=links)
             markup = _Markup()
             markup.feed(html)
@@ -214,9 +244,21 @@ def test_markdown_fields_render_inert(hostile_citations):
 # Widget state: the one serialisation point
 
 
-HOSTILE_STRINGS = ATTACKS + ["</SCRIPT >", "</sCrIpT/>", "<!--", "-->", "<![CDATA[", "]]>",
-                             "&amp;&lt;", "\u2028\u2029", "\ud800 lone", "\x00\x01", "é ☃ 𝄞",
-                             "\\u003c already escaped", '"quoted" \\ backslash']
+HOSTILE_STRINGS = ATTACKS + [
+    "</SCRIPT >",
+    "</sCrIpT/>",
+    "<!--",
+    "-->",
+    "<![CDATA[",
+    "]]>",
+    "&amp;&lt;",
+    "\u2028\u2029",
+    "\ud800 lone",
+    "\x00\x01",
+    "é ☃ 𝄞",
+    "\\u003c already escaped",
+    '"quoted" \\ backslash',
+]
 # What a kernel can hold (a lone surrogate cannot be sent over Jupyter's UTF-8 messages).
 BOOK_STRINGS = [s for s in HOSTILE_STRINGS if not re.search("[\ud800-\udfff]", s)]
 
@@ -260,7 +302,7 @@ def test_doctree_hook_rewrites_widget_views():
     course_sphinx.escape_widget_views(None, doc, "x")
     raws = [n.astext() for n in doc.findall(nodes.raw)]
     assert raws[1] == "<p>other</p>"
-    inner = raws[0][len(f'<script type="{course_sphinx.WIDGET_VIEW_TYPE}">'):-len("</script>")]
+    inner = raws[0][len(f'<script type="{course_sphinx.WIDGET_VIEW_TYPE}">') : -len("</script>")]
     assert "<" not in inner and json.loads(inner)["model_id"] == "</SCRIPT><!--"
 
 
@@ -354,28 +396,36 @@ def _build_book(folder: Path, exam: bool, hostile_payload: dict) -> subprocess.P
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     config["title"] = "Hostile widget state"
     config["bibtex_bibfiles"] = [str(ROOT / "book" / "references.bib")]
-    if config.get("html", {}).get("favicon"):   # paths in the config are relative to the course
+    if config.get("html", {}).get("favicon"):  # paths in the config are relative to the course
         config["html"]["favicon"] = str(ROOT / config["html"]["favicon"])
     config["execute"]["execute_notebooks"] = "force"
     sphinx = config["sphinx"]
     # every course extension (escaping, bibliography styles), loaded from the repository
-    sphinx["local_extensions"] = {name: str(ROOT / "book" / "_ext")
-                                  for name in sphinx.get("local_extensions", {})}
+    sphinx["local_extensions"] = {name: str(ROOT / "book" / "_ext") for name in sphinx.get("local_extensions", {})}
     sphinx["config"]["html_static_path"] = [str(ROOT / p) for p in sphinx["config"]["html_static_path"]]
-    sphinx["config"]["course_publish_downloads"] = False   # the course's exports are not ours
+    sphinx["config"]["course_publish_downloads"] = False  # the course's exports are not ours
     (folder / "_config.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     (folder / "_toc.yml").write_text("format: jb-book\nroot: book/hostile\n", encoding="utf-8")
     (folder / "book" / "hostile.md").write_text(PAGE, encoding="utf-8")
     (folder / "book" / "payload.json").write_text(json.dumps(hostile_payload), encoding="utf-8")
     (folder / "book" / "hostile.json").write_text(json.dumps(BOOK_STRINGS), encoding="utf-8")
     bin_dir = Path(sys.executable).parent
-    env = dict(os.environ, PYTHONPATH=str(ROOT), PYDEVD_DISABLE_FILE_VALIDATION="1",
-               PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+    env = dict(
+        os.environ,
+        PYTHONPATH=str(ROOT),
+        PYDEVD_DISABLE_FILE_VALIDATION="1",
+        PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
+    )
     env.pop("COURSE_EXECUTE", None)
     env["COURSE_EXAM"] = "1" if exam else "0"
-    return subprocess.Popen([str(bin_dir / "jupyter-book"), "build", str(folder), "-W", "-n",
-                             "--keep-going"], cwd=folder, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+    return subprocess.Popen(
+        [str(bin_dir / "jupyter-book"), "build", str(folder), "-W", "-n", "--keep-going"],
+        cwd=folder,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -386,8 +436,7 @@ def hostile_sites(tmp_path_factory):
     render.markdown_html.cache_clear()
     try:
         quiz, registry = _unchecked_quiz(), _unchecked_registry()
-        payloads = {mode: build_payload(quiz, registry, exam=(mode == "exam"))
-                    for mode in ("practice", "exam")}
+        payloads = {mode: build_payload(quiz, registry, exam=(mode == "exam")) for mode in ("practice", "exam")}
     finally:
         mp.undo()
         render.markdown_html.cache_clear()
@@ -413,8 +462,9 @@ def test_hostile_widget_state_runs_nothing_and_the_page_works(mode, hostile_site
     sites, payloads = hostile_sites
     html = (sites[mode] / "book" / "hostile.html").read_text(encoding="utf-8")
     # In the file: one state script, one view per widget, and no `<` inside any of them.
-    blocks = re.findall(r'<script type="application/vnd\.jupyter\.widget-(state|view)\+json">(.*?)</script>',
-                        html, flags=re.S)
+    blocks = re.findall(
+        r'<script type="application/vnd\.jupyter\.widget-(state|view)\+json">(.*?)</script>', html, flags=re.S
+    )
     assert [k for k, _ in blocks].count("state") == 1 and [k for k, _ in blocks].count("view") == 2
     assert all("<" not in body and ">" not in body for _, body in blocks)
     state = json.loads(next(body for kind, body in blocks if kind == "state"))["state"]
@@ -437,8 +487,15 @@ def test_hostile_widget_state_runs_nothing_and_the_page_works(mode, hostile_site
             assert not [u for u in requested if u.rstrip("/").endswith("/x")]
             # No element made from the hostile text, anywhere in the document (a state script
             # broken open in <head> would put its <img> at the start of <body>) ...
-            for selector in ("[onerror]", "[onload]", "[onmouseover]", "iframe",
-                             "[href^='javascript' i]", "[src^='javascript' i]", "[action^='javascript' i]"):
+            for selector in (
+                "[onerror]",
+                "[onload]",
+                "[onmouseover]",
+                "iframe",
+                "[href^='javascript' i]",
+                "[src^='javascript' i]",
+                "[action^='javascript' i]",
+            ):
                 assert page.locator(selector).count() == 0, selector
             # ... nor inside the widgets' outputs (the theme has its own svg and scripts elsewhere).
             for selector in ("img", "svg", "b", "style", "script:not([type])", "form"):

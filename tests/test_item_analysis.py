@@ -5,6 +5,7 @@ an independent implementation (scipy.stats and a covariance-matrix form of alpha
 The report and gradebook are checked end to end: real answer files in a folder, the CLI, the
 files it writes.
 """
+
 import csv
 import io
 import json
@@ -44,7 +45,7 @@ def test_hand_made_matrix_gives_the_values_worked_out_on_paper():
     # item 1 against the rest (2, 1, 0, 0): r = 0.75 / sqrt(0.75 * 2.75) = sqrt(3 / 11)
     r = itemstats.corrected_item_total(GUTTMAN, ones)
     assert r[0] == pytest.approx(math.sqrt(3 / 11), abs=1e-12)
-    assert r[2] == pytest.approx(math.sqrt(3 / 11), abs=1e-12)   # the pattern is symmetric
+    assert r[2] == pytest.approx(math.sqrt(3 / 11), abs=1e-12)  # the pattern is symmetric
     # 27% of 4 learners is one learner per group: the best (all right) and the worst (none)
     assert itemstats.upper_lower(GUTTMAN, ones) == [1.0, 1.0, 1.0]
 
@@ -69,7 +70,7 @@ def test_statistics_match_scipy_and_the_covariance_form(seed):
     n, k = rng.integers(8, 400), rng.integers(2, 12)
     ability = rng.normal(size=(n, 1))
     x = (rng.normal(size=(n, k)) + ability > 0).astype(float)
-    if seed % 2:   # partial credit too
+    if seed % 2:  # partial credit too
         x = x * rng.choice([0.5, 1.0], size=(n, k))
     weights = rng.choice([1.0, 2.0, 0.5], size=k)
     r = itemstats.corrected_item_total(x, weights)
@@ -86,16 +87,25 @@ def test_statistics_match_scipy_and_the_covariance_form(seed):
     assert abs(itemstats.cronbach_alpha(x * weights) - _alpha_from_covariance(x * weights)) < 1e-9
     # upper-lower against a second, independent ranking (scipy's ordinal ranks)
     size = int(round(0.27 * n))
-    ranks = sps.rankdata(-total, method="ordinal")      # ties keep their order, as in the engine
+    ranks = sps.rankdata(-total, method="ordinal")  # ties keep their order, as in the engine
     upper, lower = ranks <= size, ranks > n - size
     expected_d = x[upper].mean(axis=0) - x[lower].mean(axis=0)
     assert np.max(np.abs(np.array(itemstats.upper_lower(x, weights)) - expected_d)) < 1e-9
 
 
 def _answer(learner, answers, mode="practice", shown=None, seed="9e3779b97f4a7c15"):
-    return {"format": "crlm-quiz-answers", "version": 3, "mode": mode, "quiz": QUIZ.id,
-            "hash": QUIZ.hash, "learner": learner, "order_seed": seed, "answers": answers,
-            "score_shown": shown, "saved_at": "2026-11-30T10:00:00Z"}
+    return {
+        "format": "crlm-quiz-answers",
+        "version": 3,
+        "mode": mode,
+        "quiz": QUIZ.id,
+        "hash": QUIZ.hash,
+        "learner": learner,
+        "order_seed": seed,
+        "answers": answers,
+        "score_shown": shown,
+        "saved_at": "2026-11-30T10:00:00Z",
+    }
 
 
 CLASS = [  # learner, answers: strong learners right, one distractor chosen by nobody
@@ -110,8 +120,7 @@ CLASS = [  # learner, answers: strong learners right, one distractor chosen by n
 def _write_class(folder: Path, extra=()):
     folder.mkdir(parents=True, exist_ok=True)
     for n, (learner, answers) in enumerate([*CLASS, *extra]):
-        (folder / f"{n:02d}.json").write_text(json.dumps(_answer(learner, answers)),
-                                              encoding="utf-8")
+        (folder / f"{n:02d}.json").write_text(json.dumps(_answer(learner, answers)), encoding="utf-8")
     return folder
 
 
@@ -122,16 +131,19 @@ def test_analysis_of_real_files_matches_the_matrix(tmp_path):
     q1, q2, q3 = stats.items
     assert q1.difficulty == pytest.approx(3 / 5)
     # ga-q2: credits 1, 1, 0.5, clamp(0.5 + c), clamp(c): c is negative in the fixture bank
-    credits = [scoring.score_quiz(QUIZ, choices.decode(QUIZ, r.choices))["questions"]["ga-q2"]
-               for r in rows]
+    credits = [scoring.score_quiz(QUIZ, choices.decode(QUIZ, r.choices))["questions"]["ga-q2"] for r in rows]
     assert q2.difficulty == pytest.approx(sum(credits) / 5)
     share = {o.id: o.share for o in q1.options}
     assert share == {"a": 0.6, "b": 0.4, "c": 0.0, "d": 0.0}
     flags = {o.id: o.flags for o in q1.options}
     assert "distractor chosen by under 5%" in flags["c"] and not flags["a"]
     assert stats.warnings and "only 5 learner(s)" in stats.warnings[0]
-    x = np.array([[scoring.score_question(q, answers.get(q.id, ())) for q in QUIZ.questions()]
-                  for answers in (dict(CLASS)[r.learner] for r in rows)])
+    x = np.array(
+        [
+            [scoring.score_question(q, answers.get(q.id, ())) for q in QUIZ.questions()]
+            for answers in (dict(CLASS)[r.learner] for r in rows)
+        ]
+    )
     w = np.array([q.weight for q in QUIZ.questions()])
     assert stats.alpha == pytest.approx(_alpha_from_covariance(x * w), abs=1e-9)
     assert stats.mean == pytest.approx(np.mean([r.score for r in rows]), abs=1e-12)
@@ -139,8 +151,7 @@ def test_analysis_of_real_files_matches_the_matrix(tmp_path):
 
 def test_a_reversed_key_is_flagged(tmp_path):
     # the "wrong" option b of ga-q1 is chosen by the strong learners only
-    flipped = [(name, {**answers, "ga-q1": ["b" if answers["ga-q1"] == ["a"] else "a"]})
-               for name, answers in CLASS]
+    flipped = [(name, {**answers, "ga-q1": ["b" if answers["ga-q1"] == ["a"] else "a"]}) for name, answers in CLASS]
     folder = tmp_path / "flipped"
     folder.mkdir()
     for n, (learner, answers) in enumerate(flipped):
@@ -152,12 +163,14 @@ def test_a_reversed_key_is_flagged(tmp_path):
 
 
 def test_cli_writes_report_items_and_gradebook_from_a_folder(tmp_path):
-    folder = _write_class(tmp_path / "class", extra=[
-        ('=HYPERLINK("http://evil.example")', {"ga-q1": ["a"]}),
-        ("<script>alert(1)</script>", {"ga-q1": ["b"]}),
-    ])
-    outs = {k: tmp_path / f"{k}.{ext}" for k, ext in
-            (("report", "html"), ("items", "csv"), ("gradebook", "csv"))}
+    folder = _write_class(
+        tmp_path / "class",
+        extra=[
+            ('=HYPERLINK("http://evil.example")', {"ga-q1": ["a"]}),
+            ("<script>alert(1)</script>", {"ga-q1": ["b"]}),
+        ],
+    )
+    outs = {k: tmp_path / f"{k}.{ext}" for k, ext in (("report", "html"), ("items", "csv"), ("gradebook", "csv"))}
     proc = run_quizzes("grade", folder, "--banks", FIXTURE_BANKS, *(a for k, p in outs.items() for a in (f"--{k}", p)))
     assert proc.returncode == 0, proc.stderr
     html = outs["report"].read_text(encoding="utf-8")
@@ -175,7 +188,7 @@ def test_cli_writes_report_items_and_gradebook_from_a_folder(tmp_path):
     cells = {row[0]: row for row in book[1:]}
     assert cells["ada"][header.index("score")] == "1.0000"
     assert cells["cy"][header.index("ga-q2")] == "0.5000"
-    assert "'=HYPERLINK(\"http://evil.example\")" in cells    # neutralised, still readable
+    assert '\'=HYPERLINK("http://evil.example")' in cells  # neutralised, still readable
     assert float(cells["ed"][header.index("score")]) < float(cells["cy"][header.index("score")])
 
 
@@ -195,20 +208,27 @@ def test_report_escapes_every_bank_string(tmp_path):
     folder = tmp_path / "hostile"
     folder.mkdir()
     for n in range(3):
-        doc = {"format": "crlm-quiz-answers", "version": 3, "mode": "practice", "quiz": quiz.id,
-               "hash": quiz.hash, "learner": f"<img src=x onerror=alert({n})>",
-               "answers": {first.id: [first.options[n].id]}, "score_shown": None,
-               "saved_at": "2026-11-30T10:00:00Z"}
+        doc = {
+            "format": "crlm-quiz-answers",
+            "version": 3,
+            "mode": "practice",
+            "quiz": quiz.id,
+            "hash": quiz.hash,
+            "learner": f"<img src=x onerror=alert({n})>",
+            "answers": {first.id: [first.options[n].id]},
+            "score_shown": None,
+            "saved_at": "2026-11-30T10:00:00Z",
+        }
         (folder / f"{n}.json").write_text(json.dumps(doc))
     rows = grade_files([folder], quizzes)
     assert [r.status for r in rows] == ["graded"] * 3
     stats = analyse_rows(rows, quizzes, _unchecked_registry())
     html = report_html(stats, quizzes, rows)
-    assert "<" in quiz.title and quiz.title not in html        # only its escaped form is there
+    assert "<" in quiz.title and quiz.title not in html  # only its escaped form is there
     assert stats[0].recommendations, "the hostile registry labels are in the report"
     body = html.split("<body>", 1)[1]
     assert escape(quiz.title) in html
-    for tag in ("<script", "<img", "<iframe", "<svg onload", "<a href=\"javascript"):
+    for tag in ("<script", "<img", "<iframe", "<svg onload", '<a href="javascript'):
         assert tag not in body.lower(), tag
     for row in csv.reader(io.StringIO(items_csv_text(stats))):
         for cell in row:
@@ -220,10 +240,15 @@ def test_gradebook_matches_learners_and_flags_conflicts(tmp_path):
     folder.mkdir()
     full = {"ga-q1": ["a"], "ga-q2": ["a", "b"], "ga-q3": ["b"]}
     part = {"ga-q1": ["b"]}
-    files = [("Ada Lovelace", full), ("  ada\u200b  LOVELACE ", full),    # same person, same work
-             ("\u0410da Lovelace", part),                              # Cyrillic A, other answers
-             ("Bob", full), ("ＢＯＢ", full),                              # NFKC full-width
-             ("\u0410\u043d\u043d\u0430", full), ("Anna", part)]        # all-Cyrillic "Анна" is not "Anna"
+    files = [
+        ("Ada Lovelace", full),
+        ("  ada\u200b  LOVELACE ", full),  # same person, same work
+        ("\u0410da Lovelace", part),  # Cyrillic A, other answers
+        ("Bob", full),
+        ("ＢＯＢ", full),  # NFKC full-width
+        ("\u0410\u043d\u043d\u0430", full),
+        ("Anna", part),
+    ]  # all-Cyrillic "Анна" is not "Anna"
     for n, (name, answers) in enumerate(files):
         (folder / f"{n}.json").write_text(json.dumps(_answer(name, answers)), encoding="utf-8")
     rows = grade_files([folder], QUIZZES)
@@ -238,12 +263,24 @@ def test_gradebook_matches_learners_and_flags_conflicts(tmp_path):
     assert by_key["bob"]["score"] == "1.0000" and by_key["bob"]["files"] == "2"
 
 
-@pytest.mark.parametrize("name, key", [
-    ("Ada", "ada"), ("ada ", "ada"), (" ADA\t", "ada"), ("a\u200bda", "ada"), ("\ufeffAda", "ada"),
-    ("\u0410da", "ada"), ("Ａｄａ", "ada"), ("Ada  Lovelace", "ada lovelace"),
-    ("Stra\u00dfe", "strasse"), ("", ""), (None, ""), ("\u200b", ""),
-    ("\u0410\u0434\u0430", "\u0430\u0434\u0430"),       # a wholly Cyrillic name stays Cyrillic
-])
+@pytest.mark.parametrize(
+    "name, key",
+    [
+        ("Ada", "ada"),
+        ("ada ", "ada"),
+        (" ADA\t", "ada"),
+        ("a\u200bda", "ada"),
+        ("\ufeffAda", "ada"),
+        ("\u0410da", "ada"),
+        ("Ａｄａ", "ada"),
+        ("Ada  Lovelace", "ada lovelace"),
+        ("Stra\u00dfe", "strasse"),
+        ("", ""),
+        (None, ""),
+        ("\u200b", ""),
+        ("\u0410\u0434\u0430", "\u0430\u0434\u0430"),  # a wholly Cyrillic name stays Cyrillic
+    ],
+)
 def test_learner_key(name, key):
     assert learner_key(name) == key
 

@@ -1,5 +1,6 @@
 """Item-writing checks in `python -m quizzes check`: one fixture per rule, each made from a clean
 bank (tests/fixtures/itemlint/fixture.yaml) by breaking exactly that rule."""
+
 from __future__ import annotations
 
 import copy
@@ -39,7 +40,7 @@ def _key_shortest(b):
 
 
 def _key_middle(b):
-    for qid in ("q2", "q6", "q7"):   # pad the shortest or trim the longest key into the middle
+    for qid in ("q2", "q6", "q7"):  # pad the shortest or trim the longest key into the middle
         key = next(o for o in _q(b, qid)["options"] if o["credit"] == 1)
         key["text"] = {"q2": "Irinotecan.", "q6": "A raised bilirubin", "q7": "A flow scan"}[qid]
 
@@ -73,8 +74,9 @@ def _negative(b):
 
 
 def _linked(b):
-    _q(b, "q5")["stem"] = ("Her MAA scintigraphy scan is booked. Which two findings belong in the "
-                           "workup? Select all that apply.")
+    _q(b, "q5")["stem"] = (
+        "Her MAA scintigraphy scan is booked. Which two findings belong in the workup? Select all that apply."
+    )
 
 
 def _key_position(b):
@@ -108,12 +110,21 @@ def _bad_record(b):
 
 
 RULES = [
-    ("key-longest", _key_longest), ("key-shortest", _key_shortest), ("key-middle", _key_middle),
-    ("length-spread", _length_spread), ("absolute", _absolute),
-    ("hedge-only-key", _hedge_only_key), ("few-options", _few_options),
-    ("all-none-above", _all_none), ("duplicate-option", _duplicate),
-    ("negative-lead-in", _negative), ("linked-stem", _linked), ("key-position", _key_position),
-    ("select-all-share", _select_all), ("uncited-number", _uncited), ("telling-id", _telling_id),
+    ("key-longest", _key_longest),
+    ("key-shortest", _key_shortest),
+    ("key-middle", _key_middle),
+    ("length-spread", _length_spread),
+    ("absolute", _absolute),
+    ("hedge-only-key", _hedge_only_key),
+    ("few-options", _few_options),
+    ("all-none-above", _all_none),
+    ("duplicate-option", _duplicate),
+    ("negative-lead-in", _negative),
+    ("linked-stem", _linked),
+    ("key-position", _key_position),
+    ("select-all-share", _select_all),
+    ("uncited-number", _uncited),
+    ("telling-id", _telling_id),
 ]
 
 
@@ -139,8 +150,7 @@ def test_each_rule_has_a_failing_fixture(tmp_path, code, breaker):
     assert [i for i in strict if code in i.message and i.level == "error"], strict
 
 
-@pytest.mark.parametrize("breaker,text", [(_bad_citation, "[@no-such-key]"),
-                                          (_bad_record, "[#rev-no-such-record]")])
+@pytest.mark.parametrize("breaker,text", [(_bad_citation, "[@no-such-key]"), (_bad_record, "[#rev-no-such-record]")])
 def test_unknown_citation_is_always_an_error(tmp_path, breaker, text):
     bank = _bank()
     breaker(bank)
@@ -154,4 +164,4 @@ def test_cue_table_is_printed(tmp_path):
     out = run_quizzes("check", "--banks", path).stdout
     assert "Item-writing cues" in out
     row = next(line for line in out.splitlines() if line.startswith("fixture "))
-    assert row.split()[1:3] == ["6", "1"]   # 6 single-answer, 1 select-all
+    assert row.split()[1:3] == ["6", "1"]  # 6 single-answer, 1 select-all

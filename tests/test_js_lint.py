@@ -9,6 +9,7 @@ The npm packages are pinned here and installed from npm once, into a cache folde
 repository (tests/npm_cache.py: skipped without Node on a laptop, failed in CI). The site build
 never needs Node.
 """
+
 from __future__ import annotations
 
 import json
@@ -66,16 +67,18 @@ console.log(JSON.stringify({ checked, unformatted }));
 
 
 def eslint_folder() -> Path:
-    folder = npm_packages("eslint", [f"{name}@{version}" for name, version in PACKAGES.items()],
-                          "the JavaScript lint needs them")
+    folder = npm_packages(
+        "eslint", [f"{name}@{version}" for name, version in PACKAGES.items()], "the JavaScript lint needs them"
+    )
     (folder / "run-eslint.mjs").write_text(RUNNER)
     return folder
 
 
 def lint() -> dict:
     folder = eslint_folder()
-    done = subprocess.run(["node", str(folder / "run-eslint.mjs"), str(ROOT), RULES.as_uri()],
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        ["node", str(folder / "run-eslint.mjs"), str(ROOT), RULES.as_uri()], capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, f"ESLint did not run:\n{done.stderr[-2000:]}"
     return json.loads(done.stdout)
 
@@ -99,8 +102,13 @@ def candidate_files() -> list[str]:
 def prettier_report() -> dict:
     folder = npm_packages("prettier", [PRETTIER], "the format check needs it")
     (folder / "check-format.mjs").write_text(PRETTIER_RUNNER)
-    done = subprocess.run(["node", str(folder / "check-format.mjs"), str(ROOT)], input="\n".join(candidate_files()),
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        ["node", str(folder / "check-format.mjs"), str(ROOT)],
+        input="\n".join(candidate_files()),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, f"Prettier did not run:\n{done.stderr[-2000:]}"
     return json.loads(done.stdout)
 
@@ -110,8 +118,15 @@ def test_browser_javascript_and_css_are_formatted_by_prettier():
     checked = set(report["checked"])
     # What the ignore file must let through: every widget module and style sheet, the book's own
     # scripts and styles; and never the built site.
-    assert {"widgets/quiz.js", "widgets/storage.js", "widgets/quiz.css", "widgets/theme.css",
-            "book/_static/course-offline.js", "book/_static/course.css", "tests/js/adapters.js"} <= checked, checked
+    assert {
+        "widgets/quiz.js",
+        "widgets/storage.js",
+        "widgets/quiz.css",
+        "widgets/theme.css",
+        "book/_static/course-offline.js",
+        "book/_static/course.css",
+        "tests/js/adapters.js",
+    } <= checked, checked
     assert not any(f.startswith(("_build/", ".venv/")) for f in checked)
     unformatted = "\n".join(report["unformatted"])
     assert not unformatted, f"not formatted (run prettier --write on them):\n{unformatted}"
@@ -119,17 +134,39 @@ def test_browser_javascript_and_css_are_formatted_by_prettier():
 
 def type_check() -> subprocess.CompletedProcess:
     folder = npm_packages("typescript", [TYPESCRIPT], "the JavaScript type check needs it")
-    return subprocess.run(["node", str(folder / "node_modules" / "typescript" / "bin" / "tsc"),
-                           "-p", str(ROOT / "tsconfig.json"), "--pretty", "false"],
-                          capture_output=True, text=True, timeout=300, cwd=ROOT)
+    return subprocess.run(
+        [
+            "node",
+            str(folder / "node_modules" / "typescript" / "bin" / "tsc"),
+            "-p",
+            str(ROOT / "tsconfig.json"),
+            "--pretty",
+            "false",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
 
 
 def test_typed_javascript_modules_pass_the_typescript_checker():
-    checked = sorted(p.relative_to(ROOT).as_posix() for pattern in ("widgets/*.js", "tests/js/*.js")
-                     for p in ROOT.glob(pattern) if p.read_text(encoding="utf-8").startswith("// @ts-check\n"))
+    checked = sorted(
+        p.relative_to(ROOT).as_posix()
+        for pattern in ("widgets/*.js", "tests/js/*.js")
+        for p in ROOT.glob(pattern)
+        if p.read_text(encoding="utf-8").startswith("// @ts-check\n")
+    )
     # The shared pure modules carry JSDoc types; dropping the pragma from one would silently stop
     # checking it.
-    assert {"widgets/storage.js", "widgets/order.js", "widgets/fsrs.js", "widgets/quiz-data.js",
-            "widgets/review-store.js", "widgets/dom.js", "tests/js/adapters.js"} <= set(checked), checked
+    assert {
+        "widgets/storage.js",
+        "widgets/order.js",
+        "widgets/fsrs.js",
+        "widgets/quiz-data.js",
+        "widgets/review-store.js",
+        "widgets/dom.js",
+        "tests/js/adapters.js",
+    } <= set(checked), checked
     done = type_check()
     assert done.returncode == 0, f"TypeScript reports:\n{(done.stdout + done.stderr)[-4000:]}"

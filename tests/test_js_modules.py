@@ -1,5 +1,6 @@
 """How the browser modules are put together: test-only code stays out of the widget bundles, and
 the storage keys are defined once (widgets/storage.js) and read, not copied, by Python."""
+
 from __future__ import annotations
 
 import json
@@ -38,10 +39,16 @@ def test_python_reads_the_storage_keys_the_module_exports():
     source = storage_keys.STORAGE_JS.read_text(encoding="utf-8")
     assert set(re.findall(r"^export const (\w+)", source, re.MULTILINE)) == set(keys)
     need_node("the check runs storage.js itself", npm=False)
-    script = ("const m = await import(process.argv[1]);"
-              "console.log(JSON.stringify(Object.fromEntries(Object.entries(m).filter(([, v]) => typeof v === 'string'))));")
-    done = subprocess.run(["node", "--input-type=module", "-e", script, storage_keys.STORAGE_JS.as_uri()],
-                          capture_output=True, text=True, timeout=60)
+    script = (
+        "const m = await import(process.argv[1]);"
+        "console.log(JSON.stringify(Object.fromEntries(Object.entries(m).filter(([, v]) => typeof v === 'string'))));"
+    )
+    done = subprocess.run(
+        ["node", "--input-type=module", "-e", script, storage_keys.STORAGE_JS.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert json.loads(done.stdout) == keys
 
@@ -53,7 +60,9 @@ def code_lines(text: str, comment: str) -> str:
 
 def test_no_other_module_spells_out_a_storage_key():
     files = [p for pattern in ("widgets/**/*.js", "book/_static/*.js") for p in ROOT.glob(pattern)]
-    files += [p for pattern in ("widgets/*.py", "quizzes/**/*.py", "bench/*.py", "course.py") for p in ROOT.glob(pattern)]
+    files += [
+        p for pattern in ("widgets/*.py", "quizzes/**/*.py", "bench/*.py", "course.py") for p in ROOT.glob(pattern)
+    ]
     files = [p for p in files if p.name not in ("storage.js", "storage_keys.py")]
     assert len(files) > 40
     quote = "[\"'`]"
@@ -66,4 +75,3 @@ def test_no_other_module_spells_out_a_storage_key():
             if re.search(quote + re.escape(value) + ending, text):
                 spelled.append(f"{path.relative_to(ROOT)}: {value!r} (use {name} from storage.js)")
     assert spelled == [], "\n".join(spelled)
-

@@ -4,6 +4,7 @@ Starts a real Jupyter server on 127.0.0.1 with a throw-away notebook, drives it 
 Debian's Chromium, moves a slider with the keyboard and reads the value back in Python,
 then sets a value in Python and reads it on the page.
 """
+
 import os
 import socket
 import subprocess
@@ -49,10 +50,23 @@ def lab(request, tmp_path_factory):
     port = free_port()
     env = dict(os.environ, PYTHONPATH=str(ROOT), JUPYTER_PLATFORM_DIRS="1")
     server = subprocess.Popen(
-        [sys.executable, "-m", module, "--no-browser", f"--port={port}", "--ip=127.0.0.1",
-         f"--ServerApp.root_dir={folder}", f"--IdentityProvider.token={TOKEN}",
-         expose, "--ServerApp.disable_check_xsrf=True", "--allow-root"],
-        cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            module,
+            "--no-browser",
+            f"--port={port}",
+            "--ip=127.0.0.1",
+            f"--ServerApp.root_dir={folder}",
+            f"--IdentityProvider.token={TOKEN}",
+            expose,
+            "--ServerApp.disable_check_xsrf=True",
+            "--allow-root",
+        ],
+        cwd=folder,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
@@ -86,11 +100,14 @@ def test_widget_syncs_both_ways_live(browser, lab):
     page = browser.new_page()
     try:
         page.goto(lab)
-        page.wait_for_function("window.jupyterapp && window.jupyterapp.shell.currentWidget"
-                               " && window.jupyterapp.shell.currentWidget.sessionContext?.session?.kernel",
-                               timeout=60_000)
-        page.wait_for_function("window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'",
-                               timeout=60_000)
+        page.wait_for_function(
+            "window.jupyterapp && window.jupyterapp.shell.currentWidget"
+            " && window.jupyterapp.shell.currentWidget.sessionContext?.session?.kernel",
+            timeout=60_000,
+        )
+        page.wait_for_function(
+            "window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'", timeout=60_000
+        )
         run_cell(page, 0)
         widget = page.locator(".bs-widget")
         widget.wait_for(timeout=60_000)

@@ -1,4 +1,5 @@
 """Every local link and asset in both built sites (practice and exam) points at a file that exists."""
+
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -32,5 +33,7 @@ def test_no_broken_local_links(site):
 
 
 def test_the_check_finds_a_broken_link(tmp_path):
-    (tmp_path / "index.html").write_text('<a href="missing.html">x</a><a href="#top">y</a><a href="https://e.org/">z</a>')
+    (tmp_path / "index.html").write_text(
+        '<a href="missing.html">x</a><a href="#top">y</a><a href="https://e.org/">z</a>'
+    )
     assert broken_links(tmp_path) == ["index.html -> missing.html"]

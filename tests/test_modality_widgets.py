@@ -1,5 +1,6 @@
 """The HAIP outcomes, DEBIRI sequencing and TARE activity widgets: Python references, JavaScript
 ports and the built chapters, operated by keyboard."""
+
 import itertools
 import math
 
@@ -21,10 +22,13 @@ HAIP, DEBIRI, TARE = ("book/chapters/haip.html", "book/chapters/debiri.html", "b
 
 # ----------------------------------------------------------------- TARE (Python)
 
+
 def test_tare_defaults_repr_and_validation():
     w = TareActivity()
-    assert repr(w) == ("TareActivity(height=170.0, weight=70.0, tumour_volume=200.0, liver_volume=1500.0, "
-                       "lsf=8.0, prior_lung_dose=0.0)")
+    assert repr(w) == (
+        "TareActivity(height=170.0, weight=70.0, tumour_volume=200.0, liver_volume=1500.0, "
+        "lsf=8.0, prior_lung_dose=0.0)"
+    )
     for name, (low, high) in LIMITS.items():
         with pytest.raises(traitlets.TraitError, match=f"{name} must be between"):
             setattr(w, name, high + 1)
@@ -71,16 +75,23 @@ def test_tare_examples_do_what_their_labels_say():
 
 def _tare_grid():
     keys = ["height", "weight", "tumour_volume", "liver_volume", "lsf", "prior_lung_dose"]
-    values = [[100, 163.5, 230], [30, 70, 250], [0, 55, 5000], [100, 1500, 5000],
-              [0, 5, 10, 10.5, 15, 15.01, 20, 20.5, 60], [0, 25, 45.5]]
+    values = [
+        [100, 163.5, 230],
+        [30, 70, 250],
+        [0, 55, 5000],
+        [100, 1500, 5000],
+        [0, 5, 10, 10.5, 15, 15.01, 20, 20.5, 60],
+        [0, 25, 45.5],
+    ]
     return [dict(zip(keys, combo, strict=True)) for combo in itertools.product(*values)]
 
 
 @pytest.mark.browser
 def test_tare_javascript_computes_what_python_computes(browser):
     grid = _tare_grid()
-    js = run_module_function(browser, ROOT / "widgets" / "tare_activity.js", "compute",
-                             [{**g, "constants": CONSTANTS} for g in grid])
+    js = run_module_function(
+        browser, ROOT / "widgets" / "tare_activity.js", "compute", [{**g, "constants": CONSTANTS} for g in grid]
+    )
     for inputs, got in zip(grid, js, strict=True):
         want = bsa_activity(**inputs)
         assert set(got) == set(want)
@@ -93,14 +104,19 @@ def test_tare_javascript_computes_what_python_computes(browser):
 
 # ----------------------------------------------------------------- DEBIRI (Python)
 
+
 def test_debiri_defaults_repr_and_validation():
     w = DebiriSequencing()
     assert repr(w) == "DebiriSequencing(strategy='both', rounds=2, checked=[], liver_share=100.0, involvement=30.0)"
     assert w.result()["rate"] == 90.5 and w.result()["per_hundred"] == 91
     w.strategy = "alternate"
     assert w.result()["sessions"] == [["right"], ["left"], ["right"], ["left"]]
-    for trait, bad, words in [("strategy", "random", "strategy must be"), ("rounds", 4, "rounds must be"),
-                              ("checked", ["aspirin"], "unknown checklist"), ("involvement", 101, "between 0 and 100")]:
+    for trait, bad, words in [
+        ("strategy", "random", "strategy must be"),
+        ("rounds", 4, "rounds must be"),
+        ("checked", ["aspirin"], "unknown checklist"),
+        ("involvement", 101, "between 0 and 100"),
+    ]:
         with pytest.raises(traitlets.TraitError, match=words):
             setattr(w, trait, bad)
 
@@ -129,6 +145,7 @@ def test_debiri_javascript_computes_what_python_computes(browser):
 
 # ----------------------------------------------------------------- HAIP (Python)
 
+
 def test_trial_outcomes_defaults_repr_and_validation():
     w = TrialOutcomes()
     assert repr(w) == "TrialOutcomes(trial='kemeny-1999', endpoint=0)"
@@ -148,7 +165,12 @@ def test_trial_outcomes_carry_the_yaml_numbers_and_sources():
         assert d["arms"] == t["arms"] and len(d["arm_labels"]) == len(t["arms"])
         for r in d["results"]:
             src = next(x for x in t["results"] if x["endpoint"] == r["endpoint"])
-            assert (r["text"], r["values"], r["hr"], r["source"]) == (src["text"], src["values"], src["hr"], src["source"])
+            assert (r["text"], r["values"], r["hr"], r["source"]) == (
+                src["text"],
+                src["values"],
+                src["hr"],
+                src["source"],
+            )
             assert r["citation"] == (src.get("citation") or t["citation"])
     calgb = next(d for d in outcomes(list(trials.values())) if d["id"] == "calgb-9481")
     extra = next(r for r in calgb["results"] if r["endpoint"] == "Time to extrahepatic progression")
@@ -168,14 +190,16 @@ def test_p_reading():
 
 @pytest.mark.browser
 def test_haip_bar_scale_in_javascript_matches_python(browser):
-    cases = [{"unit": r["unit"], "values": r["values"]} for d in outcomes(load_trials()) for r in d["results"]
-             if r["values"]]
+    cases = [
+        {"unit": r["unit"], "values": r["values"]} for d in outcomes(load_trials()) for r in d["results"] if r["values"]
+    ]
     cases += [{"unit": "months", "values": v} for v in ([1, 2], [9.1, None], [90.9, 3], [129, 51], [None, 400])]
     got = run_module_function(browser, ROOT / "widgets" / "trial_outcomes.js", "barScale", cases)
     assert got == [bar_scale(c["unit"], c["values"]) for c in cases]
 
 
 # ----------------------------------------------------------------- built pages, by keyboard
+
 
 def _wait_live(page, locator, text):
     page.wait_for_function("([el, t]) => el.textContent.includes(t)", arg=[locator.element_handle(), text])
@@ -315,6 +339,7 @@ def test_tare_calculator_by_keyboard(page, site_url):
 def test_widgets_are_axe_clean_at_375px_and_in_dark_mode(browser, site_url, path, selector):
     check_phone_and_dark(browser, f"{site_url}/{path}", selector)
 
+
 # ----------------------------------------------------------------- the widgets on their own pages (no build)
 @pytest.fixture(scope="module")
 def alone(tmp_path_factory):
@@ -324,8 +349,12 @@ def alone(tmp_path_factory):
 
 
 def _result_shown(widget):
-    return {"numbers": widget.locator(".ta-numbers dd").count(), "steps": widget.locator(".ta-steps li").count(),
-            "flags": widget.locator(".ta-flags li").count(), "stopped": widget.locator(".ta-stopped").is_visible()}
+    return {
+        "numbers": widget.locator(".ta-numbers dd").count(),
+        "steps": widget.locator(".ta-steps li").count(),
+        "flags": widget.locator(".ta-flags li").count(),
+        "stopped": widget.locator(".ta-stopped").is_visible(),
+    }
 
 
 NO_RESULT = {"numbers": 0, "steps": 0, "flags": 0, "stopped": True}
@@ -369,10 +398,13 @@ def test_tare_shows_no_result_while_an_input_is_invalid(browser, alone, typed):
         page.keyboard.type("170")
         r = bsa_activity(**{**_tare_defaults(), "weight": 71.0})
         assert _result_shown(widget) == {"numbers": 4, "steps": 6, "flags": 0, "stopped": False}
-        assert widget.locator("dt:text-is('Activity (illustrative)') + dd").inner_text() == f"{_fmt(r['activity'], 2)} GBq"
+        assert (
+            widget.locator("dt:text-is('Activity (illustrative)') + dd").inner_text() == f"{_fmt(r['activity'], 2)} GBq"
+        )
         assert height.get_attribute("aria-invalid") is None
-        page.wait_for_function("el => el.textContent.startsWith('Illustrative activity')",
-                               arg=widget.locator(".ta-live").element_handle())
+        page.wait_for_function(
+            "el => el.textContent.startsWith('Illustrative activity')", arg=widget.locator(".ta-live").element_handle()
+        )
     finally:
         page.close()
 
@@ -390,7 +422,9 @@ def test_tare_example_replaces_an_invalid_entry_and_brings_the_result_back(brows
         widget.get_by_label("Start from an illustrative example").select_option("shunt16")
         assert lsf.input_value() == "16" and lsf.get_attribute("aria-invalid") is None
         r = bsa_activity(**EXAMPLES["shunt16"][1])
-        assert widget.locator("dt:text-is('Activity (illustrative)') + dd").inner_text() == f"{_fmt(r['activity'], 2)} GBq"
+        assert (
+            widget.locator("dt:text-is('Activity (illustrative)') + dd").inner_text() == f"{_fmt(r['activity'], 2)} GBq"
+        )
     finally:
         page.close()
 
@@ -410,7 +444,7 @@ def test_readers_see_source_names_never_keys(browser, alone, name, selector):
             assert not bib_key_pattern().findall(text), bib_key_pattern().findall(text)
         text = reader_text(page, selector)
         assert "[" in text and not bib_key_pattern().findall(text)
-        if name != "tare":   # the TARE note explains its own tags (S, standard, illustrative)
+        if name != "tare":  # the TARE note explains its own tags (S, standard, illustrative)
             assert TAG_LEGEND in text
         else:
             assert "S: from a secondary source" in text

@@ -21,6 +21,7 @@ introduces the list. Not counted as numbers: parts of names and codes
 written after a name (CALGB 9481, IPG672), toxicity grades (grade 3), trial phases (phase 3) and
 the numbers of numbered list items.
 """
+
 from __future__ import annotations
 
 import os
@@ -42,16 +43,35 @@ BEGIN = "<!-- BEGIN GENERATED TABLE: python tests/test_numbers.py --write -->"
 END = "<!-- END GENERATED TABLE -->"
 HEADER = "| Chapter | Number | Where it appears | Source key(s) |\n|---|---|---|---|"
 
-ITEM = "\x01"                      # marks a list item's unit
+ITEM = "\x01"  # marks a list item's unit
 CITE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]*)`")
 FENCE = re.compile(r"^\s*(`{3,}|:{3,}|~{3,})\s*(\{([^}]*)\})?")
 NUMBER = re.compile(r"(?<![\w.\-/])(?:(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?|(\.\d+))(?![\w\-]|\.\d)")
-NAME_BEFORE = re.compile(r"(?:CALGB|IPG|LBA|NCT|NICE|ESMO|ASCO|grade|grades|Grade|Grades|phase|Phase|type|Type"
-                         r"|version|Version|chapter|Chapter|step|Step|item|Item|issue|Issue)\s*$")
+NAME_BEFORE = re.compile(
+    r"(?:CALGB|IPG|LBA|NCT|NICE|ESMO|ASCO|grade|grades|Grade|Grades|phase|Phase|type|Type"
+    r"|version|Version|chapter|Chapter|step|Step|item|Item|issue|Issue)\s*$"
+)
 # Prose directives (their body is read); any other directive body is left out.
-PROSE_DIRECTIVES = {"admonition", "note", "tip", "hint", "important", "warning", "caution", "attention",
-                    "danger", "error", "seealso", "dropdown", "margin", "sidebar", "topic", "figure",
-                    "table", "only"}
+PROSE_DIRECTIVES = {
+    "admonition",
+    "note",
+    "tip",
+    "hint",
+    "important",
+    "warning",
+    "caution",
+    "attention",
+    "danger",
+    "error",
+    "seealso",
+    "dropdown",
+    "margin",
+    "sidebar",
+    "topic",
+    "figure",
+    "table",
+    "only",
+}
 
 
 def units(markdown: str) -> list[str]:
@@ -84,8 +104,13 @@ def units(markdown: str) -> list[str]:
         if m:
             flush()
             marker, directive = m.group(1), (m.group(3) or "").strip()
-            if fences and marker[0] == fences[-1][0][0] and len(marker) >= len(fences[-1][0]) \
-                    and not m.group(2) and not stripped[len(marker):].strip():
+            if (
+                fences
+                and marker[0] == fences[-1][0][0]
+                and len(marker) >= len(fences[-1][0])
+                and not m.group(2)
+                and not stripped[len(marker) :].strip()
+            ):
                 fences.pop()
             else:
                 prose = all(p for _, p in fences) and directive in PROSE_DIRECTIVES
@@ -105,13 +130,13 @@ def units(markdown: str) -> list[str]:
             flush()
             out.append(stripped)
             continue
-        item = re.match(r"^\s*([-*+:]|\d+\.)\s+", line)       # list item or definition
+        item = re.match(r"^\s*([-*+:]|\d+\.)\s+", line)  # list item or definition
         if item:
             if item.group(1) == ":" and len(current) == 1 and not term_joined:
-                term_joined = True                         # a term belongs to its first definition
+                term_joined = True  # a term belongs to its first definition
             else:
                 flush()
-            current.append((ITEM if item.group(1) != ":" else "") + line[item.end():].strip())
+            current.append((ITEM if item.group(1) != ":" else "") + line[item.end() :].strip())
             continue
         current.append(stripped)
     flush()
@@ -135,17 +160,17 @@ def numbers_in(text: str) -> list[tuple[str, int]]:
     """(number as written, position) for every number counted in a plain-text stretch."""
     found = []
     for m in NUMBER.finditer(text):
-        if m.group(3):                                 # a decimal written without its 0 (P = .012)
+        if m.group(3):  # a decimal written without its 0 (P = .012)
             found.append((m.group(3), m.start()))
             continue
         whole = m.group(1) + (m.group(2) or "")
         digits = m.group(1).replace(",", "")
         if not m.group(2) and "," not in m.group(1) and len(digits) == 4 and 1900 <= int(digits) <= 2099:
-            continue                                   # a year
-        if NAME_BEFORE.search(text[:m.start()]):
-            continue                                   # a trial number, grade, phase or type
-        if whole == "95" and re.match(r"%\s*(?:CI|confidence)", text[m.end():]):
-            continue                                   # the level of a confidence interval
+            continue  # a year
+        if NAME_BEFORE.search(text[: m.start()]):
+            continue  # a trial number, grade, phase or type
+        if whole == "95" and re.match(r"%\s*(?:CI|confidence)", text[m.end() :]):
+            continue  # the level of a confidence interval
         found.append((whole, m.start()))
     return found
 
@@ -162,13 +187,13 @@ def chapter_rows(name: str) -> list[tuple[str, str, str, str]]:
     rows = []
     all_units = units((CHAPTER_DIR / f"{name}.md").read_text(encoding="utf-8"))
     for index, unit in enumerate(all_units):
-        pieces = CITE.split(unit)          # text, keys, text, keys, ..., text
+        pieces = CITE.split(unit)  # text, keys, text, keys, ..., text
         if unit.startswith("|"):
             # a table row: its numbers belong to the row's citations or, when the row has none,
             # to those of the note under the table (the first unit after it that is not a row)
             cited = pieces[1::2]
             if not cited:
-                note = next((u for u in all_units[index + 1:] if not u.startswith("|")), "")
+                note = next((u for u in all_units[index + 1 :] if not u.startswith("|")), "")
                 cited = CITE.findall(note)
             keys = ", ".join(dict.fromkeys(k.strip() for ks in cited for k in ks.split(",")))
             text = plain("".join(pieces[0::2]))
@@ -179,7 +204,7 @@ def chapter_rows(name: str) -> list[tuple[str, str, str, str]]:
             if not keys and unit.startswith(ITEM):
                 # a list item with no citation after its numbers: the list's next citation covers
                 # it (a list cited once, at its last item)
-                for later in all_units[index + 1:]:
+                for later in all_units[index + 1 :]:
                     if not later.startswith(ITEM):
                         break
                     found = CITE.findall(later)
@@ -236,6 +261,7 @@ def levels_section_keys() -> set[str]:
 
 # ---------------------------------------------------------------------------------------- tests
 
+
 def test_numbers_md_is_the_table_the_chapters_give():
     want = generated_table()
     got = table_in_file(NUMBERS.read_text(encoding="utf-8"))
@@ -247,7 +273,8 @@ def test_numbers_md_is_the_table_the_chapters_give():
             "book/data/NUMBERS.md is out of date with the chapters; run "
             "`.venv/bin/python tests/test_numbers.py --write`.\n"
             f"Rows the chapters give but the file lacks (first 10): {missing}\n"
-            f"Rows in the file that no chapter gives (first 10): {extra}")
+            f"Rows in the file that no chapter gives (first 10): {extra}"
+        )
 
 
 def test_every_number_in_a_chapter_carries_a_citation():
@@ -265,14 +292,15 @@ def test_every_key_is_in_the_bibliography():
 
 
 def test_the_parser_counts_what_it_should():
-    text = ("In CALGB 9481 (Kemeny 2006), 135 patients on 5-FU had grade 3 toxicity in 2% vs 45% "
-            "(P = .012) and 1,103 at Y-90 phase 3; HR 0.69.")
+    text = (
+        "In CALGB 9481 (Kemeny 2006), 135 patients on 5-FU had grade 3 toxicity in 2% vs 45% "
+        "(P = .012) and 1,103 at Y-90 phase 3; HR 0.69."
+    )
     assert [n for n, _ in numbers_in(text)] == ["135", "2", "45", ".012", "1,103", "0.69"]
     unit = "Survival was 24.4 vs 20 months {cite:p}`kemeny2006`, and 9.8 months {cite:p}`a,b`."
     pieces = CITE.split(unit)
     assert [[n for n, _ in numbers_in(plain(p))] for p in pieces[0::2]] == [["24.4", "20"], ["9.8"], []]
     assert pieces[1::2] == ["kemeny2006", "a,b"]
-
 
 
 def test_lists_definitions_and_tables_take_their_citations(tmp_path, monkeypatch):
@@ -303,14 +331,25 @@ $$
     (tmp_path / "demo.md").write_text(chapter, encoding="utf-8")
     monkeypatch.setattr(sys.modules[__name__], "CHAPTER_DIR", tmp_path)
     got = [(n, k) for _, n, _, k in chapter_rows("demo")]
-    assert got == [("1.5", "intera"), ("20", "vanroekel2020"), ("20", "vanroekel2020"),
-                   ("0.69", "mulcahy2021"), ("0.54", "mulcahy2021"), ("0.88", "mulcahy2021")]
+    assert got == [
+        ("1.5", "intera"),
+        ("20", "vanroekel2020"),
+        ("20", "vanroekel2020"),
+        ("0.69", "mulcahy2021"),
+        ("0.54", "mulcahy2021"),
+        ("0.88", "mulcahy2021"),
+    ]
 
 
 def repository_files() -> list[Path]:
     try:
-        listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"],
-                                cwd=ROOT, capture_output=True, text=True, check=True).stdout.splitlines()
+        listed = subprocess.run(
+            ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.splitlines()
         return [ROOT / p for p in listed if (ROOT / p).is_file()]
     except (OSError, subprocess.CalledProcessError):
         skip = {".git", ".venv", "_build", "node_modules"}

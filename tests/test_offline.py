@@ -11,6 +11,7 @@ version by book/_ext/course_assets.py) precaches the site on the first visit. Te
   Reload shows the new page, and the old version's cache is gone;
 - where service workers are unavailable (blocked; file://) the pages still work.
 """
+
 from __future__ import annotations
 
 import json
@@ -58,13 +59,15 @@ def cached_paths(page, origin: str) -> set[str]:
         for (const name of await caches.keys())
             for (const request of await (await caches.open(name)).keys()) out.push(request.url);
         return out; }""")
-    return {unquote(u[len(origin) + 1:]) for u in urls}
+    return {unquote(u[len(origin) + 1 :]) for u in urls}
 
 
 def console_errors(page) -> list[str]:
     errors: list[str] = []
-    page.on("console", lambda m: m.type == "error" and not any(n in m.text for n in KNOWN_CONSOLE_NOISE)
-            and errors.append(m.text))
+    page.on(
+        "console",
+        lambda m: m.type == "error" and not any(n in m.text for n in KNOWN_CONSOLE_NOISE) and errors.append(m.text),
+    )
     page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
     return errors
 
@@ -73,7 +76,7 @@ def first_visit(context, site_url: str, path: str = "book/intro.html"):
     """Open one page and wait until the service worker controls it with the whole precache."""
     page = context.new_page()
     page.goto(f"{site_url}/{path}")
-    assert page.evaluate(READY) == f"{site_url}/service-worker.js"   # the root scope
+    assert page.evaluate(READY) == f"{site_url}/service-worker.js"  # the root scope
     page.wait_for_function("navigator.serviceWorker.controller !== null")
     return page
 
@@ -88,8 +91,13 @@ def test_the_precache_is_the_whole_site_but_the_downloads():
     everything = {p.relative_to(SITE).as_posix() for p in SITE.rglob("*") if p.is_file()}
     pages = {p for p in everything if p.endswith(".html") and not p.startswith("_sources/")}
     assert pages <= set(files), f"pages missing from the precache: {sorted(pages - set(files))}"
-    needed = {"searchindex.js", "_static/widget-runtime.js", "_static/course-offline.js",
-              "_static/searchtools.js", "_static/styles/pydata-sphinx-theme.css"}
+    needed = {
+        "searchindex.js",
+        "_static/widget-runtime.js",
+        "_static/course-offline.js",
+        "_static/searchtools.js",
+        "_static/styles/pydata-sphinx-theme.css",
+    }
     assert needed <= set(files)
     static = {p for p in everything if p.startswith("_static/")}
     assert static <= set(files), f"assets missing from the precache: {sorted(static - set(files))}"
@@ -100,7 +108,7 @@ def test_the_precache_is_the_whole_site_but_the_downloads():
 def test_after_one_visit_every_page_works_offline(browser, site_url):
     context = browser.new_context()
     requests: list[str] = []
-    context.on("request", lambda r: requests.append(r.url))   # the worker's own fetches too
+    context.on("request", lambda r: requests.append(r.url))  # the worker's own fetches too
     try:
         page = first_visit(context, site_url)
         errors = console_errors(page)
@@ -132,8 +140,10 @@ def test_after_one_visit_every_page_works_offline(browser, site_url):
         question.locator(".qz-option input").first.check()
         question.locator(".qz-check").click()
         assert question.locator(".qz-verdict").inner_text().startswith("Question 1: ")
-        assert any(k.startswith("crlm-quiz") and "answers" in (v or "")
-                   for k, v in page.evaluate("Object.entries(localStorage)")), "the answer was not kept"
+        assert any(
+            k.startswith("crlm-quiz") and "answers" in (v or "")
+            for k, v in page.evaluate("Object.entries(localStorage)")
+        ), "the answer was not kept"
 
         # search, from the precached index
         page.goto(f"{site_url}/search.html?q=radioembolization")
@@ -152,7 +162,7 @@ def test_downloads_come_on_demand_and_then_work_offline(browser, site_url):
     context = browser.new_context(accept_downloads=True)
     try:
         page = first_visit(context, site_url, "book/chapters/educator-guide.html")
-        page.reload()                  # now controlled: the click goes through the worker
+        page.reload()  # now controlled: the click goes through the worker
         link = page.locator('a[href$="downloads/moodle/quiz-settings.xml"]').first
         expected = (SITE / "downloads" / "moodle" / "quiz-settings.xml").read_bytes()
         for offline in (False, True):
@@ -222,8 +232,11 @@ def small_book_config(with_assets: bool = True) -> dict:
         if config.get("html", {}).get(key):
             config["html"][key] = str(ROOT / config["html"][key])
     sphinx = config["sphinx"]
-    sphinx["local_extensions"] = {name: str(ROOT / path) for name, path in sphinx["local_extensions"].items()
-                                  if with_assets or name != "course_assets"}
+    sphinx["local_extensions"] = {
+        name: str(ROOT / path)
+        for name, path in sphinx["local_extensions"].items()
+        if with_assets or name != "course_assets"
+    }
     sphinx["config"]["html_static_path"] = [str(ROOT / p) for p in sphinx["config"]["html_static_path"]]
     sphinx["config"]["course_publish_downloads"] = False
     return config
@@ -241,12 +254,22 @@ def start_small_book(folder: Path, pages: dict[str, str], with_assets: bool = Tr
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
     bin_dir = Path(sys.executable).parent
-    env = dict(os.environ, PYTHONPATH=str(ROOT), PYDEVD_DISABLE_FILE_VALIDATION="1",
-               PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+    env = dict(
+        os.environ,
+        PYTHONPATH=str(ROOT),
+        PYDEVD_DISABLE_FILE_VALIDATION="1",
+        PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
+    )
     for name in ("COURSE_EXECUTE", "COURSE_EXAM"):
         env.pop(name, None)
-    return subprocess.Popen([str(bin_dir / "jupyter-book"), "build", str(folder), "-W", "-n", "--keep-going"],
-                            cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return subprocess.Popen(
+        [str(bin_dir / "jupyter-book"), "build", str(folder), "-W", "-n", "--keep-going"],
+        cwd=folder,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def finish_build(proc: subprocess.Popen, folder: Path) -> Path:
@@ -273,11 +296,11 @@ def test_a_new_build_replaces_the_old_version(browser, tmp_path):
             assert "first edition" in page.locator("main").inner_text()
 
             pages["one"] = PAGE_ONE.format(edition="second edition")
-            build_small_book(folder, pages)                 # the same folder, as a deploy would
+            build_small_book(folder, pages)  # the same folder, as a deploy would
             new_version, _ = precache_of(site)
             assert new_version != old_version
 
-            page.goto(f"{url}/book/two.html")               # any page: the browser checks the worker
+            page.goto(f"{url}/book/two.html")  # any page: the browser checks the worker
             notice = page.locator("#course-update")
             notice.wait_for(state="visible", timeout=30_000)
             assert notice.get_attribute("role") == "status" and notice.get_attribute("aria-live") == "polite"
@@ -291,14 +314,14 @@ def test_a_new_build_replaces_the_old_version(browser, tmp_path):
             page.goto(f"{url}/book/one.html")
             assert "first edition" in page.locator("main").inner_text()
             assert f"crlm-course {url}/ {old_version}" in cache_names(page)
-            notice.wait_for(state="visible", timeout=30_000)   # offered again on the next page
+            notice.wait_for(state="visible", timeout=30_000)  # offered again on the next page
             with page.expect_navigation():
                 page.get_by_role("button", name="Reload").click()
             page.wait_for_load_state("load")
             assert "second edition" in page.locator("main").inner_text()
             page.wait_for_function(f"caches.keys().then(k => k.length === 1 && k[0].endsWith({new_version!r}))")
             assert not page.locator("#course-update").count()
-            context.set_offline(True)                       # and the new version is the one kept
+            context.set_offline(True)  # and the new version is the one kept
             page.goto(f"{url}/book/one.html")
             assert "second edition" in page.locator("main").inner_text()
         finally:

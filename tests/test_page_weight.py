@@ -5,6 +5,7 @@ them, every icon button keeps its accessible name, and the pages look as they di
 The weight targets themselves (300 KiB compressed, 20 requests per first visit; Lighthouse)
 are measured by the benchmark (`python3 course.py bench`), not asserted here.
 """
+
 from __future__ import annotations
 
 import base64
@@ -27,8 +28,18 @@ def all_pages() -> list[str]:
 
 
 # What pydata-sphinx-theme and sphinx-book-theme draw on the course's pages.
-THEME_ICONS = {"bars", "outdent", "list", "magnifying-glass", "sun", "moon", "circle-half-stroke",
-               "arrow-up", "angle-left", "angle-right"}
+THEME_ICONS = {
+    "bars",
+    "outdent",
+    "list",
+    "magnifying-glass",
+    "sun",
+    "moon",
+    "circle-half-stroke",
+    "arrow-up",
+    "angle-left",
+    "angle-right",
+}
 
 
 class Icons(HTMLParser):
@@ -37,7 +48,7 @@ class Icons(HTMLParser):
     def __init__(self):
         super().__init__()
         self.icons, self.titles, self._open, self._title = [], {}, None, None
-        self.leftover = []          # <i>/<span> that still ask for Font Awesome
+        self.leftover = []  # <i>/<span> that still ask for Font Awesome
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -88,8 +99,11 @@ def test_no_page_or_stylesheet_names_a_removed_or_missing_asset():
     removed = course_assets.removed_assets(SITE)
     assert "_static/scripts/fontawesome.js" in removed
     assert course_assets.references_to_removed(SITE, removed) == []
-    missing = [f"{source}: {ref}" for source, ref, target in course_assets.local_references(SITE)
-               if "_static/" in ref and not target.exists()]
+    missing = [
+        f"{source}: {ref}"
+        for source, ref, target in course_assets.local_references(SITE)
+        if "_static/" in ref and not target.exists()
+    ]
     assert missing == [], missing[:10]
 
 
@@ -113,16 +127,21 @@ def test_inline_icons_are_font_awesomes_own_glyphs_with_names_or_hidden():
 def test_an_icon_that_cannot_be_drawn_fails_the_build_naming_the_page():
     from sphinx.errors import ExtensionError
 
-    for markup, why in (('<i class="fa-solid fa-no-such-icon"></i>', "fa-no-such-icon"),
-                        ('<span class="fa-solid fa-bars fa-spin"></span>', "fa-spin")):
+    for markup, why in (
+        ('<i class="fa-solid fa-no-such-icon"></i>', "fa-no-such-icon"),
+        ('<span class="fa-solid fa-bars fa-spin"></span>', "fa-spin"),
+    ):
         with pytest.raises(ExtensionError, match=rf"book/chapters/x: cannot draw .*{why}"):
             course_assets.inline_icons(f"<p>{markup}</p>", "book/chapters/x")
     # a title is the icon's name, as text: never markup
     svg = course_assets.inline_icons('<i class="fa-solid fa-sun" title="Light &lt;b&gt; <i>"></i>', "p")
-    assert "<title id=\"course-icon-title-1\">Light &lt;b&gt; &lt;i&gt;</title>" in svg
+    assert '<title id="course-icon-title-1">Light &lt;b&gt; &lt;i&gt;</title>' in svg
     assert 'aria-labelledby="course-icon-title-1"' in svg and "aria-hidden" not in svg
     # other markup is left alone
-    assert course_assets.inline_icons("<i>italic</i><span class='x'></span>", "p") == "<i>italic</i><span class='x'></span>"
+    assert (
+        course_assets.inline_icons("<i>italic</i><span class='x'></span>", "p")
+        == "<i>italic</i><span class='x'></span>"
+    )
 
 
 def test_pages_load_only_the_assets_they_use():
@@ -131,13 +150,15 @@ def test_pages_load_only_the_assets_they_use():
         has_code = 'class="highlight' in html
         for name in ("copybutton.js", "clipboard.min.js", "pygments.css"):
             assert (f"_static/{name}" in html) == has_code, f"{path}: {name}"
-        body = html[html.find("<body"):]
-        uses = {"sphinx-design.min.css": re.search(r'class="[^"]*\bsd-', body),
-                "design-tabs.js": re.search(r'class="[^"]*\bsd-tab-', body),
-                "togglebutton.js": re.search(r'class="[^"]*(?<![\w-])toggle(?![\w-])|<details class="hide', body)
-                or any({"admonition", "dropdown"} <= set(c.split()) for c in re.findall(r'class="([^"]*)"', body)),
-                # the course's chapters, not the theme's generated index (its table is a template's)
-                "course-tables.js": path.startswith("book/") and re.search(r"<table\b", body)}
+        body = html[html.find("<body") :]
+        uses = {
+            "sphinx-design.min.css": re.search(r'class="[^"]*\bsd-', body),
+            "design-tabs.js": re.search(r'class="[^"]*\bsd-tab-', body),
+            "togglebutton.js": re.search(r'class="[^"]*(?<![\w-])toggle(?![\w-])|<details class="hide', body)
+            or any({"admonition", "dropdown"} <= set(c.split()) for c in re.findall(r'class="([^"]*)"', body)),
+            # the course's chapters, not the theme's generated index (its table is a template's)
+            "course-tables.js": path.startswith("book/") and re.search(r"<table\b", body),
+        }
         for name, used in uses.items():
             assert (f"_static/{name}" in html) == bool(used), f"{path}: {name}"
         for name in ("sphinx-thebe.css", "styles/theme.css"):
@@ -196,12 +217,28 @@ def test_css_icons_are_svg_masks_and_no_font_is_fetched(browser, site_url):
 
 
 # ------------------------------------------------------------------ the same look, with and without
-LOOK = """# Icons
+LOOK = (
+    """# Icons
 
 Every admonition the theme draws an icon for.
 
-""" + "".join(f":::{{{kind}}}\nA {kind}.\n:::\n\n" for kind in
-              ("note", "important", "tip", "hint", "warning", "caution", "attention", "danger", "error", "seealso")) + """
+"""
+    + "".join(
+        f":::{{{kind}}}\nA {kind}.\n:::\n\n"
+        for kind in (
+            "note",
+            "important",
+            "tip",
+            "hint",
+            "warning",
+            "caution",
+            "attention",
+            "danger",
+            "error",
+            "seealso",
+        )
+    )
+    + """
 :::{admonition} A custom admonition
 Its icon is the theme's default.
 :::
@@ -210,6 +247,7 @@ Its icon is the theme's default.
 print("a code block with its copy button")
 ```
 """
+)
 NEXT = "# Next\n\nThe page after.\n"
 
 # Compares two PNGs in the browser (no imaging library needed): pixels whose colour differs
@@ -256,7 +294,7 @@ def _shot(browser, site: Path, width: int, mode: str) -> tuple[bytes, list]:
             # with the theme as shipped, wait until fontawesome.js has drawn every icon
             page.wait_for_function("!document.querySelector('i.fa-solid, span.fa-solid')")
             page.evaluate("document.fonts.ready")
-            page.wait_for_timeout(700)              # the theme's colour transitions
+            page.wait_for_timeout(700)  # the theme's colour transitions
             return page.screenshot(full_page=True, animations="disabled", caret="hide"), page.evaluate(ICON_BOXES)
         finally:
             context.close()
@@ -297,8 +335,7 @@ def _accessibility_tree(browser, site: Path, width: int) -> str:
             # carries them as private-use characters (read out as nothing, or as "unknown").
             # The SVG masks carry no text. Everything else must be equal.
             tree = page.locator("body").aria_snapshot()
-            return "\n".join(re.sub(r"[:\s]*$", "", re.sub("[\ue000-\uf8ff]", "", line))
-                             for line in tree.splitlines())
+            return "\n".join(re.sub(r"[:\s]*$", "", re.sub("[\ue000-\uf8ff]", "", line)) for line in tree.splitlines())
         finally:
             context.close()
 
@@ -310,5 +347,5 @@ def test_every_icon_keeps_its_accessible_name(browser, both_looks, width):
     every button and link keeps its name, and each named icon (the colour-mode states) too."""
     theme = _accessibility_tree(browser, both_looks["theme"], width)
     diet = _accessibility_tree(browser, both_looks["diet"], width)
-    assert 'img "System Settings"' in theme and 'button "Color mode"' in theme   # the tree does hold the icons
+    assert 'img "System Settings"' in theme and 'button "Color mode"' in theme  # the tree does hold the icons
     assert diet == theme

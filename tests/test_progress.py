@@ -1,5 +1,6 @@
 """Progress page: Python reference vs JavaScript summarize(), and a quiz answered on its page
 showing up on the progress page."""
+
 import json
 
 import pytest
@@ -36,35 +37,64 @@ def storages():
     """Storage contents the page may meet, from empty to damaged."""
     a, b = QUIZZES[0], QUIZZES[1]
     key_a = f"{PREFIX}{a['id']}:{a['hash']}"
-    saved = json.dumps({"v": 1, "quiz": a["id"], "hash": a["hash"], "exam": False,
-                        "answers": {"x": ["y"]}, "checked": ["x", "z"], "learner": "",
-                        "saved_at": "2026-01-02T10:00:00Z"})
-    index = {"v": 1, "quizzes": {key_a: {"quiz": a["id"], "hash": a["hash"], "title": "t",
-                                         "exam": False, "checked": 3, "total": a["questions"],
-                                         "score": 0.4567, "saved_at": "2026-01-03T10:00:00Z"}}}
+    saved = json.dumps(
+        {
+            "v": 1,
+            "quiz": a["id"],
+            "hash": a["hash"],
+            "exam": False,
+            "answers": {"x": ["y"]},
+            "checked": ["x", "z"],
+            "learner": "",
+            "saved_at": "2026-01-02T10:00:00Z",
+        }
+    )
+    index = {
+        "v": 1,
+        "quizzes": {
+            key_a: {
+                "quiz": a["id"],
+                "hash": a["hash"],
+                "title": "t",
+                "exam": False,
+                "checked": 3,
+                "total": a["questions"],
+                "score": 0.4567,
+                "saved_at": "2026-01-03T10:00:00Z",
+            }
+        },
+    }
     return [
         {},
-        {key_a: saved},                                       # no index: count from the key
-        {key_a: saved, INDEX_KEY: json.dumps(index)},         # index wins
-        {INDEX_KEY: json.dumps(index)},                       # index only
-        {key_a: "not json", INDEX_KEY: "{broken"},            # damaged: nothing usable
-        {f"{PREFIX}{a['id']}:0000000000000000": saved,        # an earlier version, kept aside
-         f"{EXAM_PREFIX}{a['id']}:0000000000000000": saved,
-         f"{EXAM_PREFIX}{b['id']}:{b['hash']}": saved},
+        {key_a: saved},  # no index: count from the key
+        {key_a: saved, INDEX_KEY: json.dumps(index)},  # index wins
+        {INDEX_KEY: json.dumps(index)},  # index only
+        {key_a: "not json", INDEX_KEY: "{broken"},  # damaged: nothing usable
+        {
+            f"{PREFIX}{a['id']}:0000000000000000": saved,  # an earlier version, kept aside
+            f"{EXAM_PREFIX}{a['id']}:0000000000000000": saved,
+            f"{EXAM_PREFIX}{b['id']}:{b['hash']}": saved,
+        },
         {INDEX_KEY: json.dumps({"v": 1, "quizzes": {key_a: {"checked": 999, "score": "high"}}})},
         {INDEX_KEY: json.dumps({"v": 1, "quizzes": {key_a: {"checked": 2.0, "score": 1}}})},
-        {INDEX_KEY: json.dumps({"v": 1, "quizzes": {key_a: {"checked": 2.5, "score": None}}}),
-         key_a: json.dumps({"checked": "nope"})},
+        {
+            INDEX_KEY: json.dumps({"v": 1, "quizzes": {key_a: {"checked": 2.5, "score": None}}}),
+            key_a: json.dumps({"checked": "nope"}),
+        },
     ]
 
 
 def test_python_reference_reads_the_quiz_storage_format():
     s = storages()
     first = QUIZZES[0]
-    assert summarize(QUIZZES, s[0])[0] == {"id": first["id"], "total": first["questions"],
-                                           "practice": None, "exam": None, "older": 0}
-    assert summarize(QUIZZES, s[1])[0]["practice"] == {"checked": 2, "score": None,
-                                                       "saved_at": "2026-01-02T10:00:00Z"}
+    assert summarize(QUIZZES, s[0])[0] == {
+        "id": first["id"],
+        "total": first["questions"],
+        "practice": None,
+        "exam": None,
+        "older": 0,
+    }
+    assert summarize(QUIZZES, s[1])[0]["practice"] == {"checked": 2, "score": None, "saved_at": "2026-01-02T10:00:00Z"}
     assert summarize(QUIZZES, s[2])[0]["practice"]["checked"] == 3
     assert summarize(QUIZZES, s[2])[0]["practice"]["score"] == 0.4567
     assert summarize(QUIZZES, s[4])[0]["practice"] is None
@@ -80,16 +110,20 @@ def test_widget_lists_every_quiz_with_its_hash_and_link():
     assert w.quiz_ids[:4] == ["quiz-settings", "quiz-haip", "quiz-embolic", "quiz-decisions"]
     for row in w.quizzes:
         quiz = quizzes.load_bank(row["id"])
-        assert row == {"id": quiz.id, "title": quiz.title, "hash": quiz.hash,
-                       "questions": len(quiz.questions()), "href": f"{quiz.id}.html"}
+        assert row == {
+            "id": quiz.id,
+            "title": quiz.title,
+            "hash": quiz.hash,
+            "questions": len(quiz.questions()),
+            "href": f"{quiz.id}.html",
+        }
         assert (ROOT / "book" / "chapters" / f"{quiz.id}.md").exists()
 
 
 @pytest.mark.browser
 def test_javascript_summarize_matches_python(browser):
     cases = storages()
-    got = run_module_function(browser, JS, "summarize",
-                              [{"quizzes": QUIZZES, "storage": s} for s in cases])
+    got = run_module_function(browser, JS, "summarize", [{"quizzes": QUIZZES, "storage": s} for s in cases])
     assert got == [summarize(QUIZZES, s) for s in cases]
 
 
@@ -109,14 +143,13 @@ def test_answering_on_a_quiz_page_shows_on_the_progress_page(page, site_url):
     # The bank's first option, wherever this reader's shuffle shows it.
     first.locator(f'.qz-option[data-option="{first_q.options[0].id}"] input').check()
     first.locator(".qz-check").click()
-    page.wait_for_function(
-        "() => Object.keys(localStorage).some((k) => k.startsWith('crlm-quiz:quiz-haip:'))")
+    page.wait_for_function("() => Object.keys(localStorage).some((k) => k.startsWith('crlm-quiz:quiz-haip:'))")
 
     page.goto(f"{site_url}/{PAGE}")
     wait_for_widgets(page)
     want = quizzes.score_answers("quiz-haip", {first_q.id: [first_q.options[0].id]})["score"]
     assert row.locator(".pg-answered").inner_text() == f"1 of {len(quiz.questions())}"
-    assert row.locator(".pg-score").inner_text() == quiz_percent(want)   # as the quiz page shows it
+    assert row.locator(".pg-score").inner_text() == quiz_percent(want)  # as the quiz page shows it
     assert row.locator(".pg-saved").inner_text() != "not started"
     other = page.locator(".pg-widget tr[data-quiz=quiz-embolic] .pg-answered")
     assert other.inner_text().startswith("0 of ")
@@ -125,14 +158,18 @@ def test_answering_on_a_quiz_page_shows_on_the_progress_page(page, site_url):
     page.keyboard.press("Enter")
     page.wait_for_url("**/quiz-haip.html")
     wait_for_widgets(page)
-    assert page.locator(".qz-question").first.locator(
-        f'.qz-option[data-option="{first_q.options[0].id}"] input').is_checked()
+    assert (
+        page.locator(".qz-question")
+        .first.locator(f'.qz-option[data-option="{first_q.options[0].id}"] input')
+        .is_checked()
+    )
     page.watch.assert_clean()
 
 
 @pytest.mark.browser
 def test_progress_is_readable_at_375px_and_in_dark_mode(browser, site_url):
     check_phone_and_dark(browser, f"{site_url}/{PAGE}", ".pg-widget")
+
 
 # ---------------------------------------------------------------- the page on its own (no build)
 @pytest.fixture(scope="module")
@@ -148,8 +185,10 @@ def _open(context, url, storage=None, init=None):
         page.add_init_script(init)
     page.goto(url)
     if storage is not None:
-        page.evaluate("(items) => { localStorage.clear(); for (const [k, v] of items) localStorage.setItem(k, v); }",
-                      list(storage.items()))
+        page.evaluate(
+            "(items) => { localStorage.clear(); for (const [k, v] of items) localStorage.setItem(k, v); }",
+            list(storage.items()),
+        )
         page.reload()
     wait_for_widgets(page)
     return page
@@ -157,15 +196,27 @@ def _open(context, url, storage=None, init=None):
 
 def _saved(quiz, score, saved_at, checked=3):
     key = f"{PREFIX}{quiz['id']}:{quiz['hash']}"
-    index = {"v": 1, "quizzes": {key: {"quiz": quiz["id"], "hash": quiz["hash"], "title": quiz["title"],
-                                       "exam": False, "checked": checked, "total": quiz["questions"],
-                                       "score": score, "saved_at": saved_at}}}
+    index = {
+        "v": 1,
+        "quizzes": {
+            key: {
+                "quiz": quiz["id"],
+                "hash": quiz["hash"],
+                "title": quiz["title"],
+                "exam": False,
+                "checked": checked,
+                "total": quiz["questions"],
+                "score": score,
+                "saved_at": saved_at,
+            }
+        },
+    }
     return {key: json.dumps({"v": 1, "checked": []}), INDEX_KEY: json.dumps(index)}
 
 
 @pytest.fixture
 def utc_context(browser):
-    ctx = browser.new_context(timezone_id="UTC", locale="en-US")   # a US locale: dates must not follow it
+    ctx = browser.new_context(timezone_id="UTC", locale="en-US")  # a US locale: dates must not follow it
     yield ctx
     ctx.close()
 
@@ -183,9 +234,14 @@ def test_score_is_rounded_as_the_quiz_rounds_it(browser, utc_context, progress_u
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("iso, shown", [("2026-12-01T09:05:00Z", "1 Dec 2026, 09:05"),
-                                        ("2027-01-12T23:59:59.999Z", "12 Jan 2027, 23:59"),
-                                        ("2026-05-03T00:00:00+02:00", "2 May 2026, 22:00")])
+@pytest.mark.parametrize(
+    "iso, shown",
+    [
+        ("2026-12-01T09:05:00Z", "1 Dec 2026, 09:05"),
+        ("2027-01-12T23:59:59.999Z", "12 Jan 2027, 23:59"),
+        ("2026-05-03T00:00:00+02:00", "2 May 2026, 22:00"),
+    ],
+)
 def test_dates_are_day_month_year_in_every_locale(utc_context, progress_url, iso, shown):
     page = _open(utc_context, progress_url, _saved(QUIZZES[0], 0.5, iso))
     cell = page.locator(f".pg-widget tr[data-quiz={QUIZZES[0]['id']}] .pg-saved")
@@ -251,8 +307,13 @@ def test_column_headers_never_break_inside_a_word(browser, progress_url, width):
         page.goto(progress_url)
         wait_for_widgets(page)
         page.evaluate("""() => { localStorage.setItem('crlm-quiz-progress', JSON.stringify({v: 1, quizzes: {}})); }""")
-        assert page.locator(".pg-table thead th").all_inner_texts() == ["Quiz", "Answered", "Score shown",
-                                                                       "Last saved", "Notes"]
+        assert page.locator(".pg-table thead th").all_inner_texts() == [
+            "Quiz",
+            "Answered",
+            "Score shown",
+            "Last saved",
+            "Notes",
+        ]
         assert page.evaluate(WORD_SPLITS) == []
         table = page.locator(".pg-table")
         assert table.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth + 1")
@@ -271,8 +332,9 @@ def test_progress_alone_fits_375px_follows_dark_mode_and_passes_wcag22(browser, 
         page.evaluate("document.documentElement.dataset.theme = 'dark'")
         assert wcag22_violations(page, ".pg-widget") == []
         # with answers: every topic's bar filled and the what-to-revise list of section links
-        page.evaluate("(items) => { for (const [k, v] of items) localStorage.setItem(k, v); }",
-                      list(_weak_storage().items()))
+        page.evaluate(
+            "(items) => { for (const [k, v] of items) localStorage.setItem(k, v); }", list(_weak_storage().items())
+        )
         page.reload()
         wait_for_widgets(page)
         assert page.locator(".pg-revise-list a").count() > 3
@@ -301,6 +363,7 @@ def _bank_questions(quiz):
 def answered_storages(count=12, seed=12):
     """Practice answers across every quiz: some checked, some only chosen, some damaged."""
     import random
+
     rng = random.Random(seed)
     out = []
     for n in range(count):
@@ -315,9 +378,11 @@ def answered_storages(count=12, seed=12):
                 answers[q["id"]] = pick
                 if rng.random() < 0.8:
                     checked.append(q["id"])
-            if n == 3:   # a question the bank no longer has, an option it never had
+            if n == 3:  # a question the bank no longer has, an option it never had
                 answers["gone"], checked = ["x"], checked + ["gone"]
-            storage[f"{PREFIX}{quiz['id']}:{quiz['hash']}"] = json.dumps({"v": 1, "answers": answers, "checked": checked})
+            storage[f"{PREFIX}{quiz['id']}:{quiz['hash']}"] = json.dumps(
+                {"v": 1, "answers": answers, "checked": checked}
+            )
         if n == 4:
             storage[f"{PREFIX}{TOPICS['quizzes'][0]['id']}:{TOPICS['quizzes'][0]['hash']}"] = "{broken"
         out.append(storage)
@@ -350,8 +415,12 @@ def test_every_question_carries_its_case_setting_and_its_bank_task():
 def test_topic_credits_are_the_engine_scores_weighted_by_topic():
     quiz = TOPICS["quizzes"][1]
     qs = _bank_questions(quiz)
-    best = {q["id"]: [max(q["options"], key=lambda o: o["credit"])["id"]] if q["type"] == "single"
-            else [o["id"] for o in q["options"] if o["credit"] > 0] for q in qs}
+    best = {
+        q["id"]: [max(q["options"], key=lambda o: o["credit"])["id"]]
+        if q["type"] == "single"
+        else [o["id"] for o in q["options"] if o["credit"] > 0]
+        for q in qs
+    }
     worst = {q["id"]: [min(q["options"], key=lambda o: o["credit"])["id"]] for q in qs}
     key = f"{PREFIX}{quiz['id']}:{quiz['hash']}"
     for answers, want in ((best, 1.0), (worst, 0.0)):
@@ -363,7 +432,9 @@ def test_topic_credits_are_the_engine_scores_weighted_by_topic():
                 mine = [q for q in qs if r["id"] in _tags(q, group)]
                 assert r["checked"] == len(mine)
                 if mine:
-                    assert r["credit"] == pytest.approx(want) and all(engine[q["id"]] == pytest.approx(want) for q in mine)
+                    assert r["credit"] == pytest.approx(want) and all(
+                        engine[q["id"]] == pytest.approx(want) for q in mine
+                    )
     nothing = topic_credits(TOPICS, {})
     assert all(r["checked"] == 0 and r["credit"] is None for part in nothing.values() for r in part)
     assert {r["id"] for r in nothing["modalities"]} == {"haip", "tace", "tare", "general"}
@@ -410,8 +481,14 @@ def test_topic_credits_equal_the_engine_on_many_answer_sets():
 
 
 def test_to_revise_names_the_weakest_topics_under_the_threshold():
-    rows = {"modalities": [{"id": "haip", "credit": 0.5}, {"id": "tace", "credit": None},
-                           {"id": "tare", "credit": 0.2}, {"id": "general", "credit": REVISE_BELOW}]}
+    rows = {
+        "modalities": [
+            {"id": "haip", "credit": 0.5},
+            {"id": "tace", "credit": None},
+            {"id": "tare", "credit": 0.2},
+            {"id": "general", "credit": REVISE_BELOW},
+        ]
+    }
     assert to_revise(rows) == [("modalities", "tare"), ("modalities", "haip")]
     rows["settings"] = [{"id": "adjuvant", "credit": 0.5}, {"id": "first-line", "credit": 0.9}]
     rows["tasks"] = [{"id": "toxicity", "credit": 0.1}, {"id": "evidence", "credit": 0.6}]
@@ -434,8 +511,9 @@ def test_javascript_topic_credits_match_python(browser):
         py = topic_credits(TOPICS, storage)
         assert set(js) == set(py) == {*GROUPS, "recommendations"}
         for part in py:
-            assert [(r["id"], r["questions"], r["checked"]) for r in js[part]] == \
-                [(r["id"], r["questions"], r["checked"]) for r in py[part]]
+            assert [(r["id"], r["questions"], r["checked"]) for r in js[part]] == [
+                (r["id"], r["questions"], r["checked"]) for r in py[part]
+            ]
             for a, b in zip(js[part], py[part]):
                 assert (a["credit"] is None) == (b["credit"] is None)
                 if b["credit"] is not None:
@@ -452,7 +530,9 @@ def _weak_storage(wrong=lambda i, q: i % 3 != 0):
         for i, q in enumerate(_bank_questions(quiz)):
             pick = (min if wrong(i, q) else max)(q["options"], key=lambda o: o["credit"])
             answers[q["id"]] = [pick["id"]]
-        storage[f"{PREFIX}{quiz['id']}:{quiz['hash']}"] = json.dumps({"v": 1, "answers": answers, "checked": list(answers)})
+        storage[f"{PREFIX}{quiz['id']}:{quiz['hash']}"] = json.dumps(
+            {"v": 1, "answers": answers, "checked": list(answers)}
+        )
     return storage
 
 
@@ -471,7 +551,7 @@ def test_progress_page_shows_topic_credits_and_what_to_revise(context, progress_
             text = row.locator(".pg-topic-credit").inner_text()
             if r["credit"] is None:
                 assert text == f"none of {r['questions']} questions checked yet"
-            else:   # the number is written out, not left to the bar's length or colour
+            else:  # the number is written out, not left to the bar's length or colour
                 assert text == f"{quiz_percent(r['credit'])} on {r['checked']} of {r['questions']} questions checked"
             link = row.get_by_role("link")
             assert link.inner_text() == topics[r["id"]]["label"]
@@ -482,8 +562,10 @@ def test_progress_page_shows_topic_credits_and_what_to_revise(context, progress_
     weak = to_revise(want)
     assert weak, "the scripted answers should leave something to revise"
     items = page.locator(".pg-revise-list > li")
-    assert [(items.nth(i).get_attribute("data-group"), items.nth(i).get_attribute("data-topic"))
-            for i in range(items.count())] == weak
+    assert [
+        (items.nth(i).get_attribute("data-group"), items.nth(i).get_attribute("data-topic"))
+        for i in range(items.count())
+    ] == weak
     for i, (group, topic) in enumerate(weak):
         t = next(x for x in TOPICS[group] if x["id"] == topic)
         r = next(x for x in want[group] if x["id"] == topic)
@@ -511,8 +593,9 @@ def test_what_to_revise_before_any_answer(context, progress_url):
 def test_every_section_to_revise_exists_in_the_built_site():
     """Each link the topics can show names a page of the site and an element id on that page."""
     chapters = SITE / "book" / "chapters"
-    links = {s["href"] for group in GROUPS for t in TOPICS[group] for s in t["sections"]} | \
-            {t["href"] for group in GROUPS for t in TOPICS[group]}
+    links = {s["href"] for group in GROUPS for t in TOPICS[group] for s in t["sections"]} | {
+        t["href"] for group in GROUPS for t in TOPICS[group]
+    }
     assert len(links) > 15
     for href in sorted(links):
         page, _, anchor = href.partition("#")
@@ -528,8 +611,9 @@ def test_a_section_link_to_revise_opens_that_section(page, site_url):
     wait_for_widgets(page)
     wrong_on_toxicity = _weak_storage(lambda i, q: q["task"] == "toxicity")
     assert to_revise(topic_credits(TOPICS, wrong_on_toxicity))[0] == ("tasks", "toxicity")
-    page.evaluate("(items) => { for (const [k, v] of items) localStorage.setItem(k, v); }",
-                  list(wrong_on_toxicity.items()))
+    page.evaluate(
+        "(items) => { for (const [k, v] of items) localStorage.setItem(k, v); }", list(wrong_on_toxicity.items())
+    )
     page.reload()
     wait_for_widgets(page)
     item = page.locator(".pg-revise-list > li").first

@@ -1,4 +1,5 @@
 """The quiz widget: same scores as the engine, kept answers, downloads, safety, exam mode, the page."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -33,7 +34,7 @@ from widgets.quiz import Quiz
 QUIZ_ID = "quiz-settings"
 PAGE = f"book/chapters/{QUIZ_ID}.html"
 JS = ROOT / "widgets" / "quiz.js"
-DATA_JS = ROOT / "widgets" / "quiz-data.js"   # the pure functions quiz.js imports
+DATA_JS = ROOT / "widgets" / "quiz-data.js"  # the pure functions quiz.js imports
 FIXTURES = ROOT / "tests" / "fixtures" / "quiz"
 
 
@@ -45,9 +46,10 @@ def fixture_bank(name):
 
 # Titles that `check` refuses (plain text with "<"): put back after parsing, as if a bank had
 # bypassed the checker, to prove the widget still shows them as text.
-HOSTILE_TITLES = {"quiz": "<script>window.__pwned = 'title'</script>Hostile <img src=x "
-                          "onerror=\"window.__pwned='title-img'\">",
-                  "case": "<img src=x onerror=\"window.__pwned='case-title'\"> case title"}
+HOSTILE_TITLES = {
+    "quiz": "<script>window.__pwned = 'title'</script>Hostile <img src=x onerror=\"window.__pwned='title-img'\">",
+    "case": "<img src=x onerror=\"window.__pwned='case-title'\"> case title",
+}
 
 
 def fixture_payload(name, exam=False):
@@ -91,18 +93,29 @@ def test_javascript_stays_small():
     # innerHTML only ever receives the payload's sanitized *_html fields (one helper, in the
     # feedback module the quiz shares with the review page).
     assert "innerHTML" not in JS.read_text()
-    assert (ROOT / "widgets" / "quiz-view.js").read_text().count("innerHTML") == 2  # the assignment and the comment naming it
-    for helper in ("quiz-data.js", "storage.js", "order.js", "review-store.js", "fsrs.js"):   # the other modules it imports: none
+    assert (ROOT / "widgets" / "quiz-view.js").read_text().count(
+        "innerHTML"
+    ) == 2  # the assignment and the comment naming it
+    for helper in (
+        "quiz-data.js",
+        "storage.js",
+        "order.js",
+        "review-store.js",
+        "fsrs.js",
+    ):  # the other modules it imports: none
         assert "innerHTML" not in (ROOT / "widgets" / helper).read_text()
 
 
 # ---------------------------------------------------------------- same score as Python
 def answer_vectors(payload, rng, count):
     qs = questions(payload)
-    vectors = [{}, {q["id"]: [o["id"] for o in q["options"]] for q in qs},
-               {q["id"]: [] for q in qs},
-               {q["id"]: [q["options"][-1]["id"], "no-such-option"] for q in qs},
-               {"no-such-question": ["x"], qs[0]["id"]: [qs[0]["options"][0]["id"]] * 2}]
+    vectors = [
+        {},
+        {q["id"]: [o["id"] for o in q["options"]] for q in qs},
+        {q["id"]: [] for q in qs},
+        {q["id"]: [q["options"][-1]["id"], "no-such-option"] for q in qs},
+        {"no-such-question": ["x"], qs[0]["id"]: [qs[0]["options"][0]["id"]] * 2},
+    ]
     for q in qs:  # every single option alone, everywhere
         for o in q["options"]:
             vectors.append({q["id"]: [o["id"]]})
@@ -132,8 +145,10 @@ def is_valid(quiz, answers):
 def test_javascript_scores_bit_for_bit_as_the_engine(browser):
     rng = random.Random(20261126)
     cases = []
-    for payload, quiz, banked in ((quizzes.payload(QUIZ_ID), quizzes.load_bank(QUIZ_ID), True),
-                                  (fixture_payload("quiz-fixture"), fixture_bank("quiz-fixture"), False)):
+    for payload, quiz, banked in (
+        (quizzes.payload(QUIZ_ID), quizzes.load_bank(QUIZ_ID), True),
+        (fixture_payload("quiz-fixture"), fixture_bank("quiz-fixture"), False),
+    ):
         for answers in answer_vectors(payload, rng, 250):
             cases.append((payload, quiz, banked, answers))
     js = run_module_function(browser, ADAPTERS, "scoreInput", [{"payload": p, "answers": a} for p, _, _, a in cases])
@@ -153,8 +168,11 @@ def test_javascript_scores_bit_for_bit_as_the_engine(browser):
 
 @pytest.mark.browser
 def test_rounding_and_percentages_match_python(browser):
-    values = [i / 32 for i in range(33)] + [i / 7 for i in range(8)] + [0.3333333, 0.9999999, 0.0238095238,
-                                                                          0.12345, 0.00005, 0.99995]
+    values = (
+        [i / 32 for i in range(33)]
+        + [i / 7 for i in range(8)]
+        + [0.3333333, 0.9999999, 0.0238095238, 0.12345, 0.00005, 0.99995]
+    )
     values += [random.Random(i).random() for i in range(300)]
     got = run_module_function(browser, DATA_JS, "round4", values)
     assert got == [round(v, 4) for v in values]
@@ -183,8 +201,18 @@ MOUNT = """async (payload) => {
 def harness_url(tmp_path_factory):
     folder = tmp_path_factory.mktemp("quiz-harness")
     (folder / "index.html").write_text(HARNESS, encoding="utf-8")
-    for name in ("quiz.js", "quiz-data.js", "quiz-view.js", "storage.js", "quiz.css", "theme.css", "dom.js", "order.js",
-                 "review-store.js", "fsrs.js"):
+    for name in (
+        "quiz.js",
+        "quiz-data.js",
+        "quiz-view.js",
+        "storage.js",
+        "quiz.css",
+        "theme.css",
+        "dom.js",
+        "order.js",
+        "review-store.js",
+        "fsrs.js",
+    ):
         (folder / name).write_bytes((ROOT / "widgets" / name).read_bytes())
     with serve(folder) as url:
         yield url
@@ -200,8 +228,10 @@ def harness(context, harness_url):
     def mount(payload, storage=None):
         page.goto(f"{harness_url}/")
         if storage is not None:
-            page.evaluate("(items) => { localStorage.clear(); for (const [k, v] of items) localStorage.setItem(k, v); }",
-                          list(storage.items()))
+            page.evaluate(
+                "(items) => { localStorage.clear(); for (const [k, v] of items) localStorage.setItem(k, v); }",
+                list(storage.items()),
+            )
             page.reload()
         page.evaluate(MOUNT, payload)
         return page.locator(".qz-widget")
@@ -273,16 +303,29 @@ def test_hostile_local_storage_is_never_markup(harness):
     payload = fixture_payload("quiz-fixture")
     key = f"crlm-quiz:quiz-fixture:{payload['hash']}"
     evil = "<img src=x onerror=\"window.__pwned='storage'\">"
-    saved = {"v": 1, "answers": {evil: ["fx-q1-a"], "fx-q1": [evil, "fx-q1-c", "fx-q1-a"],
-                                 "__proto__": ["fx-q1-b"], "fx-q3": "fx-q3-a", "fx-q2": [{"x": evil}, "fx-q2-b"]},
-             "checked": [evil, "fx-q1", "fx-q3", "constructor"], "learner": evil}
+    saved = {
+        "v": 1,
+        "answers": {
+            evil: ["fx-q1-a"],
+            "fx-q1": [evil, "fx-q1-c", "fx-q1-a"],
+            "__proto__": ["fx-q1-b"],
+            "fx-q3": "fx-q3-a",
+            "fx-q2": [{"x": evil}, "fx-q2-b"],
+        },
+        "checked": [evil, "fx-q1", "fx-q3", "constructor"],
+        "learner": evil,
+    }
     index = json.dumps({"v": 1, "quizzes": {evil: {"title": evil}}})
-    widget = harness.mount(payload, {key: json.dumps(saved), "crlm-quiz-progress": index,
-                                     f"crlm-quiz:quiz-fixture:{evil}": evil})
+    widget = harness.mount(
+        payload, {key: json.dumps(saved), "crlm-quiz-progress": index, f"crlm-quiz:quiz-fixture:{evil}": evil}
+    )
     # fx-q1 keeps one known option (bank order), checked; fx-q3 was not a list: dropped
     q1 = widget.locator(".qz-question").nth(0)
-    assert [q1.locator(f'.qz-option[data-option="fx-q1-{x}"] input').is_checked()
-            for x in "abc"] == [True, False, False]
+    assert [q1.locator(f'.qz-option[data-option="fx-q1-{x}"] input').is_checked() for x in "abc"] == [
+        True,
+        False,
+        False,
+    ]
     assert q1.locator(".qz-verdict").inner_text().startswith("Question 1: ✓ Correct")
     assert widget.locator(".qz-question").nth(1).locator('.qz-option[data-option="fx-q2-b"] input').is_checked()
     assert not widget.locator(".qz-question").nth(1).locator(".qz-verdict").count()
@@ -308,8 +351,11 @@ def test_broken_storage_never_breaks_the_page(context, harness_url, breakage):
     page.goto(f"{harness_url}/")
     payload = fixture_payload("quiz-fixture")
     if breakage == "corrupt":
-        page.evaluate("""(h) => { localStorage.setItem(`crlm-quiz:quiz-fixture:${h}`, '{"answers": {"fx-q1": [');
-                                  localStorage.setItem('crlm-quiz-progress', 'null'); }""", payload["hash"])
+        page.evaluate(
+            """(h) => { localStorage.setItem(`crlm-quiz:quiz-fixture:${h}`, '{"answers": {"fx-q1": [');
+                                  localStorage.setItem('crlm-quiz-progress', 'null'); }""",
+            payload["hash"],
+        )
     page.evaluate(MOUNT, payload)
     answer(page, 0, [0], payload)
     assert page.locator(".qz-verdict").first.inner_text().startswith("Question 1: ✓ Correct")
@@ -329,8 +375,9 @@ def test_changed_quiz_keeps_old_answers_aside_and_start_again_clears(harness):
     old = "crlm-quiz:quiz-fixture:0123456789abcdef"
     old_value = json.dumps({"v": 1, "answers": {"fx-q1": ["fx-q1-b"]}, "checked": ["fx-q1"]})
     widget = harness.mount(payload, {old: old_value})
-    assert widget.locator(".qz-notice", has_text="this quiz changed since you answered; your earlier answers "
-                                                 "were kept aside".capitalize()).is_visible()
+    assert widget.locator(
+        ".qz-notice", has_text="this quiz changed since you answered; your earlier answers were kept aside".capitalize()
+    ).is_visible()
     assert not widget.locator("input:checked").count()
     assert widget.locator(".qz-question").nth(1).is_hidden()  # unfolds after question 1
     answer(harness, 0, [2], payload)
@@ -385,7 +432,7 @@ def test_exam_mode_shows_no_feedback_or_score_and_downloads_for_grading(harness,
 
 
 # ---------------------------------------------------------------- the built chapter
-def tab_to(page, js_predicate, limit=200):   # feedback now carries citation links
+def tab_to(page, js_predicate, limit=200):  # feedback now carries citation links
     """Press Tab until the focused element satisfies js_predicate (keyboard only)."""
     for _ in range(limit):
         if page.evaluate(f"(() => {{ const el = document.activeElement; return !!el && ({js_predicate}); }})()"):
@@ -429,7 +476,7 @@ def test_whole_quiz_by_keyboard_scores_like_the_engine_and_is_kept(page, site_ur
                     page.keyboard.press("Space")
                 page.keyboard.press("Tab")
         order[q["id"]] = shown_ids(box)
-        chosen[q["id"]] = [order[q["id"]][i] for i in picks]   # picks are display positions
+        chosen[q["id"]] = [order[q["id"]][i] for i in picks]  # picks are display positions
         tab_to(page, "el.classList.contains('qz-check')")
         page.keyboard.press("Enter")
         assert page.evaluate("document.activeElement.classList.contains('qz-verdict')")
@@ -452,7 +499,7 @@ def test_whole_quiz_by_keyboard_scores_like_the_engine_and_is_kept(page, site_ur
     wait_for_widgets(page)
     for n, q in enumerate(questions(payload)):
         box = widget.locator(".qz-question").nth(n)
-        assert shown_ids(box) == order[q["id"]]   # the same order after a reload
+        assert shown_ids(box) == order[q["id"]]  # the same order after a reload
         states = [box.locator("input").nth(i).is_checked() for i in range(len(q["options"]))]
         assert states == [oid in chosen[q["id"]] for oid in order[q["id"]]]
         assert box.locator(".qz-verdict").is_visible()
@@ -463,7 +510,7 @@ def test_whole_quiz_by_keyboard_scores_like_the_engine_and_is_kept(page, site_ur
     tab_to(page, "el.classList.contains('qz-download')")
     with page.expect_download() as dl:
         page.keyboard.press("Enter")
-    assert dl.value.suggested_filename == f"{QUIZ_ID}-trainee-42-answers.json"   # unique per learner
+    assert dl.value.suggested_filename == f"{QUIZ_ID}-trainee-42-answers.json"  # unique per learner
     saved = tmp_path / dl.value.suggested_filename
     dl.value.save_as(saved)
     data = json.loads(saved.read_text())
@@ -472,8 +519,9 @@ def test_whole_quiz_by_keyboard_scores_like_the_engine_and_is_kept(page, site_ur
     assert data["score_shown"] == want["score_display"]
     [row] = grade.grade_files([saved], grade.load_quizzes())
     assert (row.status, row.mismatch, row.score) == ("graded", False, want["score"])
-    cli = subprocess.run([sys.executable, "-m", "quizzes", "grade", str(saved)], cwd=ROOT,
-                         capture_output=True, text=True)
+    cli = subprocess.run(
+        [sys.executable, "-m", "quizzes", "grade", str(saved)], cwd=ROOT, capture_output=True, text=True
+    )
     assert cli.returncode == 0, cli.stdout + cli.stderr
     assert f"{want['score_display']:.4f}" in cli.stdout
     page.watch.assert_clean()
@@ -488,8 +536,10 @@ def test_readable_at_375px_in_dark_mode_and_prints_cleanly(browser, site_url):
         page.evaluate("document.documentElement.dataset.theme = 'dark'")
         for n, picks in enumerate(plan(quizzes.payload(QUIZ_ID))[:3]):
             answer(page, n, picks)
-        overflow = page.evaluate("(() => { const w = document.querySelector('.qz-widget');"
-                                 " return [w.scrollWidth - w.clientWidth, w.getBoundingClientRect().right]; })()")
+        overflow = page.evaluate(
+            "(() => { const w = document.querySelector('.qz-widget');"
+            " return [w.scrollWidth - w.clientWidth, w.getBoundingClientRect().right]; })()"
+        )
         assert overflow[0] <= 1 and overflow[1] <= 375
         assert serious_axe_violations(page) == []
         page.evaluate("document.documentElement.dataset.theme = 'light'")
@@ -514,8 +564,7 @@ def test_exam_site_has_no_answer_key_while_the_normal_site_does():
     plain = [re.sub(r"<[^>]+>", "", f).split("\n")[0][:60] for f in feedback]
     for html, text in zip(feedback, plain):
         # as written into the page: JSON with <, > and & escaped (book/_ext/course_sphinx.py)
-        safe = json.dumps(html)[1:-1].replace("<", "\\u003c").replace(">", "\\u003e") \
-            .replace("&", "\\u0026")
+        safe = json.dumps(html)[1:-1].replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
         forms = (html, json.dumps(html)[1:-1], safe, text, json.dumps(text)[1:-1])
         assert any(f in normal for f in forms), text  # the search can find feedback where it is
         assert not any(f in exam for f in forms), f"exam page leaks feedback: {text}"
@@ -544,26 +593,34 @@ def test_every_bank_renders_and_scores_in_the_widget(harness, quiz_id):
 def test_javascript_display_order_equals_the_python_reference(browser):
     """quiz.js displayOrder() and quizzes/rules/order.py agree on 600 seeds, ids and pins."""
     from quizzes.rules.order import display_order
+
     rng = random.Random(7)
     cases = []
     for n in range(600):
         k = rng.randint(2, 6)
-        options = [{"id": f"o{i}-é{n}", "pin": "last" if rng.random() < 0.15 else None}
-                   for i in range(k)]
-        cases.append({"options": options, "seed": f"{rng.getrandbits(64):016x}",
-                      "quiz": rng.choice(["quiz-haip", "quiz-ü"]), "question": f"q-{n}"})
+        options = [{"id": f"o{i}-é{n}", "pin": "last" if rng.random() < 0.15 else None} for i in range(k)]
+        cases.append(
+            {
+                "options": options,
+                "seed": f"{rng.getrandbits(64):016x}",
+                "quiz": rng.choice(["quiz-haip", "quiz-ü"]),
+                "question": f"q-{n}",
+            }
+        )
     [js] = run_module_function(browser, ADAPTERS, "displayOrders", [cases])
     py = [display_order(c["options"], c["seed"], c["quiz"], c["question"]) for c in cases]
     assert js == py
     # The shuffle really moves things: the first bank option is shown first about 1/k of the time.
-    firsts = sum(order[0] == c["options"][0]["id"] for order, c in zip(py, cases)
-                 if not any(o["pin"] for o in c["options"]))
+    firsts = sum(
+        order[0] == c["options"][0]["id"] for order, c in zip(py, cases) if not any(o["pin"] for o in c["options"])
+    )
     assert firsts < 0.5 * len(cases)
 
 
 @pytest.mark.browser
 def test_order_is_shuffled_per_learner_kept_on_reload_and_recorded(harness, tmp_path):
     from quizzes.rules.order import display_order
+
     payload = fixture_payload("quiz-fixture")
     seed = "00112233aabbccdd"
     widget = harness.mount(payload, {"crlm-quiz-seed": seed})
@@ -571,9 +628,9 @@ def test_order_is_shuffled_per_learner_kept_on_reload_and_recorded(harness, tmp_
     qs = questions(payload)
     want = [display_order(q["options"], seed, payload["id"], q["id"]) for q in qs]
     assert shown_ids(boxes.nth(0)) == want[0]
-    ticked = answer(harness, 0, [0])   # the first option *shown*
+    ticked = answer(harness, 0, [0])  # the first option *shown*
     assert shown_ids(boxes.nth(1)) == want[1]
-    assert shown_ids(boxes.nth(2))[-1] == "fx-q3-c"   # pinned last, whatever the seed
+    assert shown_ids(boxes.nth(2))[-1] == "fx-q3-c"  # pinned last, whatever the seed
     # A reload keeps the order and the answer (the seed is stored with the answers).
     harness.reload()
     harness.evaluate(MOUNT, payload)
@@ -609,10 +666,10 @@ def test_two_tabs_never_lose_each_others_answers(context, harness_url):
         tabs.append(page)
     a, b = tabs
     a.evaluate("localStorage.clear()")
-    ticked_a = answer(a, 0, [2], payload)                      # fx-q1-c, checked in A
-    b.locator(".qz-question").nth(0).locator(".qz-verdict").wait_for()   # B saw it arrive
+    ticked_a = answer(a, 0, [2], payload)  # fx-q1-c, checked in A
+    b.locator(".qz-question").nth(0).locator(".qz-verdict").wait_for()  # B saw it arrive
     assert b.locator(f'.qz-option[data-option="{ticked_a[0]}"] input').is_checked()
-    ticked_b = answer(b, 1, [0, 2], payload)                   # fx-q2 in B (revealed by q1)
+    ticked_b = answer(b, 1, [0, 2], payload)  # fx-q2 in B (revealed by q1)
     a.get_by_label("Your name or ID").fill("Trainee A")
     b.locator(".qz-question").nth(2).locator('.qz-option[data-option="fx-q3-a"] input').check()
     for page in (a, b):
@@ -671,8 +728,10 @@ def test_case_list_in_exam_mode_counts_confirmed_answers_and_is_not_printed(harn
     payload = fixture_payload("quiz-fixture", exam=True)
     widget = harness.mount(payload)
     answer(harness, 0, [2], payload)
-    assert widget.locator(".qz-case-count").first.inner_text().strip() == \
-        f"(1 of {len(payload['cases'][0]['questions'])} confirmed)"
+    assert (
+        widget.locator(".qz-case-count").first.inner_text().strip()
+        == f"(1 of {len(payload['cases'][0]['questions'])} confirmed)"
+    )
     harness.emulate_media(media="print")
     assert widget.locator(".qz-cases").is_hidden()
     harness.watch.assert_clean()
@@ -694,7 +753,9 @@ def themed_quiz_url(tmp_path_factory):
         learner = traitlets.Unicode("").tag(sync=True)
         seed = traitlets.Unicode("").tag(sync=True)
 
-    with widget_site(tmp_path_factory.mktemp("quiz"), {"quiz": FixtureQuiz(payload=fixture_payload("quiz-fixture"))}) as url:
+    with widget_site(
+        tmp_path_factory.mktemp("quiz"), {"quiz": FixtureQuiz(payload=fixture_payload("quiz-fixture"))}
+    ) as url:
         yield f"{url}/quiz.html"
 
 

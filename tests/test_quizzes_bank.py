@@ -1,4 +1,5 @@
 """The real registry and quiz-settings bank: content rules, rendering, payload, display."""
+
 import json
 import re
 
@@ -30,7 +31,7 @@ def test_registry_review_records():
     review = [r for r in reg.records.values() if r.is_review]
     assert len(review) >= 10
     sentences = {int(r.locator.split()[-1]) for r in review}
-    assert sentences == set(range(1, 11))           # every abstract sentence has a record
+    assert sentences == set(range(1, 11))  # every abstract sentence has a record
     for r in reg.records.values():
         assert r.id.startswith("rev-") == r.is_review
         if not r.is_review:
@@ -47,11 +48,11 @@ def test_review_quotes_are_verbatim_and_short():
 
 def test_paraphrases_do_not_copy_the_abstract():
     words = re.sub(r"\s+", " ", abstract_text()).lower().split()
-    grams = {" ".join(words[i:i + 9]) for i in range(len(words) - 8)}
+    grams = {" ".join(words[i : i + 9]) for i in range(len(words) - 8)}
     for r in load_registry().records.values():
         p = r.paraphrase.lower().split()
         for i in range(len(p) - 8):
-            assert " ".join(p[i:i + 9]) not in grams, r.id
+            assert " ".join(p[i : i + 9]) not in grams, r.id
 
 
 def test_quiz_settings_shape():
@@ -62,13 +63,13 @@ def test_quiz_settings_shape():
     types = {q.type for q in quiz.questions()}
     assert types == {"single", "multiple"}
     assert any(q.reveal_after for q in quiz.questions())
-    for quiz_id in list_quizzes():   # every credited option's feedback names its source
+    for quiz_id in list_quizzes():  # every credited option's feedback names its source
         for q in load_bank(quiz_id).questions():
             for o in q.options:
                 assert o.credit in vocab.MOODLE_FRACTIONS
                 assert o.credit <= 0 or re.search(
-                    r"\[#(rev|cons|dev|tech)-[a-z0-9-]+\]|\[@[A-Za-z0-9_:.-]+\]", o.feedback), \
-                    (quiz_id, q.id, o.id)
+                    r"\[#(rev|cons|dev|tech)-[a-z0-9-]+\]|\[@[A-Za-z0-9_:.-]+\]", o.feedback
+                ), (quiz_id, q.id, o.id)
 
 
 def test_load_bank_unknown():
@@ -77,10 +78,12 @@ def test_load_bank_unknown():
 
 
 def test_markdown_is_sanitized():
-    html = markdown_html("**b** <script>alert(1)</script> [x](javascript:alert(1)) "
-                         "[ok](https://example.org) [rel](../page.html) ![i](https://e/x.png)\n\n# H")
+    html = markdown_html(
+        "**b** <script>alert(1)</script> [x](javascript:alert(1)) "
+        "[ok](https://example.org) [rel](../page.html) ![i](https://e/x.png)\n\n# H"
+    )
     assert "<script" not in html and 'href="javascript' not in html and "<img" not in html
-    assert "&lt;script&gt;" in html                     # raw HTML shown as text, never injected
+    assert "&lt;script&gt;" in html  # raw HTML shown as text, never injected
     assert '<a href="https://example.org" rel="noopener">ok</a>' in html
     assert 'href="../page.html"' in html
     assert "<h1" not in html and "<strong>b</strong>" in html
@@ -94,8 +97,7 @@ def test_payload_study_and_exam():
     json.dumps(study), json.dumps(exam)
     assert study["hash"] == exam["hash"] == load_bank("quiz-settings").hash
     assert study["exam"] is False and exam["exam"] is True
-    assert set(study) == {"id", "title", "description_html", "hash", "exam", "scoring", "cases",
-                          "recommendations"}
+    assert set(study) == {"id", "title", "description_html", "hash", "exam", "scoring", "cases", "recommendations"}
     assert "recommendations" not in exam
     option = study["cases"][0]["questions"][0]["options"][0]
     assert set(option) == {"id", "text_html", "credit", "feedback_html", "follows", "contradicts"}
@@ -120,6 +122,6 @@ def test_review_position_escapes_and_orders():
     assert "Radioembolization produces high response rates" in html
     assert "Lung shunt limits" in html or "lung shunt" in html
     assert "<script" not in html
-    assert "values, preferences" in html               # modality "all" records included
+    assert "values, preferences" in html  # modality "all" records included
     with pytest.raises(ValueError):
         review_position("<script>")

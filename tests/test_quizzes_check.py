@@ -1,4 +1,5 @@
 """`python -m quizzes check`: malformed fixtures are reported with file, line and field."""
+
 import subprocess
 import sys
 from pathlib import Path
@@ -42,12 +43,22 @@ BAD_BANKS = [
     ("bad-modality-key.yaml", 16, "cases[0].questions[0].modality", "recommend() gives 'not-supported'"),
     ("bad-follows-not-list.yaml", 24, "cases[0].questions[0].options[0].follows", "must be a list"),
     ("bad-credited-option-untagged.yaml", 21, "cases[0].questions[0].options[0].modality", "credited option must name"),
-    ("bad-follow-and-contradict.yaml", 25, "cases[0].questions[0].options[0].contradicts", "both follow and contradict"),
+    (
+        "bad-follow-and-contradict.yaml",
+        25,
+        "cases[0].questions[0].options[0].contradicts",
+        "both follow and contradict",
+    ),
     ("bad-case-missing-features.yaml", 4, "cases[0].features", "missing required field"),
     ("bad-empty-cases.yaml", 3, "cases", "must not be empty"),
     ("bad-root-list.yaml", 1, "(root)", "expected a mapping"),
     # issue 10: values that used to crash `check` with a traceback, or pass it and break later
-    ("bad-impossible-date.yaml", 29, "cases[0].questions[0].options[1].credit", "must be a number, got string '2024-02-30'"),
+    (
+        "bad-impossible-date.yaml",
+        29,
+        "cases[0].questions[0].options[1].credit",
+        "must be a number, got string '2024-02-30'",
+    ),
     ("bad-timestamp-tag.yaml", 5, "cases[0].title", "YAML tag !!timestamp is not allowed"),
     ("bad-int-tag.yaml", 29, "cases[0].questions[0].options[1].credit", "'abc' is not a valid int"),
     ("bad-float-tag.yaml", 16, "cases[0].questions[0].weight", "'abc' is not a valid float"),
@@ -87,8 +98,11 @@ BAD_REGISTRIES = [
 def _assert_reported(issues, name, line, path, fragment):
     messages = [str(i) for i in issues if i.level == "error"]
     expected_prefix = f"{name}:{line}: error:"
-    hits = [m for m in messages if expected_prefix in m and f" {path}:" in m + ":" and fragment in m] \
-        if path else [m for m in messages if expected_prefix in m and fragment in m]
+    hits = (
+        [m for m in messages if expected_prefix in m and f" {path}:" in m + ":" and fragment in m]
+        if path
+        else [m for m in messages if expected_prefix in m and fragment in m]
+    )
     assert hits, f"expected {expected_prefix} {path} ~ {fragment!r}; got:\n" + "\n".join(messages)
 
 
@@ -147,11 +161,12 @@ def test_python_m_quizzes_runs_the_same_command_line_as_the_tests():
     """The other CLI tests call quizzes.cli.main in-process (tests/quizzes_cli.py); the real entry
     point gives the same exit status and output."""
     args = ("check", "--banks", str(BAD / "bad-credit-not-moodle.yaml"))
-    real = subprocess.run([sys.executable, "-m", "quizzes", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=120)
+    real = subprocess.run(
+        [sys.executable, "-m", "quizzes", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     here = run_quizzes(*args)
     assert (real.returncode, real.stdout, real.stderr) == (here.returncode, here.stdout, here.stderr)
-    assert real.returncode == 1 and "bad-credit-not-moodle.yaml:28" in real.stdout
+    assert real.returncode == 1 and "bad-credit-not-moodle.yaml:29" in real.stdout
 
 
 def test_cli_check_real_files_and_coverage_table():
@@ -202,7 +217,7 @@ def test_cli_reports_every_malformed_bank_without_traceback():
     assert "Traceback" not in proc.stdout + proc.stderr
     for name, line, path, _ in BAD_BANKS:
         assert f"{name}:{line}: error:{' ' + path + ':' if path else ''}" in proc.stdout, name
-    proc.stdout.encode("utf-8")   # printable: lone surrogates in the data are shown escaped
+    proc.stdout.encode("utf-8")  # printable: lone surrogates in the data are shown escaped
 
 
 @pytest.mark.parametrize("name", [r[0] for r in BAD_REGISTRIES])
@@ -238,8 +253,15 @@ def test_id_limit_is_the_graders_limit(tmp_path):
 def test_plain_scalars_that_look_like_dates_or_booleans_stay_text(tmp_path):
     """YAML 1.1 would make these a date, False and an int: where the schema wants text they
     are the text the author wrote."""
-    path = _mini(tmp_path, {"title: Mini quiz": "title: No", "title: Adjuvant case": "title: 2024-02-30",
-                            "id: q2": "id: 2024", "stem: Which are true?": "stem: 2024-02-30T10:00:00Z"})
+    path = _mini(
+        tmp_path,
+        {
+            "title: Mini quiz": "title: No",
+            "title: Adjuvant case": "title: 2024-02-30",
+            "id: q2": "id: 2024",
+            "stem: Which are true?": "stem: 2024-02-30T10:00:00Z",
+        },
+    )
     quiz, issues = parse_bank(path, load_registry())
     assert quiz is not None, "\n".join(map(str, issues))
     assert quiz.title == "No" and quiz.cases[0].title == "2024-02-30"
@@ -264,7 +286,7 @@ def test_oversized_and_special_files_are_refused(tmp_path):
     assert quiz is None and "larger than 2000000 bytes" in str(issues[0])
     fifo = tmp_path / "quiz-fifo.yaml"
     os.mkfifo(fifo)
-    quiz, issues = parse_bank(fifo, None)   # would block forever if it were opened
+    quiz, issues = parse_bank(fifo, None)  # would block forever if it were opened
     assert quiz is None and "not a regular file" in str(issues[0])
 
 

@@ -1,4 +1,5 @@
 """Decision logic: vocabulary, precedence, completeness, and agreement of bank keys."""
+
 import json
 from pathlib import Path
 
@@ -22,7 +23,7 @@ def stances(result):
 
 def test_all_combinations_complete_and_well_formed():
     rows = decide.all_combinations()
-    assert len(rows) == 3 * 3 * 5 * 2 ** 5 == 1440
+    assert len(rows) == 3 * 3 * 5 * 2**5 == 1440
     registry = load_registry()
     seen = set()
     for row in rows:
@@ -41,13 +42,16 @@ def test_rules_cite_existing_records():
     assert decide.rule_record_ids() <= set(load_registry().records)
 
 
-@pytest.mark.parametrize("factor,modality,record", [
-    ("portal-vein-thrombosis", "haip", "dev-haip-selection-portal"),
-    ("unfit-for-laparotomy", "haip", "dev-haip-selection-fitness"),
-    ("hyperbilirubinemia", "haip", "dev-haip-selection-bilirubin"),
-    ("lung-shunt-over-20pct", "tare", "dev-tare-lsf-resin"),
-    ("liver-involvement-over-60pct", "tace", "tech-debiri-involvement"),
-])
+@pytest.mark.parametrize(
+    "factor,modality,record",
+    [
+        ("portal-vein-thrombosis", "haip", "dev-haip-selection-portal"),
+        ("unfit-for-laparotomy", "haip", "dev-haip-selection-fitness"),
+        ("hyperbilirubinemia", "haip", "dev-haip-selection-bilirubin"),
+        ("lung-shunt-over-20pct", "tare", "dev-tare-lsf-resin"),
+        ("liver-involvement-over-60pct", "tace", "tech-debiri-involvement"),
+    ],
+)
 def test_contraindication_takes_precedence_everywhere(factor, modality, record):
     for row in decide.all_combinations():
         if factor in row["input"]["contraindications"]:
@@ -56,10 +60,13 @@ def test_contraindication_takes_precedence_everywhere(factor, modality, record):
             assert record in entry["because"]
 
 
-@pytest.mark.parametrize("factor,modality,record", [
-    ("hyperbilirubinemia", "tare", "dev-tare-reild-risk"),
-    ("liver-involvement-over-60pct", "tare", "dev-tare-reild-risk"),
-])
+@pytest.mark.parametrize(
+    "factor,modality,record",
+    [
+        ("hyperbilirubinemia", "tare", "dev-tare-reild-risk"),
+        ("liver-involvement-over-60pct", "tare", "dev-tare-reild-risk"),
+    ],
+)
 def test_named_risks_are_cautions_never_options(factor, modality, record):
     """Raised bilirubin and heavy involvement for TARE: a sourced risk without a sourced limit."""
     for row in decide.all_combinations():
@@ -87,7 +94,7 @@ def test_silence_is_a_caution_never_an_option():
     assert stances(r) == {"haip": "contraindicated", "tace": "caution", "tare": "caution"}
     assert "portal vein thrombosis" in r["tace"]["explanation"]
     r = decide.recommend(case(contra=["hyperbilirubinemia"]))
-    assert r["tace"]["stance"] == "caution"   # DEBIRI at raised bilirubin is never a plain option
+    assert r["tace"]["stance"] == "caution"  # DEBIRI at raised bilirubin is never a plain option
 
 
 def test_contraindications_only_hit_their_modalities():
@@ -128,7 +135,7 @@ def test_first_line():
     assert r["tare"]["because"] == ["rev-tare-no-os-qol"]
     assert "does not recommend" in r["tace"]["explanation"]
     r = decide.recommend(case("first-line", goal="survival"))
-    assert r["haip"]["stance"] == "caution"   # consensus accepts first-line HAIP; review narrower
+    assert r["haip"]["stance"] == "caution"  # consensus accepts first-line HAIP; review narrower
     assert "cons-haip-first-line" in r["haip"]["because"]
     r = decide.recommend(case("first-line", goal="quality-of-life"))
     assert r["haip"]["stance"] == "not-supported"
@@ -163,16 +170,28 @@ def test_extrahepatic_and_values():
         assert all(r[m]["because"] == ["rev-values-preferences"] for m in vocab.MODALITIES)
 
 
-@pytest.mark.parametrize("bad,fragment", [
-    ({"setting": "second-line", "disease": "liver-limited", "goal": "survival"}, "setting"),
-    ({"setting": "adjuvant", "disease": "liver-limited", "goal": "survival", "age": 70}, "unknown field"),
-    ({"setting": "adjuvant", "disease": "liver-limited"}, "missing field 'goal'"),
-    ({"setting": "adjuvant", "disease": "liver-limited", "goal": "survival",
-      "contraindications": ["ascites"]}, "ascites"),
-    ({"setting": "adjuvant", "disease": "liver-limited", "goal": "survival",
-      "contraindications": "hyperbilirubinemia"}, "must be a list"),
-    (["adjuvant"], "JSON object"),
-])
+@pytest.mark.parametrize(
+    "bad,fragment",
+    [
+        ({"setting": "second-line", "disease": "liver-limited", "goal": "survival"}, "setting"),
+        ({"setting": "adjuvant", "disease": "liver-limited", "goal": "survival", "age": 70}, "unknown field"),
+        ({"setting": "adjuvant", "disease": "liver-limited"}, "missing field 'goal'"),
+        (
+            {"setting": "adjuvant", "disease": "liver-limited", "goal": "survival", "contraindications": ["ascites"]},
+            "ascites",
+        ),
+        (
+            {
+                "setting": "adjuvant",
+                "disease": "liver-limited",
+                "goal": "survival",
+                "contraindications": "hyperbilirubinemia",
+            },
+            "must be a list",
+        ),
+        (["adjuvant"], "JSON object"),
+    ],
+)
 def test_invalid_input(bad, fragment):
     with pytest.raises(decide.DecisionInputError, match=fragment):
         decide.recommend(bad)

@@ -4,6 +4,7 @@ The grader is tested against its own bank (tests/fixtures/answers/banks/quiz-ans
 these tests do not depend on the course banks, which educators edit; tests/test_quiz_widget.py
 grades a real download against a course bank.
 """
+
 import csv
 import importlib.util
 import io
@@ -46,9 +47,16 @@ def score_answers(quiz_id, answers):
 
 def answer_doc(**over):
     first = QUIZ.questions()[0]
-    doc = {"format": "crlm-quiz-answers", "version": 1, "quiz": QUIZ.id, "hash": QUIZ.hash,
-           "learner": "ada", "answers": {first.id: [first.options[0].id]},
-           "score_shown": None, "saved_at": "2025-01-31T10:00:00Z"}
+    doc = {
+        "format": "crlm-quiz-answers",
+        "version": 1,
+        "quiz": QUIZ.id,
+        "hash": QUIZ.hash,
+        "learner": "ada",
+        "answers": {first.id: [first.options[0].id]},
+        "score_shown": None,
+        "saved_at": "2025-01-31T10:00:00Z",
+    }
     doc.update(over)
     return doc
 
@@ -80,8 +88,11 @@ def test_statuses(tmp_path):
         write(tmp_path, "unknown.json", answer_doc(quiz="quiz-nope")),
         write(tmp_path, "badq.json", answer_doc(answers={"no-such-question": ["a"]})),
         write(tmp_path, "bado.json", answer_doc(answers={QUIZ.questions()[0].id: ["zzz"]})),
-        write(tmp_path, "two.json", answer_doc(answers={QUIZ.questions()[0].id:
-                                                        [o.id for o in QUIZ.questions()[0].options[:2]]})),
+        write(
+            tmp_path,
+            "two.json",
+            answer_doc(answers={QUIZ.questions()[0].id: [o.id for o in QUIZ.questions()[0].options[:2]]}),
+        ),
         write(tmp_path, "extra.json", {**answer_doc(), "score": 1}),
         write(tmp_path, "garbage.bin", bytes(range(256)) * 4),
         write(tmp_path, "latin1.json", json.dumps(answer_doc(learner="Zoë"), ensure_ascii=False).encode("latin-1")),
@@ -106,9 +117,25 @@ def test_statuses(tmp_path):
     assert "unknown field" in rows["extra.json"].reason
     assert "not UTF-8" in rows["garbage.bin"].reason and "not UTF-8" in rows["latin1.json"].reason
     assert "version" in rows["huge.json"].reason or "JSON" in rows["huge.json"].reason
-    for name in ("badq.json", "bado.json", "two.json", "extra.json", "garbage.bin", "latin1.json",
-                 "huge.json", "inf.json", "nan.json", "types.json", "boolver.json", "list.json",
-                 "deep.json", "dupkey.json", "badtime.json", "shown.json", "missing.json"):
+    for name in (
+        "badq.json",
+        "bado.json",
+        "two.json",
+        "extra.json",
+        "garbage.bin",
+        "latin1.json",
+        "huge.json",
+        "inf.json",
+        "nan.json",
+        "types.json",
+        "boolver.json",
+        "list.json",
+        "deep.json",
+        "dupkey.json",
+        "badtime.json",
+        "shown.json",
+        "missing.json",
+    ):
         assert rows[name].status == "invalid", (name, rows[name])
         assert rows[name].reason
     assert exit_status(list(rows.values())) == 1
@@ -125,15 +152,14 @@ def test_duplicates(tmp_path):
 
 
 def test_csv_injection_and_atomic_write(tmp_path):
-    evil = write(tmp_path, "=evil.json", answer_doc(learner="=HYPERLINK(\"http://x\")"))
+    evil = write(tmp_path, "=evil.json", answer_doc(learner='=HYPERLINK("http://x")'))
     rows = grade_files([evil, write(tmp_path, "x.json", answer_doc(learner="@SUM(A1)"))], QUIZZES)
     target = tmp_path / "gradebook.csv"
     target.write_text("old content")
     write_csv_atomic(rows, target)
     with open(target, newline="", encoding="utf-8") as handle:
         table = list(csv.reader(handle))
-    assert table[0] == ["learner", "quiz", "hash", "status", "score", "score_shown", "mismatch", "file",
-                        "mode", "note"]
+    assert table[0] == ["learner", "quiz", "hash", "status", "score", "score_shown", "mismatch", "file", "mode", "note"]
     assert table[1][0].startswith("'=") and table[2][0] == "'@SUM(A1)"
     assert table[1][4] == f"{round(rows[0].score, 4):.4f}"
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
@@ -148,13 +174,13 @@ def test_cli_grade(tmp_path):
     out = tmp_path / "book.csv"
     proc = run_quizzes("grade", good, junk, "--csv", out, "--banks", FIXTURE_BANKS)
     assert "Traceback" not in proc.stderr
-    assert proc.returncode == 1                      # one file could not be graded
+    assert proc.returncode == 1  # one file could not be graded
     assert "graded" in proc.stdout and "invalid" in proc.stdout and "not UTF-8" in proc.stdout
     assert out.read_text().count("\n") == 3
 
 
 def test_parse_rejects_with_reason_only():
-    for raw in (b"", b"{}", b"null", b"\"x\"", b"1" * 6000, b"{\"format\": 1e400}"):
+    for raw in (b"", b"{}", b"null", b'"x"', b"1" * 6000, b'{"format": 1e400}'):
         try:
             parse_answer_bytes(raw)
         except AnswerFileError as exc:
@@ -166,7 +192,8 @@ def test_parse_rejects_with_reason_only():
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=5),
-    max_leaves=20)
+    max_leaves=20,
+)
 
 
 @st.composite
@@ -183,8 +210,7 @@ def test_grader_never_raises_on_arbitrary_json(tmp_path, doc):
     path = tmp_path / "h.json"
     path.write_text(json.dumps(doc))
     rows = grade_files([str(path)], QUIZZES)
-    assert len(rows) == 1 and rows[0].status in {"graded", "duplicate", "old-version",
-                                                 "unknown-quiz", "invalid"}
+    assert len(rows) == 1 and rows[0].status in {"graded", "duplicate", "old-version", "unknown-quiz", "invalid"}
     csv_text(rows)
 
 
@@ -193,11 +219,17 @@ def test_grader_never_raises_on_arbitrary_json(tmp_path, doc):
 def test_grader_never_raises_on_arbitrary_bytes(tmp_path, raw):
     path = tmp_path / "b.json"
     path.write_bytes(raw)
-    assert grade_files([str(path)], QUIZZES)[0].status in {"invalid", "graded", "old-version",
-                                                           "unknown-quiz", "duplicate"}
+    assert grade_files([str(path)], QUIZZES)[0].status in {
+        "invalid",
+        "graded",
+        "old-version",
+        "unknown-quiz",
+        "duplicate",
+    }
 
 
 # --- Fuzzed answer files (issue 10): one bad file never stops the batch --------------------------
+
 
 def _load_cases():
     spec = importlib.util.spec_from_file_location("answer_fixture_cases", FIXTURES / "make_files.py")
@@ -208,18 +240,18 @@ def _load_cases():
 
 CASES = _load_cases()
 FILES_DIR = CASES.FILES_DIR
-CSV_CONTROLS = {chr(c) for c in list(range(0x20)) + list(range(0x7f, 0xa0))} | {"\u2028", "\u2029"}
+CSV_CONTROLS = {chr(c) for c in list(range(0x20)) + list(range(0x7F, 0xA0))} | {"\u2028", "\u2029"}
 
 
 def read_gradebook(path):
     raw = Path(path).read_bytes()
     assert b"\r" not in raw
-    text = raw.decode("utf-8")                      # strict: no surrogate escaped its way in
+    text = raw.decode("utf-8")  # strict: no surrogate escaped its way in
     lines = text.splitlines()
-    for line in lines:                              # every cell quoted, one row per line
+    for line in lines:  # every cell quoted, one row per line
         assert line.startswith('"') and line.endswith('"'), line
     table = list(csv.reader(io.StringIO(text)))
-    assert len(table) == len(lines)                 # no cell spans two lines
+    assert len(table) == len(lines)  # no cell spans two lines
     return table
 
 
@@ -235,12 +267,11 @@ def test_fixture_files_are_the_listed_cases():
     on_disk = sorted(p.name for p in FILES_DIR.iterdir())
     assert on_disk == sorted(c.name for c in CASES.CASES)
     for case in CASES.CASES:
-        assert (FILES_DIR / case.name).read_bytes() == case.raw, \
-            f"{case.name} differs from make_files.py: re-run it"
+        assert (FILES_DIR / case.name).read_bytes() == case.raw, f"{case.name} differs from make_files.py: re-run it"
 
 
 def test_each_fuzzed_file_gets_its_status_and_reason():
-    rows = grade_files([FILES_DIR], QUIZZES)          # a folder: walked in name order
+    rows = grade_files([FILES_DIR], QUIZZES)  # a folder: walked in name order
     assert [Path(r.file).name for r in rows] == [c.name for c in CASES.CASES]
     invalid = 0
     for case, row in zip(CASES.CASES, rows):
@@ -262,8 +293,10 @@ def test_each_fuzzed_file_gets_its_status_and_reason():
 def _special_files(folder: Path) -> dict[str, tuple[str, str]]:
     """Files that are not plain answer files, with (status, reason). Returns name -> expected."""
     folder.mkdir()
+
     def good(learner):
         return json.dumps({**json.loads(CASES.FULL_BYTES), "learner": learner})
+
     os.mkfifo(folder / "pipe.json")
     (folder / "real-folder").mkdir()
     (folder / "folder-link.json").symlink_to(folder / "real-folder")
@@ -277,8 +310,8 @@ def _special_files(folder: Path) -> dict[str, tuple[str, str]]:
     (folder / "nested" / "deeper" / "answer.json").write_text(good("nested"))
     (folder / "dir.json").mkdir()
     (folder / "dir.json" / "inside.json").write_text(good("inside-dir-named-json"))
-    (folder / ".hidden.json").write_text(good("hidden"))            # skipped, like the shell's *.json
-    (folder / "notes.txt").write_text("not an answer file")           # skipped
+    (folder / ".hidden.json").write_text(good("hidden"))  # skipped, like the shell's *.json
+    (folder / "notes.txt").write_text("not an answer file")  # skipped
     return {
         "pipe.json": ("invalid", "not a regular file: a named pipe"),
         "folder-link.json": ("invalid", "not a regular file: a folder"),
@@ -296,8 +329,7 @@ def _special_files(folder: Path) -> dict[str, tuple[str, str]]:
 def _grade_with_watchdog(files, quizzes, seconds=30):
     """grade_files in a daemon thread: a grader that blocks on a pipe fails the test, not the run."""
     result = {}
-    worker = threading.Thread(target=lambda: result.update(rows=grade_files(files, quizzes)),
-                              daemon=True)
+    worker = threading.Thread(target=lambda: result.update(rows=grade_files(files, quizzes)), daemon=True)
     worker.start()
     worker.join(seconds)
     assert not worker.is_alive(), "the grader hung (a named pipe or device was opened)"
@@ -309,16 +341,21 @@ def test_special_files_are_invalid_rows_and_never_hang(tmp_path):
     sock = socket.socket(socket.AF_UNIX)
     sock.bind(str(tmp_path / "s.json"))
     os.mkfifo(tmp_path / "explicit-pipe")
-    expected.update({"s.json": ("invalid", "not a regular file: a socket"),
-                     "explicit-pipe": ("invalid", "not a regular file: a named pipe"),
-                     "missing.json": ("invalid", "cannot read: No such file or directory")})
+    expected.update(
+        {
+            "s.json": ("invalid", "not a regular file: a socket"),
+            "explicit-pipe": ("invalid", "not a regular file: a named pipe"),
+            "missing.json": ("invalid", "cannot read: No such file or directory"),
+        }
+    )
     try:
-        rows = _grade_with_watchdog([tmp_path / "class", tmp_path / "s.json",
-                                     tmp_path / "explicit-pipe", tmp_path / "missing.json"], QUIZZES)
+        rows = _grade_with_watchdog(
+            [tmp_path / "class", tmp_path / "s.json", tmp_path / "explicit-pipe", tmp_path / "missing.json"], QUIZZES
+        )
     finally:
         sock.close()
     got = {Path(r.file).name: r for r in rows}
-    assert sorted(got) == sorted(expected)               # one row per file; hidden and .txt skipped
+    assert sorted(got) == sorted(expected)  # one row per file; hidden and .txt skipped
     for name, (status, reason) in expected.items():
         assert got[name].status == status, (name, got[name])
         assert reason in got[name].reason if reason else got[name].reason == "", (name, got[name])
@@ -333,12 +370,17 @@ def test_one_gradebook_row_per_file_over_fuzzed_special_and_valid_files(tmp_path
     valid = tmp_path / "valid"
     valid.mkdir()
     for i in range(25):
-        doc = {**json.loads(CASES.FULL_BYTES), "learner": f"valid-{i:02d}",
-               "answers": {"ga-q1": ["abcd"[i % 4]], "ga-q3": ["b"]}, "score_shown": None}
+        doc = {
+            **json.loads(CASES.FULL_BYTES),
+            "learner": f"valid-{i:02d}",
+            "answers": {"ga-q1": ["abcd"[i % 4]], "ga-q3": ["b"]},
+            "score_shown": None,
+        }
         (valid / f"valid-{i:02d}.json").write_text(json.dumps(doc))
     out = tmp_path / "gradebook.csv"
-    proc = run_quizzes("grade", FILES_DIR, tmp_path / "class", valid, "--banks", FIXTURE_BANKS, "--csv", out,
-                       umask=0o022)
+    proc = run_quizzes(
+        "grade", FILES_DIR, tmp_path / "class", valid, "--banks", FIXTURE_BANKS, "--csv", out, umask=0o022
+    )
     stderr = proc.stderr
     assert "Traceback" not in stderr and proc.returncode == 1, stderr
     table = read_gradebook(out)
@@ -346,7 +388,7 @@ def test_one_gradebook_row_per_file_over_fuzzed_special_and_valid_files(tmp_path
     rows = table[1:]
     assert len(rows) == len(CASES.CASES) + len(special) + 25
     statuses = [row[3] for row in rows]
-    assert statuses[:len(CASES.CASES)] == [c.status for c in CASES.CASES]
+    assert statuses[: len(CASES.CASES)] == [c.status for c in CASES.CASES]
     assert statuses[-25:] == ["graded"] * 25
     assert [float(r[4]) for r in rows[-25:]] == [(1.0 * (i % 4 == 0) + 2) / 4 for i in range(25)]
     for row in rows:
@@ -362,6 +404,7 @@ def test_one_gradebook_row_per_file_over_fuzzed_special_and_valid_files(tmp_path
 
 
 # --- Bank folder: checked before any file is read ----------------------------------------------
+
 
 def _bank_problems(tmp_path):
     empty = tmp_path / "empty"
@@ -391,7 +434,7 @@ def test_unusable_bank_folder_is_an_error_before_grading(tmp_path):
         assert str(banks) in str(caught.value) and message in str(caught.value)
         out, err = io.StringIO(), io.StringIO()
         assert grade.command([str(answer)], str(target), str(banks), out, err) == 2
-        assert out.getvalue() == "" and not target.exists()      # nothing graded, nothing written
+        assert out.getvalue() == "" and not target.exists()  # nothing graded, nothing written
         assert err.getvalue().startswith("error: bank folder ") and str(banks) in err.getvalue()
         assert message in err.getvalue()
 
@@ -428,8 +471,7 @@ def test_broken_bank_beside_good_ones_is_named_in_the_rows(tmp_path):
 def test_unwritable_csv_target_is_an_error_before_grading(tmp_path):
     answer = tmp_path / "a.json"
     answer.write_bytes(CASES.FULL_BYTES)
-    for target, message in ((tmp_path / "nowhere" / "book.csv", "does not exist"),
-                            (tmp_path, "it is a folder")):
+    for target, message in ((tmp_path / "nowhere" / "book.csv", "does not exist"), (tmp_path, "it is a folder")):
         out, err = io.StringIO(), io.StringIO()
         assert grade.command([str(answer)], str(target), str(FIXTURE_BANKS), out, err) == 2
         assert out.getvalue() == "" and message in err.getvalue() and str(target) in err.getvalue()
@@ -438,8 +480,26 @@ def test_unwritable_csv_target_is_an_error_before_grading(tmp_path):
 # --- What reaches the spreadsheet and the terminal ---------------------------------------------
 
 FORMULAS = ["=1+1", "+1", "-1", "@SUM(A1)", "=cmd|' /C calc'!A0", "\uff1d1", "\uff20x"]
-LEADS = ["", " ", "  ", "\t", "\r", "\n", "\r\n", "\x00", "\x0b", "\x1b", "\x85", "\xa0",
-         "\u2028", "\u202e", "\u200b", "\ufeff", "\ud800", " \t "]
+LEADS = [
+    "",
+    " ",
+    "  ",
+    "\t",
+    "\r",
+    "\n",
+    "\r\n",
+    "\x00",
+    "\x0b",
+    "\x1b",
+    "\x85",
+    "\xa0",
+    "\u2028",
+    "\u202e",
+    "\u200b",
+    "\ufeff",
+    "\ud800",
+    " \t ",
+]
 
 
 def test_safe_cell_neutralises_every_lead_before_a_formula():
@@ -450,7 +510,7 @@ def test_safe_cell_neutralises_every_lead_before_a_formula():
             cell = safe_cell(lead + formula)
             assert_cell_safe(cell)
             assert cell.startswith("'") and cell.endswith(formula), repr(lead + formula)
-            assert len(cell) == len(lead + formula) + 1        # characters replaced one for one
+            assert len(cell) == len(lead + formula) + 1  # characters replaced one for one
             # Inside a cell (after a CR or LF, say): it cannot start a row, nothing to quote.
             cell = safe_cell("name" + lead + formula)
             assert_cell_safe(cell)
@@ -501,15 +561,14 @@ def test_terminal_output_survives_surrogates_controls_and_ascii(tmp_path):
     table = grade.summary_table(rows)
     assert "\x1b" not in table and "\r" not in table and "\ud800" not in table
     buffer = io.BytesIO()
-    ascii_out = io.TextIOWrapper(buffer, encoding="ascii")     # a terminal with no UTF-8
+    ascii_out = io.TextIOWrapper(buffer, encoding="ascii")  # a terminal with no UTF-8
     err = io.StringIO()
-    assert grade.command([str(tmp_path)], str(tmp_path / "b.csv"), str(FIXTURE_BANKS),
-                         ascii_out, err) == 1
+    assert grade.command([str(tmp_path)], str(tmp_path / "b.csv"), str(FIXTURE_BANKS), ascii_out, err) == 1
     ascii_out.flush()
     printed = buffer.getvalue().decode("ascii")
     assert "Zo\\xeb??[2J" in printed and "not valid Unicode" in printed
     files = [row[7] for row in read_gradebook(tmp_path / "b.csv")[1:]]
-    assert any(f.endswith("/\\xff\ufffd[31m.json") for f in files), files   # undecodable name
+    assert any(f.endswith("/\\xff\ufffd[31m.json") for f in files), files  # undecodable name
 
 
 def test_gradebook_mode_follows_a_stricter_umask_and_failed_writes_leave_the_old_file(tmp_path):
@@ -520,7 +579,7 @@ def test_gradebook_mode_follows_a_stricter_umask_and_failed_writes_leave_the_old
         write_csv_atomic(rows, target)
     finally:
         os.umask(old)
-    assert stat.S_IMODE(target.stat().st_mode) == 0o600     # never wider than the umask allows
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600  # never wider than the umask allows
     os.umask(0o022)
     try:
         write_csv_atomic(rows, target)
@@ -561,6 +620,5 @@ def test_an_unexpected_failure_is_an_invalid_row_and_the_batch_goes_on(tmp_path,
 def test_a_folder_without_answer_files_is_reported_not_an_empty_gradebook(tmp_path):
     (tmp_path / "notes.txt").write_text("no answers here")
     out, err = io.StringIO(), io.StringIO()
-    assert grade.command([str(tmp_path)], str(tmp_path / "book.csv"), str(FIXTURE_BANKS),
-                         out, err) == 1
+    assert grade.command([str(tmp_path)], str(tmp_path / "book.csv"), str(FIXTURE_BANKS), out, err) == 1
     assert "no answer files found" in err.getvalue() and not (tmp_path / "book.csv").exists()

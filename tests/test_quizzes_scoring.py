@@ -1,4 +1,5 @@
 """Scoring rules and content hash, with property tests."""
+
 import math
 
 from hypothesis import given, settings
@@ -37,12 +38,16 @@ def test_examples():
     assert score_question(q, ["o0"]) == 0.5
     assert score_question(q, ["o0", "o1"]) == 1.0
     assert score_question(q, ["o0", "o1", "o2"]) == 0.5
-    assert score_question(q, ["o2"]) == 0.0          # clamped, never negative
+    assert score_question(q, ["o2"]) == 0.0  # clamped, never negative
     s = Question("s", "single", "s", (opt(0, 1.0), opt(1, 0.0), opt(2, -0.5)))
     assert score_question(s, ["o0"]) == 1.0 and score_question(s, []) == 0.0
-    assert score_question(s, ["o2"]) == -0.5          # single takes the credit as authored
-    quiz = Quiz("z", "t", "", (Case("c", "t", "v", {}, (q, Question("s", "single", "s",
-                (opt(0, 1.0), opt(1, 0.0)), weight=3.0))),))
+    assert score_question(s, ["o2"]) == -0.5  # single takes the credit as authored
+    quiz = Quiz(
+        "z",
+        "t",
+        "",
+        (Case("c", "t", "v", {}, (q, Question("s", "single", "s", (opt(0, 1.0), opt(1, 0.0)), weight=3.0))),),
+    )
     result = score_quiz(quiz, {"q": ["o0"], "s": ["o0"]})
     assert result["questions"] == {"q": 0.5, "s": 1.0}
     assert result["score"] == (1.0 * 0.5 + 3.0 * 1.0) / 4.0
@@ -53,7 +58,7 @@ def test_thirds_sum_order_is_bank_order():
     expected = 0.0
     for _ in range(3):
         expected += 0.3333333
-    assert score_question(q, ["o2", "o0", "o1"]) == expected   # bit-identical, not rounded
+    assert score_question(q, ["o2", "o0", "o1"]) == expected  # bit-identical, not rounded
     assert round(expected, 4) == 1.0
 
 
@@ -66,7 +71,7 @@ def test_multiple_bounds_and_permutation(q, data):
     assert 0.0 <= score <= 1.0
     shuffled = data.draw(st.permutations(chosen))
     assert score_question(q, shuffled) == score
-    assert score_question(q, chosen + chosen) == score    # repeated ids count once
+    assert score_question(q, chosen + chosen) == score  # repeated ids count once
 
 
 @settings(max_examples=200)
@@ -119,6 +124,7 @@ def test_full_key_scores_one_and_api():
     assert result["score_display"] == 1.0 and result["hash"] == quiz.hash
     assert score_answers("quiz-settings", {})["score"] == 0.0
     import pytest
+
     with pytest.raises(ValueError):
         score_answers("quiz-settings", {"nope": ["a"]})
 
@@ -130,22 +136,33 @@ def test_hash_tracks_the_questions_not_the_key_or_wording():
     assert " " not in canonical_json(quiz) and '"credit"' not in canonical_json(quiz)
     case = quiz.cases[0]
     q = case.questions[0]
-    reworded = Question(q.id, q.type, "new stem", tuple(
-        Option(o.id, o.text + "!", o.credit, "other", o.follows, o.contradicts, o.modality)
-        for o in q.options), q.weight, q.reveal_after, q.modality)
-    recredit = Question(q.id, q.type, q.stem, tuple(
-        Option(o.id, o.text, 1.0 - o.credit, o.feedback, (), ()) for o in q.options), q.weight)
+    reworded = Question(
+        q.id,
+        q.type,
+        "new stem",
+        tuple(Option(o.id, o.text + "!", o.credit, "other", o.follows, o.contradicts, o.modality) for o in q.options),
+        q.weight,
+        q.reveal_after,
+        q.modality,
+    )
+    recredit = Question(
+        q.id,
+        q.type,
+        q.stem,
+        tuple(Option(o.id, o.text, 1.0 - o.credit, o.feedback, (), ()) for o in q.options),
+        q.weight,
+    )
     reweighted = Question(q.id, q.type, q.stem, q.options, q.weight + 1)
-    retyped = Question(q.id, "multiple" if q.type == "single" else "single", q.stem, q.options,
-                       q.weight)
+    retyped = Question(q.id, "multiple" if q.type == "single" else "single", q.stem, q.options, q.weight)
     renamed = Question(q.id + "-x", q.type, q.stem, q.options, q.weight)
-    new_option = Question(q.id, q.type, q.stem, q.options + (Option("extra", "t", 0, "f", (), ()),),
-                          q.weight)
+    new_option = Question(q.id, q.type, q.stem, q.options + (Option("extra", "t", 0, "f", (), ()),), q.weight)
 
     def with_q(newq):
-        cases = (Case(case.id, case.title, case.vignette, case.features,
-                      (newq,) + case.questions[1:]),) + quiz.cases[1:]
+        cases = (Case(case.id, case.title, case.vignette, case.features, (newq,) + case.questions[1:]),) + quiz.cases[
+            1:
+        ]
         return Quiz(quiz.id, quiz.title, quiz.description, cases)
+
     assert content_hash(with_q(reworded)) == quiz.hash
     assert content_hash(with_q(recredit)) == quiz.hash
     for changed in (reweighted, retyped, renamed, new_option):

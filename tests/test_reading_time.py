@@ -3,6 +3,7 @@
 The built pages are read as a person sees them; the word count is checked on a small doctree so
 that text in a collapsed section is shown not to count.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -23,12 +24,17 @@ assert _spec and _spec.loader
 bench = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(bench)
 
-LINE = re.compile(r'<p class="course-reading-time">Chapter (\d+) · about (\d+) minutes? to read '
-                  r'\(([\d,]+) words; collapsed sections not counted\)</p>')
+LINE = re.compile(
+    r'<p class="course-reading-time">Chapter (\d+) · about (\d+) minutes? to read '
+    r"\(([\d,]+) words; collapsed sections not counted\)</p>"
+)
 # The chapters in table-of-contents order: every page under book/chapters/ that _toc.yml lists.
-CHAPTERS = [entry["file"].rsplit("/", 1)[1]
-            for part in yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))["parts"]
-            for entry in part["chapters"] if entry["file"].startswith("book/chapters/")]
+CHAPTERS = [
+    entry["file"].rsplit("/", 1)[1]
+    for part in yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))["parts"]
+    for entry in part["chapters"]
+    if entry["file"].startswith("book/chapters/")
+]
 
 
 def test_every_chapter_shows_its_number_and_reading_time_in_toc_order():
@@ -63,7 +69,7 @@ def test_collapsed_sections_code_and_raw_output_are_not_counted():
     doc += toggle
     doc += nodes.literal_block(text="print('not prose at all')")
     doc += nodes.raw(text="<div>widget output</div>", format="html")
-    assert visible_words(doc) == 6          # "Title here" + four words
+    assert visible_words(doc) == 6  # "Title here" + four words
 
 
 def test_the_estimate_rounds_up_and_never_says_zero():
@@ -84,8 +90,7 @@ def test_bench_word_table_reports_every_chapter_of_the_built_site(capsys):
     for row in rows:
         html = (SITE / "book" / "chapters" / f"{row['chapter']}.html").read_text(encoding="utf-8")
         number, minutes, words = LINE.findall(html)[0]
-        assert (row["number"], row["minutes"], row["words"]) == (int(number), int(minutes),
-                                                                  int(words.replace(",", "")))
+        assert (row["number"], row["minutes"], row["words"]) == (int(number), int(minutes), int(words.replace(",", "")))
     printed = capsys.readouterr().out
     for row in rows:
         mark = {None: "", True: "ok", False: "MISSED"}[row["target"]]
@@ -96,7 +101,9 @@ def test_bench_word_table_reports_every_chapter_of_the_built_site(capsys):
 def test_every_modality_chapter_keeps_its_main_text_within_the_target():
     rows = {r["chapter"]: r["words"] for r in bench.word_table(SITE)}
     over = {name: rows[name] for name in bench.MODALITY_CHAPTERS if rows[name] > bench.TARGETS["modality_words"]}
-    assert not over, f"main text over {bench.TARGETS['modality_words']} visible words (move detail into a dropdown): {over}"
+    assert not over, (
+        f"main text over {bench.TARGETS['modality_words']} visible words (move detail into a dropdown): {over}"
+    )
 
 
 def _fake_site(folder, pages):
@@ -115,8 +122,7 @@ def _fake_site(folder, pages):
 def test_bench_word_table_marks_a_long_modality_chapter_missed(tmp_path, capsys):
     site = _fake_site(tmp_path, [("dual-blood-supply", 3000), ("haip", 2501), ("tare", 2500), ("notes", None)])
     rows = bench.word_table(site)
-    assert [(r["chapter"], r["target"]) for r in rows] == [("dual-blood-supply", None), ("haip", False),
-                                                          ("tare", True)]
+    assert [(r["chapter"], r["target"]) for r in rows] == [("dual-blood-supply", None), ("haip", False), ("tare", True)]
     printed = capsys.readouterr().out
     assert "| 2 | haip | 2,501 | 13 | MISSED |" in printed
     assert "| 3 | tare | 2,500 | 13 | ok |" in printed

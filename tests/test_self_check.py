@@ -1,4 +1,5 @@
 """Self-check questions in the modality chapters come from the bank, with answers, and only outside exam mode."""
+
 import re
 
 import pytest
@@ -33,14 +34,17 @@ def test_exam_mode_leaves_out_answers_and_feedback():
 def test_self_check_options_are_shuffled_like_the_engine_says():
     from quizzes.pages.display import SELF_CHECK_SEED
     from quizzes.rules.order import display_order
+
     for quiz_id in ("quiz-haip", "quiz-embolic"):
         data = quizzes.payload(quiz_id)
         for q in (q for c in data["cases"] for q in c["questions"]):
             html = self_check(quiz_id, [q["id"]]).data
             listed = html.split('<ol type="A">', 1)[1].split("</ol>", 1)[0]
             by_id = {o["id"]: o for o in q["options"]}
-            want = "".join(f"<li>{by_id[i]['text_html']}</li>"
-                           for i in display_order(q["options"], SELF_CHECK_SEED, quiz_id, q["id"]))
+            want = "".join(
+                f"<li>{by_id[i]['text_html']}</li>"
+                for i in display_order(q["options"], SELF_CHECK_SEED, quiz_id, q["id"])
+            )
             assert listed == want
 
 

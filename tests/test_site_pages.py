@@ -1,5 +1,6 @@
 """Every page of the built site: offline, error-free and accessible, before and after use, and
 readable on a phone (nothing wider than 375 px; a table that scrolls sideways says so)."""
+
 import pytest
 from browser_support import SITE, exercise_widgets, serious_axe_violations, site_pages, use_dark_mode, wait_for_widgets
 from widget_page import wcag22_violations
@@ -58,7 +59,7 @@ NEXT_FRAMES = "() => new Promise((done) => requestAnimationFrame(() => requestAn
 
 def _open_everything(page) -> None:
     page.evaluate("document.querySelectorAll('.bd-article details').forEach((d) => { d.open = true; })")
-    page.evaluate(NEXT_FRAMES)       # the table script measures in the frame after a resize
+    page.evaluate(NEXT_FRAMES)  # the table script measures in the frame after a resize
 
 
 @pytest.mark.browser
@@ -94,13 +95,13 @@ def test_wide_table_cue_comes_with_the_narrow_screen_and_goes_with_the_wide_one(
         page.goto(f"{site_url}/book/chapters/haip.html")
         dropdown = page.locator("details", has=page.locator("summary", has_text="The meta-analyses side by side"))
         cue = dropdown.locator(".course-table-cue")
-        assert cue.count() == 0                      # closed: nothing measured, nothing shown
+        assert cue.count() == 0  # closed: nothing measured, nothing shown
         dropdown.locator("summary").click()
         cue.wait_for(state="visible")
         assert cue.inner_text() == "Scroll the table sideways to see all its columns →"
         table = dropdown.locator("table")
         table.focus()
-        page.keyboard.press("ArrowRight")            # scrolled by keyboard from its tab stop
+        page.keyboard.press("ArrowRight")  # scrolled by keyboard from its tab stop
         page.wait_for_function("t => t.scrollLeft > 0", arg=table.element_handle())
         page.set_viewport_size({"width": 1280, "height": 800})
         cue.wait_for(state="detached")

@@ -1,5 +1,6 @@
 """The test-wise baseline (quizzes/checks/testwise.py) on real files: the item-writing fixture bank, and
 a copy of it with a planted length cue that the baseline must expose."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -24,7 +25,7 @@ def _load(path):
 def test_guessing_is_the_exact_expectation():
     quiz = _load(CLEAN)
     singles = [q for q in quiz.questions() if q.type == "single"]
-    assert all(guessing(q) == 0.25 for q in singles)           # 4 options, one key
+    assert all(guessing(q) == 0.25 for q in singles)  # 4 options, one key
     [multi] = [q for q in quiz.questions() if q.type == "multiple"]
     # credits +0.5, -0.5, +0.5, -0.5: 15 non-empty subsets, clamped scores add up to 3.0
     assert guessing(multi) == pytest.approx(3.0 / 15)
@@ -41,7 +42,7 @@ def test_a_planted_length_cue_is_exposed(tmp_path):
     path = tmp_path / "fixture.yaml"
     path.write_text(yaml.safe_dump(bank, sort_keys=False), encoding="utf-8")
     cued = baseline(_load(path))
-    assert cued.scores["longest"] == pytest.approx(1.0)        # every key found by length alone
+    assert cued.scores["longest"] == pytest.approx(1.0)  # every key found by length alone
     assert cued.worst_gap() > 70
     clean = baseline(_load(CLEAN))
     assert clean.scores["longest"] <= cued.scores["longest"] - 0.4

@@ -3,6 +3,7 @@ match, and the scripts Sphinx puts in <head> are deferred.
 
 The look of the pages is checked in test_page_weight.py (the same pages built with and without
 course_assets, pixel for pixel); here: what the purge keeps and drops, on real theme CSS."""
+
 from __future__ import annotations
 
 import re
@@ -37,8 +38,10 @@ def test_classes_scripts_build_from_pieces_stay():
 
 
 def test_media_blocks_are_purged_inside_and_dropped_when_empty_at_rules_stay():
-    css = ('@media (min-width:40em){.g-col-7{a:b}.show{c:d}}@media print{.nope{x:y}}'
-           '@font-face{font-family:X}@keyframes spin{from{a:b}to{a:c}}')
+    css = (
+        "@media (min-width:40em){.g-col-7{a:b}.show{c:d}}@media print{.nope{x:y}}"
+        "@font-face{font-family:X}@keyframes spin{from{a:b}to{a:c}}"
+    )
     out = purge(css)
     assert "@media (min-width:40em){.show{c:d}}" in out and "@media print" not in out
     assert "@font-face{font-family:X}" in out and "@keyframes spin{from{a:b}to{a:c}}" in out
@@ -72,14 +75,16 @@ def test_an_incremental_build_purges_the_original_again(tmp_path):
     (site / "index.html").write_text('<p class="one">', encoding="utf-8")
     unused_css.purge_site(site, keep)
     assert sheet.read_text(encoding="utf-8").strip() == ".one{a:b}"
-    (site / "index.html").write_text('<p class="one two">', encoding="utf-8")   # a page now uses .two
-    unused_css.purge_site(site, keep)                                           # Sphinx did not copy again
+    (site / "index.html").write_text('<p class="one two">', encoding="utf-8")  # a page now uses .two
+    unused_css.purge_site(site, keep)  # Sphinx did not copy again
     assert sheet.read_text(encoding="utf-8").strip() == ".one{a:b}\n.two{c:d}"
 
 
 HEAD = re.compile(r"<head>(.*?)</head>", re.S)
-BLOCKING = re.compile(r'<script (?![^>]*\b(?:defer|async)\b)(?![^>]*type="(?:module|application|text/x-)[^"]*")'
-                      r'[^>]*\bsrc="([^"]+)"')
+BLOCKING = re.compile(
+    r'<script (?![^>]*\b(?:defer|async)\b)(?![^>]*type="(?:module|application|text/x-)[^"]*")'
+    r'[^>]*\bsrc="([^"]+)"'
+)
 
 
 def test_no_page_but_search_has_a_script_that_blocks_the_first_paint():

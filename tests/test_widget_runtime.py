@@ -6,6 +6,7 @@ is needed. Whatever breaks, the broken widget shows a visible notice that says w
 figure could not be loaded: ..."), is never marked mounted, and never stops the other widgets on the
 page from mounting. The broken modules are the files in tests/fixtures/runtime/.
 """
+
 from __future__ import annotations
 
 import json
@@ -32,8 +33,7 @@ pytestmark = pytest.mark.browser
 def anywidget(fixture: str, **traits) -> dict:
     """A saved anywidget model whose front end is one of the fixture modules."""
     state = {"_esm": (FIXTURES / fixture).read_text(encoding="utf-8"), "_css": "", **traits}
-    return {"model_name": "AnyModel", "model_module": "anywidget", "model_module_version": "~0.9.*",
-            "state": state}
+    return {"model_name": "AnyModel", "model_module": "anywidget", "model_module_version": "~0.9.*", "state": state}
 
 
 def saved(widget) -> tuple[dict, str]:
@@ -58,9 +58,11 @@ def page_html(views: list[str], state: dict | None = None, state_text: str | Non
         escaped = state_text.replace("</", "<\\/")
         head = f'<script type="{STATE_TYPE}">{escaped}</script>'
     outputs = "".join(f'<div class="cell_output"><script type="{VIEW_TYPE}">{v}</script></div>' for v in views)
-    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Widget runtime test</title>'
-            f'{head}<script type="module" async src="widget-runtime.js"></script></head>'
-            f'<body><main><h1>Widget runtime test</h1>{outputs}</main></body></html>')
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Widget runtime test</title>'
+        f'{head}<script type="module" async src="widget-runtime.js"></script></head>'
+        f"<body><main><h1>Widget runtime test</h1>{outputs}</main></body></html>"
+    )
 
 
 @pytest.fixture
@@ -132,14 +134,17 @@ def trial_outcomes_with(**traits):
         state, model_id = saved(TrialOutcomes())
         state[model_id]["state"].update(traits)
         return state, view(model_id)
+
     return make
 
 
 def edited_entry(edit):
     """The ok widget's saved model after `edit(entry)` changes it (or returns a replacement)."""
+
     def make():
         entry = anywidget("ok.js", label="Broken", count=0)
         return {"broken": edit(entry) or entry}, view("broken")
+
     return make
 
 
@@ -154,21 +159,25 @@ def without_name(entry):
 CASES = {
     # case: (saved models and the view of the broken widget, what its notice must say)
     "module with a syntax error": (module_case("syntax_error.js"), "SyntaxError"),
-    "module that throws while importing": (module_case("throws_on_import.js"),
-                                           "Error: deliberate failure while importing"),
+    "module that throws while importing": (
+        module_case("throws_on_import.js"),
+        "Error: deliberate failure while importing",
+    ),
     "render that throws": (module_case("render_throws.js"), "Error: deliberate failure while drawing"),
-    "unresolvable bare import": (module_case("bare_import.js"),
-                                 'Failed to resolve module specifier "no-such-package"'),
-    "unresolvable relative import": (module_case("relative_import.js"),
-                                     'Failed to resolve module specifier "./dom.js"'),
+    "unresolvable bare import": (module_case("bare_import.js"), 'Failed to resolve module specifier "no-such-package"'),
+    "unresolvable relative import": (
+        module_case("relative_import.js"),
+        'Failed to resolve module specifier "./dom.js"',
+    ),
     "module without a default export": (module_case("no_default_export.js"), "no render function"),
     "default export without render": (module_case("default_without_render.js"), "no render function"),
     "render that draws nothing": (module_case("draws_nothing.js"), "drew nothing"),
-    "module that never finishes loading": (module_case("hangs_loading.js"),
-                                           f"loading its code took longer than {LIMIT_S} s"),
+    "module that never finishes loading": (
+        module_case("hangs_loading.js"),
+        f"loading its code took longer than {LIMIT_S} s",
+    ),
     "render that never finishes": (module_case("hangs_drawing.js"), f"drawing it took longer than {LIMIT_S} s"),
-    "payload of the wrong type (text for a list)": (trial_outcomes_with(data="not a list of trials"),
-                                                    "TypeError"),
+    "payload of the wrong type (text for a list)": (trial_outcomes_with(data="not a list of trials"), "TypeError"),
     "payload of the wrong type (number for a list)": (trial_outcomes_with(data=42), "TypeError"),
     "payload of the wrong type (object for a list)": (trial_outcomes_with(data={"id": "x"}), "TypeError"),
     "module source that is not text": (edited_entry(lambda e: e["state"].update(_esm=42)), "_esm"),
@@ -202,8 +211,9 @@ def test_broken_widget_shows_why_and_the_others_mount(site, context, good_trial,
     page, watch = site(context, page_html([view(trial_id), broken_view, view("counter")], models))
 
     # The good widgets mount right away, while a hanging one is still loading.
-    page.wait_for_function("document.querySelectorAll('[data-widget-status=mounted]').length === 2",
-                           timeout=(LIMIT_S - 2) * 1000)
+    page.wait_for_function(
+        "document.querySelectorAll('[data-widget-status=mounted]').length === 2", timeout=(LIMIT_S - 2) * 1000
+    )
     assert page.locator(".course-widget").nth(1).get_attribute("data-widget-status") in ("loading", "failed")
 
     assert wait_for_widgets(page, timeout=(LIMIT_S + 5) * 1000) == 2
@@ -223,7 +233,7 @@ def test_broken_widget_shows_why_and_the_others_mount(site, context, good_trial,
     assert exercise_widgets(page) > 0
 
     errors = runtime_errors(watch)
-    assert len(errors) == 1 and text[len(NOTICE):].rstrip(".") in errors[0], errors
+    assert len(errors) == 1 and text[len(NOTICE) :].rstrip(".") in errors[0], errors
     assert not watch.failed, f"failed requests: {watch.failed}"
 
 
@@ -244,8 +254,13 @@ def test_import_of_a_missing_file_names_it(site, context, good_trial):
 
 
 def test_notice_shows_an_error_message_as_text_never_as_markup(site, context):
-    page, watch = site(context, page_html([view("broken"), view("counter")], {
-        "broken": anywidget("markup_in_error.js"), "counter": anywidget("ok.js", label="Counter", count=0)}))
+    page, watch = site(
+        context,
+        page_html(
+            [view("broken"), view("counter")],
+            {"broken": anywidget("markup_in_error.js"), "counter": anywidget("ok.js", label="Counter", count=0)},
+        ),
+    )
     assert wait_for_widgets(page) == 1
     text = assert_notice(page, 0, '<img src="x" onerror="window.__pwned = 1"><b class="injected">bold</b>')
     assert page.locator(".course-widget img, .injected").count() == 0
@@ -262,8 +277,10 @@ PAGE_STATES = {
     "state that is an empty script": ("", "the page's widget state is not valid JSON"),
     "state that is a list": ('{"state": []}', "the page's widget state has the wrong shape"),
     "state that is null": ("null", "the page's widget state has the wrong shape"),
-    "state without its models": ('{"version_major": 2, "version_minor": 0}',
-                                 "the page's widget state has the wrong shape"),
+    "state without its models": (
+        '{"version_major": 2, "version_minor": 0}',
+        "the page's widget state has the wrong shape",
+    ),
     "no state script at all": (None, "the page has no saved widget state"),
 }
 
@@ -346,10 +363,28 @@ def test_every_course_widget_mounts_and_works(site, context):
     assert bank is not None, issues.errors
     quiz, progress = Quiz.__new__(Quiz), Progress.__new__(Progress)
     CourseWidget.__init__(quiz, quiz_id=bank.id, exam=False, payload=build_payload(bank, registry, exam=False))
-    CourseWidget.__init__(progress, quizzes=[{"id": bank.id, "title": bank.title, "hash": bank.hash,
-                                              "questions": len(bank.questions()), "href": f"{bank.id}.html"}])
-    made = [TrialOutcomes(), BloodSupply(), DebiriSequencing(), DecisionExplorer(), EvidenceExplorer(),
-            TareActivity(), quiz, progress]
+    CourseWidget.__init__(
+        progress,
+        quizzes=[
+            {
+                "id": bank.id,
+                "title": bank.title,
+                "hash": bank.hash,
+                "questions": len(bank.questions()),
+                "href": f"{bank.id}.html",
+            }
+        ],
+    )
+    made = [
+        TrialOutcomes(),
+        BloodSupply(),
+        DebiriSequencing(),
+        DecisionExplorer(),
+        EvidenceExplorer(),
+        TareActivity(),
+        quiz,
+        progress,
+    ]
     models, views = {}, []
     for widget in made:
         widget_models, model_id = saved(widget)

@@ -3,6 +3,7 @@
 The comm is ipywidgets' own test double: what Python sends is recorded, and an
 "update" message is what a front end sends when the reader moves a control.
 """
+
 import pytest
 from ipywidgets.widgets.tests.utils import setup_test_comm, teardown_test_comm
 
@@ -46,7 +47,9 @@ def test_python_changes_reach_the_front_end(test_comm, cls, kwargs, trait, value
 def test_front_end_changes_reach_python(test_comm, cls, kwargs, trait, value):
     widget = cls(**kwargs)
     assert getattr(widget, trait) != value
-    widget._handle_msg({"content": {"data": {"method": "update", "state": {trait: value}, "buffer_paths": []}}, "buffers": []})
+    widget._handle_msg(
+        {"content": {"data": {"method": "update", "state": {trait: value}, "buffer_paths": []}}, "buffers": []}
+    )
     assert getattr(widget, trait) == value
 
 

@@ -5,6 +5,7 @@ The page carries the widget's saved state the way myst-nb writes it and loads th
 site. The theme's colour variables (pydata-sphinx-theme 0.17, light and dark) are declared on the
 page, so light and dark mode follow the same variables the site's widgets read.
 """
+
 from __future__ import annotations
 
 import json
@@ -46,13 +47,15 @@ def page_html(widget, title: str = "Widget") -> str:
     state, model_id = saved_state(widget)
     text = json.dumps({"version_major": 2, "version_minor": 0, "state": state}).replace("</", "<\\/")
     view = json.dumps({"version_major": 2, "version_minor": 0, "model_id": model_id})
-    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f'<title>{title}</title><link rel="icon" href="data:,"><style>{THEME}</style>'
-            f'<script type="{STATE_TYPE}">{text}</script>'
-            f'<script type="module" async src="widget-runtime.js"></script></head>'
-            f'<body><main><h1>{title}</h1><h2>The widget</h2><div class="cell_output">'
-            f'<script type="{VIEW_TYPE}">{view}</script></div></main></body></html>')
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<title>{title}</title><link rel="icon" href="data:,"><style>{THEME}</style>'
+        f'<script type="{STATE_TYPE}">{text}</script>'
+        f'<script type="module" async src="widget-runtime.js"></script></head>'
+        f'<body><main><h1>{title}</h1><h2>The widget</h2><div class="cell_output">'
+        f'<script type="{VIEW_TYPE}">{view}</script></div></main></body></html>'
+    )
 
 
 @contextmanager
@@ -99,14 +102,18 @@ def wcag22_violations(page, selector: str | None = None) -> list[str]:
 
     options = {"preload": False, "runOnly": {"type": "tag", "values": WCAG22_TAGS}}
     results = Axe().run(page, context=selector, options=options)
-    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
-            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 def check_alone_on_a_phone(browser, url: str, selector: str, before=None, audit: str | None = None):
     """A widget on its own page fits 375 px and follows dark mode (check_phone_and_dark), and the
     part `audit` (the widget by default) has no WCAG 2.2 violation at 375 px, light and dark.
     `before(page)` opens whatever should be open (a list, an entry) before looking."""
+
     def wcag22(page):
         assert wcag22_violations(page, audit or selector) == []
 
@@ -116,11 +123,14 @@ def check_alone_on_a_phone(browser, url: str, selector: str, before=None, audit:
 def reader_text(page, selector: str) -> str:
     """Everything a reader can see or hear in the widget: its text with every <details> opened,
     plus the accessible names and descriptions written in attributes."""
-    return page.evaluate("""(sel) => {
+    return page.evaluate(
+        """(sel) => {
         const w = document.querySelector(sel);
         for (const d of w.querySelectorAll('details')) d.open = true;
         const attrs = [...w.querySelectorAll('[aria-label], [title]')]
             .map((n) => `${n.getAttribute('aria-label') || ''} ${n.getAttribute('title') || ''}`);
         const titles = [...w.querySelectorAll('svg title')].map((t) => t.textContent);
         return [w.innerText, ...attrs, ...titles].join('\\n');
-    }""", selector)
+    }""",
+        selector,
+    )

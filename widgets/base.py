@@ -4,6 +4,7 @@ Each widget is a small Python class beside its own ``.js`` and ``.css`` file.
 The JavaScript holds all interaction, so the same widget runs live in Jupyter
 and, mounted by ``widgets/static/widget-runtime.js``, on the static site.
 """
+
 from __future__ import annotations
 
 import re
@@ -45,8 +46,10 @@ def bundle(source: str, _seen: set[str] | None = None) -> str:
         twice = sorted({n for n in names if names.count(n) > 1})
         if twice:
             # The browser would refuse the whole module; say which name clashes, at build time.
-            raise ValueError(f"bundled front end declares {', '.join(twice)} more than once "
-                             f"(a helper's private name clashes with another's or the widget's)")
+            raise ValueError(
+                f"bundled front end declares {', '.join(twice)} more than once "
+                f"(a helper's private name clashes with another's or the widget's)"
+            )
     return out
 
 

@@ -22,7 +22,12 @@ const SLIDERS = [
   { key: "a_tumour", label: "Hepatic-artery share of tumour blood supply", step: 0.01, fmt: pct },
   { key: "a_normal", label: "Hepatic-artery share of normal-liver blood supply", step: 0.01, fmt: pct },
   { key: "flow", label: "Hepatic arterial blood flow (mL/min)", step: 10, fmt: (v) => `${Math.round(v)} mL/min` },
-  { key: "clearance", label: "Total-body clearance of the drug (mL/min)", step: 100, fmt: (v) => `${Math.round(v)} mL/min` },
+  {
+    key: "clearance",
+    label: "Total-body clearance of the drug (mL/min)",
+    step: 100,
+    fmt: (v) => `${Math.round(v)} mL/min`,
+  },
   { key: "extraction", label: "First-pass hepatic extraction", step: 0.01, fmt: pct },
 ];
 
@@ -38,8 +43,6 @@ function times(v) {
 
 let counter = 0;
 
-
-
 // Log-scale bar chart of exposure relative to IV infusion (the dashed line at 1).
 function drawChart(chart, r) {
   const bars = [
@@ -47,8 +50,13 @@ function drawChart(chart, r) {
     ["Normal liver", r.normal, "bs-bar-normal"],
     ["Rest of body", r.systemic, "bs-bar-systemic"],
   ];
-  const W = 320, left = 96, right = 60, rowH = 30, top = 22;
-  const lo = Math.log10(0.01), hi = Math.log10(1000);
+  const W = 320,
+    left = 96,
+    right = 60,
+    rowH = 30,
+    top = 22;
+  const lo = Math.log10(0.01),
+    hi = Math.log10(1000);
   const x = (v) => left + ((Math.log10(Math.max(v, 0.01)) - lo) / (hi - lo)) * (W - left - right);
   chart.replaceChildren();
   chart.setAttribute("viewBox", `0 0 ${W} ${top + bars.length * rowH + 24}`);
@@ -74,7 +82,10 @@ function drawChart(chart, r) {
 // under each bar, not inside it: a 20% segment is too narrow for its words on a phone.
 function drawSupply(box, aTumour, aNormal) {
   box.replaceChildren();
-  for (const [name, a] of [["Normal liver", aNormal], ["Tumour", aTumour]]) {
+  for (const [name, a] of [
+    ["Normal liver", aNormal],
+    ["Tumour", aTumour],
+  ]) {
     const row = el("div", { class: "bs-supply-row" });
     row.append(el("span", { class: "bs-supply-name" }, name));
     const words = `hepatic artery ${pct(a)}, portal vein ${pct(1 - a)}`;
@@ -119,7 +130,8 @@ function render({ model, el: root }) {
   widget.append(presetSet);
 
   const controls = el("div", { class: "bs-controls" });
-  const inputs = {}, outputs = {};
+  const inputs = {},
+    outputs = {};
   for (const s of SLIDERS) {
     const [min, max] = limits[s.key] || [0, 1];
     const row = el("div", { class: "bs-row" });
@@ -147,16 +159,30 @@ function render({ model, el: root }) {
   const supply = el("div", { class: "bs-supply" });
   const supplyTitle = el("p", { class: "bs-heading" }, "Where the blood comes from");
   const key = el("p", { class: "bs-key", "aria-hidden": "true" });
-  key.append(el("span", { class: "bs-swatch bs-ha" }), " hepatic artery ", el("span", { class: "bs-swatch bs-pv" }), " portal vein");
+  key.append(
+    el("span", { class: "bs-swatch bs-ha" }),
+    " hepatic artery ",
+    el("span", { class: "bs-swatch bs-pv" }),
+    " portal vein",
+  );
   widget.append(supplyTitle, key, supply);
 
-  const resultTitle = el("p", { class: "bs-heading" }, "During hepatic arterial infusion, relative to the same dose given intravenously");
+  const resultTitle = el(
+    "p",
+    { class: "bs-heading" },
+    "During hepatic arterial infusion, relative to the same dose given intravenously",
+  );
   const numbers = el("dl", { class: "bs-numbers" });
   const chart = svg("svg", { class: "bs-chart", role: "img", focusable: "false" });
   const live = el("p", { class: "bs-live", "aria-live": "polite", "aria-atomic": "true" });
   widget.append(resultTitle, numbers, chart, live);
-  widget.append(el("p", { class: "bs-disclaimer" },
-    "Teaching model: steady state, flow-weighted inflow, illustrative tumour share, flow and clearance. Not for dosing."));
+  widget.append(
+    el(
+      "p",
+      { class: "bs-disclaimer" },
+      "Teaching model: steady state, flow-weighted inflow, illustrative tumour share, flow and clearance. Not for dosing.",
+    ),
+  );
   root.replaceChildren(widget);
 
   let liveTimer;
@@ -185,7 +211,8 @@ function render({ model, el: root }) {
     drawSupply(supply, values.a_tumour, values.a_normal);
     clearTimeout(liveTimer);
     liveTimer = setTimeout(() => {
-      live.textContent = `Regional advantage ${times(r.advantage)}; tumour ${times(r.tumour)}, ` +
+      live.textContent =
+        `Regional advantage ${times(r.advantage)}; tumour ${times(r.tumour)}, ` +
         `normal liver ${times(r.normal)}, rest of body ${times(r.systemic)} the intravenous level.`;
     }, 250);
   }

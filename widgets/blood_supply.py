@@ -1,4 +1,5 @@
 """The dual blood supply widget: regional drug delivery through the hepatic artery."""
+
 from __future__ import annotations
 
 import traitlets

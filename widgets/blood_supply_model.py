@@ -15,6 +15,7 @@ Every exposure is relative to an intravenous infusion of the same dose rate, at
 steady state and with flow-weighted inflow concentrations. ``widgets/blood_supply.js``
 computes the same quantities in the same order; a browser test compares them.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

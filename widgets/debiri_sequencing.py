@@ -10,6 +10,7 @@ computes (``widgets/debiri_sequencing.js``); a browser test compares them.
 The session timeline is schematic: the sources give no number or spacing of
 sessions, so the widget draws sessions, not weeks.
 """
+
 from __future__ import annotations
 
 import math
@@ -43,15 +44,30 @@ STRATEGY_NOTE = (
 )
 
 CHECKLIST = [
-    {"id": "lidocaine", "label": "Intra-arterial lidocaine before the beads are delivered",
-     "note": "In a chemoembolization study, intra-arterial lidocaine cut the need for extra intravenous "
-             "analgesia from 69% to 19%.", "keys": ["fiorentini2008", "cvirlidocaine"], "tag": "V"},
-    {"id": "morphine", "label": "A major analgesic (morphine) before the beads are delivered",
-     "note": "", "keys": ["fiorentini2008"], "tag": "V"},
+    {
+        "id": "lidocaine",
+        "label": "Intra-arterial lidocaine before the beads are delivered",
+        "note": "In a chemoembolization study, intra-arterial lidocaine cut the need for extra intravenous "
+        "analgesia from 69% to 19%.",
+        "keys": ["fiorentini2008", "cvirlidocaine"],
+        "tag": "V",
+    },
+    {
+        "id": "morphine",
+        "label": "A major analgesic (morphine) before the beads are delivered",
+        "note": "",
+        "keys": ["fiorentini2008"],
+        "tag": "V",
+    },
     {"id": "antibiotic", "label": "Antibiotic prophylaxis", "note": "", "keys": ["fiorentini2008"], "tag": "V"},
     {"id": "antiemetic", "label": "Antiemetic prophylaxis", "note": "", "keys": ["fiorentini2008"], "tag": "V"},
-    {"id": "hydration", "label": "Intravenous hydration until transaminases stabilise",
-     "note": "", "keys": ["fiorentini2008"], "tag": "V"},
+    {
+        "id": "hydration",
+        "label": "Intravenous hydration until transaminases stabilise",
+        "note": "",
+        "keys": ["fiorentini2008"],
+        "tag": "V",
+    },
 ]
 
 # Technical recommendations [jvir2014debiri, V]: liver-dominant means at least
@@ -90,8 +106,11 @@ def eligibility(liver_share: float, involvement: float) -> dict:
             raise ValueError(f"{name} must be between 0 and 100, got {value!r}")
     liver_dominant = liver_share >= ELIGIBILITY["liver_share_min"]
     involvement_ok = involvement <= ELIGIBILITY["involvement_max"]
-    return {"liver_dominant": liver_dominant, "involvement_ok": involvement_ok,
-            "meets": liver_dominant and involvement_ok}
+    return {
+        "liver_dominant": liver_dominant,
+        "involvement_ok": involvement_ok,
+        "meets": liver_dominant and involvement_ok,
+    }
 
 
 class DebiriSequencing(CourseWidget):
@@ -115,9 +134,14 @@ class DebiriSequencing(CourseWidget):
 
     def __init__(self, **kwargs):
         keys = [s["key"] for s in STRATEGIES.values()] + [k for item in CHECKLIST for k in item["keys"]]
-        super().__init__(strategies=STRATEGIES, checklist=CHECKLIST, thresholds=ELIGIBILITY,
-                         strategy_note=readable_citations(STRATEGY_NOTE),
-                         source_labels=source_labels([*keys, ELIGIBILITY["key"]]), **kwargs)
+        super().__init__(
+            strategies=STRATEGIES,
+            checklist=CHECKLIST,
+            thresholds=ELIGIBILITY,
+            strategy_note=readable_citations(STRATEGY_NOTE),
+            source_labels=source_labels([*keys, ELIGIBILITY["key"]]),
+            **kwargs,
+        )
 
     @traitlets.validate("strategy")
     def _valid_strategy(self, proposal):

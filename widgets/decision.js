@@ -19,14 +19,17 @@ export function lookup(table, input) {
   const out = {};
   table.modalities.forEach((m, i) => {
     const [s, e, b] = table.cells[cell][i];
-    out[m] = { stance: table.stances[s], because: [...table.becauses[b]], explanation: table.explanations[e].map((i) => table.sentences[i]).join(" ") };
+    out[m] = {
+      stance: table.stances[s],
+      because: [...table.becauses[b]],
+      explanation: table.explanations[e].map((i) => table.sentences[i]).join(" "),
+    };
   });
   return out;
 }
 
 const SYMBOL = { option: "✓", caution: "!", "not-supported": "–", contraindicated: "✕" };
 let counter = 0;
-
 
 function radioGroup(id, legend, name, order, labels, current, onChange) {
   const set = el("fieldset", { class: "de-group" });
@@ -51,9 +54,14 @@ function render({ model, el: root }) {
   const L = model.get("labels") || {};
   const order = L.order || {};
   const widget = el("div", { class: "de-widget cw-card" });
-  widget.append(el("p", { class: "de-disclaimer" },
-    "Illustrative teaching tool, not for clinical use: it shows how this course's decision rules " +
-    "read the sources, not advice for any patient."));
+  widget.append(
+    el(
+      "p",
+      { class: "de-disclaimer" },
+      "Illustrative teaching tool, not for clinical use: it shows how this course's decision rules " +
+        "read the sources, not advice for any patient.",
+    ),
+  );
 
   const controls = el("div", { class: "de-controls" });
   const groups = {};
@@ -106,8 +114,10 @@ function render({ model, el: root }) {
     const name = (L.modalities || {})[modality] || modality;
     box.append(el("h4", { class: "de-name" }, name));
     const stance = el("p", { class: "de-stance" });
-    stance.append(el("span", { class: "de-symbol", "aria-hidden": "true" }, SYMBOL[entry.stance] || "?"),
-      el("span", { class: "de-stance-text" }, (L.stances || {})[entry.stance] || entry.stance));
+    stance.append(
+      el("span", { class: "de-symbol", "aria-hidden": "true" }, SYMBOL[entry.stance] || "?"),
+      el("span", { class: "de-stance-text" }, (L.stances || {})[entry.stance] || entry.stance),
+    );
     box.append(stance, el("p", { class: "de-explanation" }, entry.explanation));
     box.append(el("p", { class: "de-because-title" }, "Rests on:"));
     const list = el("ul", { class: "de-because" });
@@ -117,7 +127,13 @@ function render({ model, el: root }) {
       // registry id stays in data-record, out of the reader's way.
       const li = el("li", { "data-record": rid });
       li.append(el("a", { href: `#rec-${rid}` }, rec.label || "a statement of the course's sources"));
-      li.append(el("span", { class: "de-source" }, rec.review ? " (the review)" : ` (${rec.source || "other source"}; not the review)`));
+      li.append(
+        el(
+          "span",
+          { class: "de-source" },
+          rec.review ? " (the review)" : ` (${rec.source || "other source"}; not the review)`,
+        ),
+      );
       list.append(li);
     }
     box.append(list);

@@ -15,6 +15,7 @@ Compact table (trait `table`), small enough for a page (about 10 KB of rows):
   each index taken from the vocabulary order and bit i set when contraindication i is present.
   combo_key() and expand() are the Python reference of the JavaScript comboKey() and lookup().
 """
+
 from __future__ import annotations
 
 import re
@@ -57,7 +58,7 @@ STANCE_LABELS = {
 def combo_key(case: dict) -> int:
     """The combination's number in the table (see the module docstring)."""
     bits = sum(1 << vocab.CONTRAINDICATIONS.index(c) for c in set(case.get("contraindications", [])))
-    index = (vocab.SETTINGS.index(case["setting"]) * len(vocab.DISEASES) + vocab.DISEASES.index(case["disease"]))
+    index = vocab.SETTINGS.index(case["setting"]) * len(vocab.DISEASES) + vocab.DISEASES.index(case["disease"])
     index = index * len(vocab.GOALS) + vocab.GOALS.index(case["goal"])
     return index * (1 << len(vocab.CONTRAINDICATIONS)) + bits
 
@@ -87,15 +88,31 @@ def compact_table(rows: list[dict] | None = None) -> dict:
 
     numbered = [None] * (len(vocab.SETTINGS) * len(vocab.DISEASES) * len(vocab.GOALS) << len(vocab.CONTRAINDICATIONS))
     for row in rows:
-        cells = [[vocab.STANCES.index(row["result"][m]["stance"]),
-                  intern("explanations", [intern("sentences", part)
-                                          for part in split_sentences(row["result"][m]["explanation"])]),
-                  intern("becauses", list(row["result"][m]["because"]))] for m in vocab.MODALITIES]
+        cells = [
+            [
+                vocab.STANCES.index(row["result"][m]["stance"]),
+                intern(
+                    "explanations",
+                    [intern("sentences", part) for part in split_sentences(row["result"][m]["explanation"])],
+                ),
+                intern("becauses", list(row["result"][m]["because"])),
+            ]
+            for m in vocab.MODALITIES
+        ]
         numbered[combo_key(row["input"])] = intern("cells", cells)
-    order = {"settings": list(vocab.SETTINGS), "diseases": list(vocab.DISEASES), "goals": list(vocab.GOALS),
-             "contraindications": list(vocab.CONTRAINDICATIONS)}
-    return {"modalities": list(vocab.MODALITIES), "stances": list(vocab.STANCES), "order": order,
-            **strings, "rows": numbered}
+    order = {
+        "settings": list(vocab.SETTINGS),
+        "diseases": list(vocab.DISEASES),
+        "goals": list(vocab.GOALS),
+        "contraindications": list(vocab.CONTRAINDICATIONS),
+    }
+    return {
+        "modalities": list(vocab.MODALITIES),
+        "stances": list(vocab.STANCES),
+        "order": order,
+        **strings,
+        "rows": numbered,
+    }
 
 
 def expand(table: dict, case: dict) -> dict | None:
@@ -103,9 +120,14 @@ def expand(table: dict, case: dict) -> dict | None:
     cell = table["rows"][combo_key(case)]
     if cell is None:
         return None
-    return {m: {"stance": table["stances"][s], "because": list(table["becauses"][b]),
-                "explanation": " ".join(table["sentences"][i] for i in table["explanations"][e])}
-            for m, (s, e, b) in zip(table["modalities"], table["cells"][cell], strict=True)}
+    return {
+        m: {
+            "stance": table["stances"][s],
+            "because": list(table["becauses"][b]),
+            "explanation": " ".join(table["sentences"][i] for i in table["explanations"][e]),
+        }
+        for m, (s, e, b) in zip(table["modalities"], table["cells"][cell], strict=True)
+    }
 
 
 def labels() -> dict:
@@ -114,15 +136,22 @@ def labels() -> dict:
     records = {}
     for rid in ids:
         rec = registry.records[rid]
-        records[rid] = {"label": rec.label, "review": rec.is_review,
-                        "source": registry.sources[rec.source].label}
-    return {"modalities": MODALITY_LABELS, "settings": SETTING_LABELS,
-            "diseases": DISEASE_LABELS, "goals": GOAL_LABELS, "contraindications": CONTRA_LABELS,
-            "stances": STANCE_LABELS,
-            "order": {"settings": list(vocab.SETTINGS), "diseases": list(vocab.DISEASES),
-                      "goals": list(vocab.GOALS),
-                      "contraindications": list(vocab.CONTRAINDICATIONS)},
-            "records": records}
+        records[rid] = {"label": rec.label, "review": rec.is_review, "source": registry.sources[rec.source].label}
+    return {
+        "modalities": MODALITY_LABELS,
+        "settings": SETTING_LABELS,
+        "diseases": DISEASE_LABELS,
+        "goals": GOAL_LABELS,
+        "contraindications": CONTRA_LABELS,
+        "stances": STANCE_LABELS,
+        "order": {
+            "settings": list(vocab.SETTINGS),
+            "diseases": list(vocab.DISEASES),
+            "goals": list(vocab.GOALS),
+            "contraindications": list(vocab.CONTRAINDICATIONS),
+        },
+        "records": records,
+    }
 
 
 class DecisionExplorer(CourseWidget):
@@ -158,8 +187,12 @@ class DecisionExplorer(CourseWidget):
         return [c for c in vocab.CONTRAINDICATIONS if c in proposal["value"]]
 
     def case(self) -> dict:
-        return {"setting": self.setting, "disease": self.disease, "goal": self.goal,
-                "contraindications": list(self.contraindications)}
+        return {
+            "setting": self.setting,
+            "disease": self.disease,
+            "goal": self.goal,
+            "contraindications": list(self.contraindications),
+        }
 
     def result(self) -> dict:
         """What the front end shows, straight from the engine."""

@@ -15,8 +15,16 @@ export function forestRows({ trials }) {
   for (const t of trials) {
     for (const r of t.results || []) {
       if (r.hr != null && r.ci_low != null && r.ci_high != null) {
-        rows.push({ trial: t.id, name: t.name, endpoint: r.endpoint, hr: r.hr, ci_low: r.ci_low,
-          ci_high: r.ci_high, source: r.source, citation: r.citation || t.citation });
+        rows.push({
+          trial: t.id,
+          name: t.name,
+          endpoint: r.endpoint,
+          hr: r.hr,
+          ci_low: r.ci_low,
+          ci_high: r.ci_high,
+          source: r.source,
+          citation: r.citation || t.citation,
+        });
       }
     }
   }
@@ -25,7 +33,8 @@ export function forestRows({ trials }) {
 
 // Log axis wide enough for every interval, never narrower than 0.25 to 2.
 export function forestAxis(rows) {
-  let lo = 0.25, hi = 2;
+  let lo = 0.25,
+    hi = 2;
   for (const r of rows) {
     while (r.ci_low < lo) lo /= 2;
     while (r.ci_high > hi) hi *= 2;
@@ -66,7 +75,12 @@ function trialCard(t, labels, names, bibliography) {
   summary.append(el("span", { class: "ev-facts" }, ` — ${facts.join(" · ")}`));
   details.append(summary);
   const dl = el("dl", { class: "ev-fields" });
-  const add = (term, node) => { dl.append(el("dt", {}, term)); const dd = el("dd"); dd.append(node); dl.append(dd); };
+  const add = (term, node) => {
+    dl.append(el("dt", {}, term));
+    const dd = el("dd");
+    dd.append(node);
+    dl.append(dd);
+  };
   const txt = (s) => document.createTextNode(s);
   add("Design", txt(t.design));
   if (t.setting_note) add("Setting note", txt(t.setting_note));
@@ -96,11 +110,14 @@ function trialCard(t, labels, names, bibliography) {
 function drawForest(box, rows, names) {
   box.replaceChildren();
   if (!rows.length) {
-    box.append(el("p", { class: "ev-note" }, "No hazard ratio with a verified confidence interval among the trials shown."));
+    box.append(
+      el("p", { class: "ev-note" }, "No hazard ratio with a verified confidence interval among the trials shown."),
+    );
     return;
   }
   const { lo, hi, ticks } = forestAxis(rows);
-  const W = 200, pad = 10;
+  const W = 200,
+    pad = 10;
   const x = (v) => pad + ((Math.log(v) - Math.log(lo)) / (Math.log(hi) - Math.log(lo))) * (W - 2 * pad);
   for (const r of rows) {
     const row = el("div", { class: "ev-frow", "data-trial": r.trial });
@@ -129,7 +146,11 @@ function drawForest(box, rows, names) {
     labels.append(tick);
   });
   scale.append(axis, labels, el("span", { class: "ev-direction" }, "← fewer events with therapy"));
-  axisRow.append(el("div", { class: "ev-flabel" }, "Hazard ratio (log scale; line at 1 = no difference)"), scale, el("div"));
+  axisRow.append(
+    el("div", { class: "ev-flabel" }, "Hazard ratio (log scale; line at 1 = no difference)"),
+    scale,
+    el("div"),
+  );
   box.append(axisRow);
 }
 
@@ -149,7 +170,10 @@ function render({ model, el: root }) {
   for (const [key, label] of Object.entries(labels.modality)) {
     const input = el("input", { type: "checkbox", id: `${id}-m-${key}`, value: key });
     input.addEventListener("change", () => {
-      model.set("modalities", Object.keys(boxes).filter((k) => boxes[k].checked));
+      model.set(
+        "modalities",
+        Object.keys(boxes).filter((k) => boxes[k].checked),
+      );
       model.save_changes();
     });
     boxes[key] = input;
@@ -161,7 +185,10 @@ function render({ model, el: root }) {
   const select = el("select", { id: `${id}-setting` });
   select.append(el("option", { value: "all" }, "All settings"));
   for (const [key, label] of Object.entries(labels.setting)) select.append(el("option", { value: key }, label));
-  select.addEventListener("change", () => { model.set("setting", select.value); model.save_changes(); });
+  select.addEventListener("change", () => {
+    model.set("setting", select.value);
+    model.save_changes();
+  });
   settingRow.append(el("label", { for: select.id }, "Setting"), select);
   controls.append(mods, settingRow);
 
@@ -169,12 +196,19 @@ function render({ model, el: root }) {
   const list = el("ul", { class: "ev-list", "aria-label": "Trials shown" });
   const legend = `Sources in brackets: first author and year (the full entry is in the bibliography). ${model.get("tag_legend") || ""}`;
   const listNote = el("p", { class: "ev-note ev-legend" }, legend.trim());
-  const forestTitle = el("h3", { class: "ev-heading", id: `${id}-forest` }, "Hazard ratios with verified confidence intervals");
+  const forestTitle = el(
+    "h3",
+    { class: "ev-heading", id: `${id}-forest` },
+    "Hazard ratios with verified confidence intervals",
+  );
   const forest = el("div", { class: "ev-forest", role: "group", "aria-labelledby": forestTitle.id });
-  const forestNote = el("p", { class: "ev-note" },
+  const forestNote = el(
+    "p",
+    { class: "ev-note" },
     "Only hazard ratios whose 95% confidence interval we could verify are drawn; other hazard ratios appear in the trial list. " +
-    "A square left of the line at 1 means fewer events with the regional therapy, as each trial defined its comparison. " +
-    (model.get("tag_legend") || ""));
+      "A square left of the line at 1 means fewer events with the regional therapy, as each trial defined its comparison. " +
+      (model.get("tag_legend") || ""),
+  );
   widget.append(controls, count, list, listNote, forestTitle, forest, forestNote);
   root.replaceChildren(widget);
 

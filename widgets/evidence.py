@@ -3,6 +3,7 @@
 The filter and forest-plot functions here are the Python reference for ``widgets/evidence.js``;
 the data and its checks live in ``widgets/trials.py``.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -17,8 +18,7 @@ from .trials import MODALITY_LABELS, TRIAL_SETTINGS, TRIALS_YAML, cited_keys, lo
 
 def filter_trials(trials: list[dict], modalities: list[str], setting: str) -> list[str]:
     """Ids of the trials shown: modality among those ticked, setting equal to the choice ('all' = any)."""
-    return [t["id"] for t in trials
-            if t["modality"] in modalities and (setting == "all" or setting_key(t) == setting)]
+    return [t["id"] for t in trials if t["modality"] in modalities and (setting == "all" or setting_key(t) == setting)]
 
 
 def forest_rows(trials: list[dict]) -> list[dict]:
@@ -27,9 +27,18 @@ def forest_rows(trials: list[dict]) -> list[dict]:
     for t in trials:
         for r in t["results"] or []:
             if r.get("hr") is not None and r.get("ci_low") is not None and r.get("ci_high") is not None:
-                rows.append({"trial": t["id"], "name": t["name"], "endpoint": r["endpoint"], "hr": r["hr"],
-                             "ci_low": r["ci_low"], "ci_high": r["ci_high"], "source": r["source"],
-                             "citation": r.get("citation") or t["citation"]})
+                rows.append(
+                    {
+                        "trial": t["id"],
+                        "name": t["name"],
+                        "endpoint": r["endpoint"],
+                        "hr": r["hr"],
+                        "ci_low": r["ci_low"],
+                        "ci_high": r["ci_high"],
+                        "source": r["source"],
+                        "citation": r.get("citation") or t["citation"],
+                    }
+                )
     return rows
 
 

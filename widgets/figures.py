@@ -13,6 +13,7 @@ The summary matrix is generated from quizzes.rules.decide.recommend() for a refe
 time the chapter is executed, so it cannot disagree with the quizzes, whose keys the same
 function checks. Every text it shows (labels, explanations, registry labels) is escaped.
 """
+
 from __future__ import annotations
 
 import re
@@ -29,11 +30,33 @@ SVG_NS = "http://www.w3.org/2000/svg"
 
 # Drawing elements only: no script, foreignObject, image, a, animation or filter (a filter
 # would not follow the theme, and animation is not wanted in a printed figure).
-ALLOWED_ELEMENTS = frozenset({
-    "svg", "title", "desc", "style", "defs", "g", "path", "rect", "circle", "ellipse", "line",
-    "polyline", "polygon", "text", "tspan", "clipPath", "marker", "use", "symbol",
-    "linearGradient", "radialGradient", "stop", "pattern",
-})
+ALLOWED_ELEMENTS = frozenset(
+    {
+        "svg",
+        "title",
+        "desc",
+        "style",
+        "defs",
+        "g",
+        "path",
+        "rect",
+        "circle",
+        "ellipse",
+        "line",
+        "polyline",
+        "polygon",
+        "text",
+        "tspan",
+        "clipPath",
+        "marker",
+        "use",
+        "symbol",
+        "linearGradient",
+        "radialGradient",
+        "stop",
+        "pattern",
+    }
+)
 # Colours belong in the file's <style> (where dark mode can change them), never in attributes.
 COLOUR_ATTRIBUTES = ("fill", "stroke", "stop-color", "color", "style")
 _COLOUR_VALUE = re.compile(
@@ -49,7 +72,7 @@ class FigureError(ValueError):
 @dataclass(frozen=True)
 class Svg:
     path: Path
-    text: str          # the file, without an XML declaration, ready to inline
+    text: str  # the file, without an XML declaration, ready to inline
     title: str
     desc: str
     ids: tuple[str, ...]
@@ -105,11 +128,9 @@ def check_svg(path: Path) -> Svg:
             elif attr == "id":
                 ids.append(value)
                 if not value.startswith(path.stem + "-"):
-                    fail(f"<{local} id={value!r}>: ids must start with {path.stem + '-'!r} "
-                         "(figures share a page)")
+                    fail(f"<{local} id={value!r}>: ids must start with {path.stem + '-'!r} (figures share a page)")
             elif attr in COLOUR_ATTRIBUTES and _COLOUR_VALUE.search(value):
-                fail(f"<{local} {attr}={value!r}>: set colours in the <style> block, where dark mode "
-                     "can change them")
+                fail(f"<{local} {attr}={value!r}>: set colours in the <style> block, where dark mode can change them")
             if "url(" in value and not _LOCAL_URL.fullmatch(value.strip()):
                 fail(f"<{local} {attr}>: url() must point inside the file")
         stack.append(local)
@@ -134,8 +155,9 @@ def check_svg(path: Path) -> Svg:
     try:
         parser.Parse(raw, True)
     except xml.parsers.expat.ExpatError as exc:
-        raise FigureError(f"{where}:{exc.lineno}: error: not well-formed XML: "
-                          f"{xml.parsers.expat.ErrorString(exc.code)}") from None
+        raise FigureError(
+            f"{where}:{exc.lineno}: error: not well-formed XML: {xml.parsers.expat.ErrorString(exc.code)}"
+        ) from None
 
     attrs = root.get("attrs", {})
     title = " ".join("".join(texts["title"]).split())
@@ -152,14 +174,15 @@ def check_svg(path: Path) -> Svg:
         problems.append(f"{where}: error: <svg>: needs a viewBox (so that it scales to the screen)")
     for attr in ("width", "height"):
         if attr in attrs:
-            problems.append(f"{where}: error: <svg {attr}>: a fixed size would overflow a phone; "
-                            "use the viewBox only")
+            problems.append(f"{where}: error: <svg {attr}>: a fixed size would overflow a phone; use the viewBox only")
     named = {f"{path.stem}-title", f"{path.stem}-desc"}
     labelled = set(attrs.get("aria-labelledby", "").split()) | set(attrs.get("aria-describedby", "").split())
     if not named <= set(ids) or not named <= labelled:
-        problems.append(f"{where}: error: <svg>: <title id=\"{path.stem}-title\"> and <desc "
-                        f"id=\"{path.stem}-desc\"> must exist and be named by aria-labelledby / "
-                        "aria-describedby")
+        problems.append(
+            f'{where}: error: <svg>: <title id="{path.stem}-title"> and <desc '
+            f'id="{path.stem}-desc"> must exist and be named by aria-labelledby / '
+            "aria-describedby"
+        )
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
         problems.append(f"{where}: error: duplicate id(s): {', '.join(duplicates)}")
@@ -174,9 +197,11 @@ def diagram_html(name: str, folder: Path = FIGURES_DIR) -> str:
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
         raise FigureError(f"figure name {name!r}: lowercase letters, digits and hyphens only")
     svg = check_svg(Path(folder) / f"{name}.svg")
-    return (f'<div class="crlm-diagram" data-figure="{escape(name)}">{svg.text}'
-            '<details class="crlm-figure-text"><summary>Text description of the figure</summary>'
-            f"<p>{escape(svg.desc)}</p></details></div>")
+    return (
+        f'<div class="crlm-diagram" data-figure="{escape(name)}">{svg.text}'
+        '<details class="crlm-figure-text"><summary>Text description of the figure</summary>'
+        f"<p>{escape(svg.desc)}</p></details></div>"
+    )
 
 
 def diagram(name: str):
@@ -203,13 +228,24 @@ REFERENCE_PATIENT = {"disease": "liver-limited", "contraindications": []}
 # after resection; conversion in first line; response and regional control after progression).
 ROW_GOALS = {"adjuvant": "survival", "first-line": "conversion", "after-progression": "regional-control"}
 
-SETTING_SHORT = {"adjuvant": "After resection (adjuvant)", "first-line": "First line, unresectable disease",
-                 "after-progression": "After progression on chemotherapy"}
-GOAL_SHORT = {"conversion": "conversion to resection", "regional-control": "response and liver control",
-              "survival": "longer survival", "quality-of-life": "quality of life",
-              "avoid-procedures": "avoid procedures"}
-STANCE_SHORT = {"option": "Option", "caution": "Caution", "not-supported": "Not supported",
-                "contraindicated": "Contraindicated"}
+SETTING_SHORT = {
+    "adjuvant": "After resection (adjuvant)",
+    "first-line": "First line, unresectable disease",
+    "after-progression": "After progression on chemotherapy",
+}
+GOAL_SHORT = {
+    "conversion": "conversion to resection",
+    "regional-control": "response and liver control",
+    "survival": "longer survival",
+    "quality-of-life": "quality of life",
+    "avoid-procedures": "avoid procedures",
+}
+STANCE_SHORT = {
+    "option": "Option",
+    "caution": "Caution",
+    "not-supported": "Not supported",
+    "contraindicated": "Contraindicated",
+}
 STANCE_MEANING = {
     "option": "the sources support discussing it here",
     "caution": "a named risk, sources that disagree, or silence on a listed factor: the team must weigh it",
@@ -220,8 +256,12 @@ STANCE_MARK = {"option": "\u2713", "caution": "!", "not-supported": "\u2013", "c
 
 
 def reference_case(setting: str, goal: str) -> dict:
-    return {"setting": setting, "goal": goal, **REFERENCE_PATIENT,
-            "contraindications": list(REFERENCE_PATIENT["contraindications"])}
+    return {
+        "setting": setting,
+        "goal": goal,
+        **REFERENCE_PATIENT,
+        "contraindications": list(REFERENCE_PATIENT["contraindications"]),
+    }
 
 
 def matrix_cells(recommend=decide.recommend) -> dict:
@@ -238,13 +278,17 @@ def matrix_cells(recommend=decide.recommend) -> dict:
 def _stance_html(stance: str) -> str:
     if stance not in STANCE_SHORT:
         raise ValueError(f"recommend() returned an unknown stance {stance!r}")
-    return (f'<span class="crlm-st crlm-st-{stance}"><span class="crlm-st-mark" aria-hidden="true">'
-            f"{STANCE_MARK[stance]}</span> {escape(STANCE_SHORT[stance])}</span>")
+    return (
+        f'<span class="crlm-st crlm-st-{stance}"><span class="crlm-st-mark" aria-hidden="true">'
+        f"{STANCE_MARK[stance]}</span> {escape(STANCE_SHORT[stance])}</span>"
+    )
 
 
 def _cell(tag: str, modality: str, setting: str, goal: str, stance: str, extra: str = "") -> str:
-    return (f'<{tag} data-modality="{modality}" data-setting="{setting}" data-goal="{goal}" '
-            f'data-stance="{stance}"{extra}>{_stance_html(stance)}</{tag}>')
+    return (
+        f'<{tag} data-modality="{modality}" data-setting="{setting}" data-goal="{goal}" '
+        f'data-stance="{stance}"{extra}>{_stance_html(stance)}</{tag}>'
+    )
 
 
 def matrix_html(recommend=decide.recommend, registry=None) -> str:
@@ -257,23 +301,30 @@ def matrix_html(recommend=decide.recommend, registry=None) -> str:
 
     if registry is None:
         from quizzes.parsing.registry import load_registry
+
         registry = load_registry()
     cells = matrix_cells(recommend)
     names = vocab.MODALITY_NAMES
-    parts = ['<div class="crlm-matrix">',
-             '<table class="crlm-matrix-table crlm-matrix-main">',
-             "<caption>Reference patient: disease only in the liver, no contraindication. Each "
-             "setting states the patient's goal used for it.</caption><thead><tr>"]
+    parts = [
+        '<div class="crlm-matrix">',
+        '<table class="crlm-matrix-table crlm-matrix-main">',
+        "<caption>Reference patient: disease only in the liver, no contraindication. Each "
+        "setting states the patient's goal used for it.</caption><thead><tr>",
+    ]
     parts.extend(f'<th scope="col" id="crlm-matrix-{m}">{escape(names[m])}</th>' for m in vocab.MODALITIES)
     parts.append("</tr></thead>")
     for setting in vocab.SETTINGS:
         goal = ROW_GOALS[setting]
         row_id = f"crlm-matrix-{setting}"
-        parts.append(f'<tbody><tr><th scope="rowgroup" colspan="{len(vocab.MODALITIES)}" id="{row_id}" '
-                     f'class="crlm-matrix-setting">{escape(SETTING_SHORT[setting])}'
-                     f'<span class="crlm-matrix-goal">goal: {escape(GOAL_SHORT[goal])}</span></th></tr><tr>')
-        parts.extend(_cell("td", m, setting, goal, cells[(m, setting, goal)]["stance"],
-                           f' headers="crlm-matrix-{m} {row_id}"') for m in vocab.MODALITIES)
+        parts.append(
+            f'<tbody><tr><th scope="rowgroup" colspan="{len(vocab.MODALITIES)}" id="{row_id}" '
+            f'class="crlm-matrix-setting">{escape(SETTING_SHORT[setting])}'
+            f'<span class="crlm-matrix-goal">goal: {escape(GOAL_SHORT[goal])}</span></th></tr><tr>'
+        )
+        parts.extend(
+            _cell("td", m, setting, goal, cells[(m, setting, goal)]["stance"], f' headers="crlm-matrix-{m} {row_id}"')
+            for m in vocab.MODALITIES
+        )
         parts.append("</tr></tbody>")
     parts.append("</table>")
 
@@ -287,35 +338,49 @@ def matrix_html(recommend=decide.recommend, registry=None) -> str:
     parts.append('<details class="crlm-matrix-more"><summary>Every goal, setting by setting</summary>')
     for setting in vocab.SETTINGS:
         prefix = f"crlm-matrix-{setting}"
-        parts.append(f'<table class="crlm-matrix-table crlm-matrix-goals"><caption>'
-                     f"{escape(SETTING_SHORT[setting])}: each goal</caption><thead><tr>")
+        parts.append(
+            f'<table class="crlm-matrix-table crlm-matrix-goals"><caption>'
+            f"{escape(SETTING_SHORT[setting])}: each goal</caption><thead><tr>"
+        )
         parts.extend(f'<th scope="col" id="{prefix}-{m}">{escape(names[m])}</th>' for m in vocab.MODALITIES)
         parts.append("</tr></thead>")
         for goal in vocab.GOALS:
-            parts.append(f'<tbody><tr><th scope="rowgroup" colspan="{len(vocab.MODALITIES)}" '
-                         f'id="{prefix}-{goal}">goal: {escape(GOAL_SHORT[goal])}</th></tr><tr>')
-            parts.extend(_cell("td", m, setting, goal, cells[(m, setting, goal)]["stance"],
-                               f' headers="{prefix}-{m} {prefix}-{goal}"') for m in vocab.MODALITIES)
+            parts.append(
+                f'<tbody><tr><th scope="rowgroup" colspan="{len(vocab.MODALITIES)}" '
+                f'id="{prefix}-{goal}">goal: {escape(GOAL_SHORT[goal])}</th></tr><tr>'
+            )
+            parts.extend(
+                _cell(
+                    "td",
+                    m,
+                    setting,
+                    goal,
+                    cells[(m, setting, goal)]["stance"],
+                    f' headers="{prefix}-{m} {prefix}-{goal}"',
+                )
+                for m in vocab.MODALITIES
+            )
             parts.append("</tr></tbody>")
         parts.append("</table>")
     parts.append("</details>")
 
-    parts.append('<details class="crlm-matrix-more"><summary>Why each cell says what it says'
-                 "</summary><dl>")
+    parts.append('<details class="crlm-matrix-more"><summary>Why each cell says what it says</summary><dl>')
     for setting in vocab.SETTINGS:
         goal = ROW_GOALS[setting]
         for m in vocab.MODALITIES:
             result = cells[(m, setting, goal)]
             links = []
             for rid in result["because"]:
-                if rid not in registry.records:   # never show a reader a raw id
+                if rid not in registry.records:  # never show a reader a raw id
                     raise ValueError(f"recommend() cites {rid!r}, which the registry does not define")
                 label = record_label(registry, rid)
                 links.append(f'<a href="{escape(STATEMENT_URL.format(id=rid))}">{escape(label)}</a>')
-            parts.append(f"<dt>{escape(names[m])}, {escape(SETTING_SHORT[setting].lower())}, goal "
-                         f"{escape(GOAL_SHORT[goal])}: {escape(STANCE_SHORT[result['stance']])}</dt>"
-                         f"<dd>{escape(result['explanation'])} <span class=\"crlm-matrix-src\">"
-                         f"Statements: {'; '.join(links)}.</span></dd>")
+            parts.append(
+                f"<dt>{escape(names[m])}, {escape(SETTING_SHORT[setting].lower())}, goal "
+                f"{escape(GOAL_SHORT[goal])}: {escape(STANCE_SHORT[result['stance']])}</dt>"
+                f'<dd>{escape(result["explanation"])} <span class="crlm-matrix-src">'
+                f"Statements: {'; '.join(links)}.</span></dd>"
+            )
     parts.append("</dl></details></div>")
     return "".join(parts)
 

@@ -50,8 +50,8 @@
  */
 
 export const FSRS_PARAMETERS = [
-  0.212, 1.2931, 2.3065, 8.2956, 6.4133, 0.8334, 3.0194, 0.001, 1.8722, 0.1666, 0.796, 1.4835,
-  0.0614, 0.2629, 1.6483, 0.6014, 1.8729, 0.5425, 0.0912, 0.0658, 0.1542,
+  0.212, 1.2931, 2.3065, 8.2956, 6.4133, 0.8334, 3.0194, 0.001, 1.8722, 0.1666, 0.796, 1.4835, 0.0614, 0.2629, 1.6483,
+  0.6014, 1.8729, 0.5425, 0.0912, 0.0658, 0.1542,
 ];
 export const RATING = { Again: 1, Hard: 2, Good: 3, Easy: 4 };
 export const STATE = { Learning: 1, Review: 2, Relearning: 3 };
@@ -62,7 +62,10 @@ const STABILITY_MIN = 0.001;
 // ten minutes), the package's default weights and target retention.
 /** @type {SchedulerConfig} */
 export const COURSE_SCHEDULER = {
-  parameters: FSRS_PARAMETERS, desired_retention: 0.9, learning_steps: [], relearning_steps: [],
+  parameters: FSRS_PARAMETERS,
+  desired_retention: 0.9,
+  learning_steps: [],
+  relearning_steps: [],
   maximum_interval: 36500,
 };
 

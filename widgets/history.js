@@ -12,7 +12,19 @@
 // Text from a file reaches the page only through textContent (el() in dom.js).
 
 import { el } from "./dom.js";
-import { CERTAINTY_KEY, EXAM_PREFIX, INDEX_KEY, PRACTICE_KEY, PREFIX, REVIEW_KEY, SEED_KEY, keysStartingWith, readItem, removeItem, writeItem } from "./storage.js";
+import {
+  CERTAINTY_KEY,
+  EXAM_PREFIX,
+  INDEX_KEY,
+  PRACTICE_KEY,
+  PREFIX,
+  REVIEW_KEY,
+  SEED_KEY,
+  keysStartingWith,
+  readItem,
+  removeItem,
+  writeItem,
+} from "./storage.js";
 import { SEED_PATTERN, isObj } from "./quiz-data.js";
 import { cleanQueue } from "./review-store.js";
 
@@ -63,7 +75,8 @@ function itemProblem(key, value) {
   if (v === null) return "is not a JSON object (damaged)";
   if (key === INDEX_KEY) return isObj(v.quizzes) ? "" : "has no list of quizzes";
   if (key === PRACTICE_KEY) {
-    return Array.isArray(v.items) && v.items.every((x) => typeof x === "string") && Number.isFinite(v.ends) ? ""
+    return Array.isArray(v.items) && v.items.every((x) => typeof x === "string") && Number.isFinite(v.ends)
+      ? ""
       : "is not a practice test (questions or end time missing)";
   }
   if (key === REVIEW_KEY) {
@@ -72,12 +85,14 @@ function itemProblem(key, value) {
     const clean = cleanQueue(v).cards;
     for (const [id, entry] of Object.entries(v.cards)) {
       if (!clean[id]) return `has a damaged review card ${quoted(id)}`;
-      if (!Array.isArray(entry.log) || clean[id].log.length !== entry.log.length) return `has a damaged review log for ${quoted(id)}`;
+      if (!Array.isArray(entry.log) || clean[id].log.length !== entry.log.length)
+        return `has a damaged review log for ${quoted(id)}`;
     }
     return "";
   }
   // A quiz chapter's saved answers.
-  if (!isObj(v.answers) || !Array.isArray(v.checked)) return "is not a quiz's saved answers (answers or checked list missing)";
+  if (!isObj(v.answers) || !Array.isArray(v.checked))
+    return "is not a quiz's saved answers (answers or checked list missing)";
   const [, quizId] = key.slice(key.startsWith(EXAM_PREFIX) ? EXAM_PREFIX.length - 1 : PREFIX.length - 1).split(":");
   if (typeof v.quiz === "string" && v.quiz !== quizId) return `holds answers to another quiz, ${quoted(v.quiz)}`;
   const lists = Object.values(v.answers).every((ids) => Array.isArray(ids) && ids.every((x) => typeof x === "string"));
@@ -96,24 +111,33 @@ export function readHistory(text) {
     return { error: "The file is not a learning history of this course: it has no format name." };
   }
   if (doc.format !== HISTORY_FORMAT) {
-    return { error: `The file is not a learning history of this course: its format is ${quoted(doc.format)}, not "${HISTORY_FORMAT}".` };
+    return {
+      error: `The file is not a learning history of this course: its format is ${quoted(doc.format)}, not "${HISTORY_FORMAT}".`,
+    };
   }
   if (!Number.isInteger(doc.version) || doc.version < 1) {
     return { error: "The file's format version is missing or not a whole number of 1 or more: it is damaged." };
   }
   if (doc.version > HISTORY_VERSION) {
-    return { error: `The file was made by a newer version of the course (format version ${doc.version}); this page reads version ${HISTORY_VERSION}. Update the course here, or export again from a matching version.` };
+    return {
+      error: `The file was made by a newer version of the course (format version ${doc.version}); this page reads version ${HISTORY_VERSION}. Update the course here, or export again from a matching version.`,
+    };
   }
   if (!isObj(doc.items)) return { error: "The file has no history items: it is damaged." };
   for (const [key, value] of Object.entries(doc.items)) {
     if (!SINGLE_KEYS.includes(key) && !QUIZ_KEY.test(key)) {
-      return { error: `The file holds an item this course does not use, ${quoted(key)}: it is damaged or from another site.` };
+      return {
+        error: `The file holds an item this course does not use, ${quoted(key)}: it is damaged or from another site.`,
+      };
     }
     const problem = itemProblem(key, value);
     if (problem) return { error: `The file's item ${quoted(key)} ${problem}.` };
   }
   const at = new Date(doc.exported_at);
-  return { items: doc.items, exportedAt: typeof doc.exported_at === "string" && !Number.isNaN(at.getTime()) ? at : null };
+  return {
+    items: doc.items,
+    exportedAt: typeof doc.exported_at === "string" && !Number.isNaN(at.getTime()) ? at : null,
+  };
 }
 
 const count = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -125,14 +149,31 @@ export function describeHistory(items) {
   const checked = (keys) => keys.reduce((n, k) => n + (parsedObject(items[k])?.checked?.length || 0), 0);
   const practice = sets(PREFIX);
   const exam = sets(EXAM_PREFIX);
-  if (practice.length) out.push(`answers to ${count(practice.length, "quiz", "quizzes")} (${count(checked(practice), "question")} checked)`);
-  if (exam.length) out.push(`exam answers to ${count(exam.length, "quiz", "quizzes")} (${count(checked(exam), "question")} confirmed)`);
+  if (practice.length)
+    out.push(
+      `answers to ${count(practice.length, "quiz", "quizzes")} (${count(checked(practice), "question")} checked)`,
+    );
+  if (exam.length)
+    out.push(
+      `exam answers to ${count(exam.length, "quiz", "quizzes")} (${count(checked(exam), "question")} confirmed)`,
+    );
   if (REVIEW_KEY in items) {
     const cards = Object.values(cleanQueue(parsedObject(items[REVIEW_KEY])).cards);
-    if (cards.length) out.push(`${count(cards.length, "review card")} with ${count(cards.reduce((n, c) => n + c.log.length, 0), "logged review")}`);
+    if (cards.length)
+      out.push(
+        `${count(cards.length, "review card")} with ${count(
+          cards.reduce((n, c) => n + c.log.length, 0),
+          "logged review",
+        )}`,
+      );
   }
   if (items[CERTAINTY_KEY] === "on") out.push("certainty rating turned on");
-  if (PRACTICE_KEY in items) out.push(parsedObject(items[PRACTICE_KEY])?.submitted_at == null ? "a practice test in progress" : "a finished practice test");
+  if (PRACTICE_KEY in items)
+    out.push(
+      parsedObject(items[PRACTICE_KEY])?.submitted_at == null
+        ? "a practice test in progress"
+        : "a finished practice test",
+    );
   return out;
 }
 
@@ -147,30 +188,43 @@ export function replaceHistory(items) {
   return false;
 }
 
-const stamp = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")} ` +
+const stamp = (d) =>
+  `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")} ` +
   `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
 
 // The section: export button, file picker, confirmation, status. onImported() redraws the page.
 export function historySection(onImported = () => {}) {
   const section = el("section", { class: "hs-section", id: "crlm-history", "aria-labelledby": "crlm-history-h" });
-  section.append(el("h2", { id: "crlm-history-h" }, "Moving to another device"),
-    el("p", { class: "hs-note" },
+  section.append(
+    el("h2", { id: "crlm-history-h" }, "Moving to another device"),
+    el(
+      "p",
+      { class: "hs-note" },
       "Save your whole learning history in this browser (quiz answers, review queue, settings, a practice test in progress) as one file, " +
-      "and load it in a browser on another device. Loading a file replaces the history there."));
+        "and load it in a browser on another device. Loading a file replaces the history there.",
+    ),
+  );
   const status = el("p", { class: "hs-status", role: "status", "aria-live": "polite" });
   const canStore = writeItem(HISTORY_PROBE, "1");
   removeItem(HISTORY_PROBE);
   if (!canStore) {
-    section.append(el("p", { class: "hs-blocked" },
-      "This browser does not let the course use its storage (a privacy setting or private window may block it), " +
-      "so there is no saved history to export here and a history file cannot be loaded."));
+    section.append(
+      el(
+        "p",
+        { class: "hs-blocked" },
+        "This browser does not let the course use its storage (a privacy setting or private window may block it), " +
+          "so there is no saved history to export here and a history file cannot be loaded.",
+      ),
+    );
     return section;
   }
   const exportButton = el("button", { type: "button", class: "hs-button hs-export" }, "Export my learning history");
   exportButton.addEventListener("click", () => {
     const now = new Date();
     const items = historyItems();
-    const url = URL.createObjectURL(new Blob([JSON.stringify(historyFile(items, now), null, 1)], { type: "application/json" }));
+    const url = URL.createObjectURL(
+      new Blob([JSON.stringify(historyFile(items, now), null, 1)], { type: "application/json" }),
+    );
     const name = historyFileName(now);
     const a = el("a", { href: url, download: name, hidden: "" });
     document.body.append(a);
@@ -197,7 +251,8 @@ export function historySection(onImported = () => {}) {
     confirm.hidden = true;
     confirm.replaceChildren();
     if (!replaceHistory(file.items)) {
-      status.textContent = "Not imported: this browser refused to store the history (storage may be full). Your history here is unchanged.";
+      status.textContent =
+        "Not imported: this browser refused to store the history (storage may be full). Your history here is unchanged.";
       return;
     }
     const held = describeHistory(file.items);
@@ -214,7 +269,8 @@ export function historySection(onImported = () => {}) {
     status.textContent = ""; // each choice gets its own message, even when it repeats the last
     if (!chosen) return;
     if (chosen.size > HISTORY_MAX_BYTES) {
-      status.textContent = "Not imported: the file is far larger than any learning history of this course. Nothing was changed.";
+      status.textContent =
+        "Not imported: the file is far larger than any learning history of this course. Nothing was changed.";
       return;
     }
     let text;
@@ -243,8 +299,15 @@ export function historySection(onImported = () => {}) {
       picker.focus();
     });
     const from = file.exportedAt ? ` (exported ${stamp(file.exportedAt)})` : "";
-    confirm.replaceChildren(heading, el("p", {}, "This browser holds, and would lose:"), list(describeHistory(here)),
-      el("p", {}, `The file${from} holds:`), list(describeHistory(file.items)), yes, no);
+    confirm.replaceChildren(
+      heading,
+      el("p", {}, "This browser holds, and would lose:"),
+      list(describeHistory(here)),
+      el("p", {}, `The file${from} holds:`),
+      list(describeHistory(file.items)),
+      yes,
+      no,
+    );
     confirm.hidden = false;
     status.textContent = "The file is a valid learning history. Confirm below to replace the history in this browser.";
     heading.focus();

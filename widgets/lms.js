@@ -182,7 +182,7 @@ function session(api) {
 function reporter(lms, payload, values) {
   const exam = payload.exam === true;
   const questions = questionsOf(payload);
-  let sent = new Set(values.checked);   // checked before this launch: recorded by an earlier one
+  let sent = new Set(values.checked); // checked before this launch: recorded by an earlier one
 
   function interaction(q) {
     const n = Number.parseInt(lms.get("cmi.interactions._count"), 10) || 0;
@@ -202,7 +202,7 @@ function reporter(lms, payload, values) {
   return function report() {
     if (!lms.open) return;
     const checked = new Set(values.checked);
-    if ([...sent].some((id) => !checked.has(id))) sent = new Set();   // "Start again"
+    if ([...sent].some((id) => !checked.has(id))) sent = new Set(); // "Start again"
     for (const q of questions) {
       if (checked.has(q.id) && !sent.has(q.id)) {
         interaction(q);
@@ -234,8 +234,13 @@ function mount() {
   useStore(new MemoryStore());
 
   const saved = decodeSuspend(payload, lms.get("cmi.suspend_data"));
-  const values = { payload, answers: saved?.answers || {}, checked: saved?.checked || [],
-    learner: saved ? saved.learner : lms.get("cmi.core.student_name"), seed: saved?.seed || "" };
+  const values = {
+    payload,
+    answers: saved?.answers || {},
+    checked: saved?.checked || [],
+    learner: saved ? saved.learner : lms.get("cmi.core.student_name"),
+    seed: saved?.seed || "",
+  };
   const report = reporter(lms, payload, values);
   const model = {
     get: (k) => values[k],
@@ -249,17 +254,21 @@ function mount() {
   };
 
   if (lms.open) {
-    status.textContent = payload.exam === true
-      ? "Connected to your learning platform: each answer you confirm is sent to it as you go. Press Finish when you are done."
-      : "Connected to your learning platform: each answer you check, and your score, is sent to it as you go. Press Finish when you are done.";
+    status.textContent =
+      payload.exam === true
+        ? "Connected to your learning platform: each answer you confirm is sent to it as you go. Press Finish when you are done."
+        : "Connected to your learning platform: each answer you check, and your score, is sent to it as you go. Press Finish when you are done.";
   } else {
-    status.textContent = (lms.error ? `The learning platform refused the connection (${lms.error}). ` : "No learning platform was found. ")
-      + "Nothing is sent anywhere and your answers are kept only while this page is open: download them before you leave, and give the file to your educator.";
+    status.textContent =
+      (lms.error
+        ? `The learning platform refused the connection (${lms.error}). `
+        : "No learning platform was found. ") +
+      "Nothing is sent anywhere and your answers are kept only while this page is open: download them before you leave, and give the file to your educator.";
     status.classList.add("qz-notice");
   }
   quizWidget.render({ model, el: root });
   if (lms.open) {
-    report();   // status "incomplete" from the first launch on
+    report(); // status "incomplete" from the first launch on
     const finish = document.createElement("button");
     finish.type = "button";
     finish.className = "qz-button lms-finish";

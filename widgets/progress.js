@@ -46,7 +46,10 @@ export function summarize({ quizzes, storage }) {
     const practiceKey = `${PREFIX}${q.id}:${q.hash}`;
     const examKey = `${EXAM_PREFIX}${q.id}:${q.hash}`;
     const older = Object.keys(storage).filter(
-      (k) => (k.startsWith(`${PREFIX}${q.id}:`) || k.startsWith(`${EXAM_PREFIX}${q.id}:`)) && k !== practiceKey && k !== examKey,
+      (k) =>
+        (k.startsWith(`${PREFIX}${q.id}:`) || k.startsWith(`${EXAM_PREFIX}${q.id}:`)) &&
+        k !== practiceKey &&
+        k !== examKey,
     );
     return {
       id: q.id,
@@ -103,7 +106,13 @@ export function topicCredits({ data, storage }) {
     }
   }
   const out = {};
-  for (const [group] of TOPIC_GROUPS) out[group] = creditRows(data[group].map((t) => t.id), tagged.get(group), scores, weights);
+  for (const [group] of TOPIC_GROUPS)
+    out[group] = creditRows(
+      data[group].map((t) => t.id),
+      tagged.get(group),
+      scores,
+      weights,
+    );
   out.recommendations = creditRows(Object.keys(data.recommendations), byRec, scores, weights);
   return out;
 }
@@ -114,9 +123,13 @@ export const REVISE_BELOW = 0.75; // as widgets/progress.py
 export function toRevise(credits, limit = 3) {
   const weak = [];
   for (const [group] of TOPIC_GROUPS) {
-    for (const r of credits[group] || []) if (r.credit !== null && r.credit < REVISE_BELOW) weak.push([r.credit, group, r.id]);
+    for (const r of credits[group] || [])
+      if (r.credit !== null && r.credit < REVISE_BELOW) weak.push([r.credit, group, r.id]);
   }
-  return weak.sort((a, b) => a[0] - b[0]).slice(0, limit).map(([, group, id]) => [group, id]);
+  return weak
+    .sort((a, b) => a[0] - b[0])
+    .slice(0, limit)
+    .map(([, group, id]) => [group, id]);
 }
 
 // A plain copy of the course's keys in localStorage, or null when this browser does not let the
@@ -152,25 +165,36 @@ function render({ model, el: root }) {
   keepKeysInWidget(root);
   const quizzes = model.get("quizzes") || [];
   const widget = el("div", { class: "pg-widget" });
-  widget.append(el("p", { class: "pg-note" },
-    "Read from this browser only: nothing is sent anywhere. Another browser or device has its own progress."));
+  widget.append(
+    el(
+      "p",
+      { class: "pg-note" },
+      "Read from this browser only: nothing is sent anywhere. Another browser or device has its own progress.",
+    ),
+  );
   const table = el("table", { class: "pg-table" });
   table.append(el("caption", {}, "Your saved progress in each quiz"));
   const head = el("tr");
-  for (const h of ["Quiz", "Answered", "Score shown", "Last saved", "Notes"]) head.append(el("th", { scope: "col" }, h));
+  for (const h of ["Quiz", "Answered", "Score shown", "Last saved", "Notes"])
+    head.append(el("th", { scope: "col" }, h));
   table.append(el("thead"));
   table.tHead.append(head);
   const body = el("tbody");
   table.append(body);
   const refresh = el("button", { type: "button", class: "pg-refresh", "data-safe-to-press": "" }, "Refresh");
   const live = el("p", { class: "pg-live", "aria-live": "polite", role: "status" });
-  const blocked = el("p", { class: "pg-blocked", hidden: "" },
+  const blocked = el(
+    "p",
+    { class: "pg-blocked", hidden: "" },
     "This browser does not let the course read its storage (a privacy setting or private window may block it), " +
-    "so your progress cannot be shown here. The quizzes still work, but they cannot keep your answers: " +
-    "download your answers on each quiz page before you leave it.");
+      "so your progress cannot be shown here. The quizzes still work, but they cannot keep your answers: " +
+      "download your answers on each quiz page before you leave it.",
+  );
   const topicData = model.get("topics") || {};
-  const hasTopics = Array.isArray(topicData.quizzes) && isObj(topicData.recommendations)
-    && TOPIC_GROUPS.every(([group]) => Array.isArray(topicData[group]));
+  const hasTopics =
+    Array.isArray(topicData.quizzes) &&
+    isObj(topicData.recommendations) &&
+    TOPIC_GROUPS.every(([group]) => Array.isArray(topicData[group]));
   const topics = el("section", { class: "pg-topics", "aria-labelledby": "pg-topics-h" });
   widget.append(blocked, table, refresh, live);
   if (hasTopics) widget.append(topics);
@@ -187,9 +211,21 @@ function render({ model, el: root }) {
     const weak = toRevise(credits);
     const answered = credits.modalities.some((r) => r.checked);
     if (!answered) {
-      revise.append(el("p", {}, "What to revise: check questions on the quiz pages first; this part then names your weakest topics."));
+      revise.append(
+        el(
+          "p",
+          {},
+          "What to revise: check questions on the quiz pages first; this part then names your weakest topics.",
+        ),
+      );
     } else if (!weak.length) {
-      revise.append(el("p", {}, `What to revise: nothing stands out; every topic you have answered is at ${percent(REVISE_BELOW)} or more.`));
+      revise.append(
+        el(
+          "p",
+          {},
+          `What to revise: nothing stands out; every topic you have answered is at ${percent(REVISE_BELOW)} or more.`,
+        ),
+      );
     } else {
       const intro = el("p", {});
       intro.append(el("strong", {}, "What to revise:"), " your weakest topics, with the sections to reread.");
@@ -216,10 +252,18 @@ function render({ model, el: root }) {
         const t = topic(group, r.id);
         const li = el("li", { class: "pg-topic", "data-topic": r.id });
         const bar = el("span", { class: "pg-bar", "aria-hidden": "true" });
-        bar.append(el("span", { class: "pg-bar-fill", style: `width: ${r.credit === null ? 0 : Math.round(r.credit * 100)}%` }));
-        const words = r.credit === null ? `none of ${r.questions} questions checked yet`
-          : `${percent(r.credit)} on ${r.checked} of ${r.questions} questions checked`;
-        li.append(el("a", { href: String(t.href) }, String(t.label)), bar, el("span", { class: "pg-topic-credit" }, words));
+        bar.append(
+          el("span", { class: "pg-bar-fill", style: `width: ${r.credit === null ? 0 : Math.round(r.credit * 100)}%` }),
+        );
+        const words =
+          r.credit === null
+            ? `none of ${r.questions} questions checked yet`
+            : `${percent(r.credit)} on ${r.checked} of ${r.questions} questions checked`;
+        li.append(
+          el("a", { href: String(t.href) }, String(t.label)),
+          bar,
+          el("span", { class: "pg-topic-credit" }, words),
+        );
         list.append(li);
       }
       topics.append(list);
@@ -233,8 +277,12 @@ function render({ model, el: root }) {
       const rec = topicData.recommendations[r.id];
       const m = label.get(["haip", "tace", "tare"].includes(rec?.modality) ? rec.modality : "general");
       const li = el("li");
-      li.append(el("strong", {}, String(rec?.label || r.id)), `: ${percent(r.credit)} on ${r.checked} of ${r.questions} questions (`,
-        el("a", { href: String(m.href) }, String(m.label)), ")");
+      li.append(
+        el("strong", {}, String(rec?.label || r.id)),
+        `: ${percent(r.credit)} on ${r.checked} of ${r.questions} questions (`,
+        el("a", { href: String(m.href) }, String(m.label)),
+        ")",
+      );
       recList.append(li);
     }
     if (recs.length) fold.append(recList);
@@ -256,7 +304,11 @@ function render({ model, el: root }) {
       const p = r.practice;
       if (p && p.checked) started += 1;
       // Without storage nothing is known: say so rather than "0 of 10, not started".
-      const answered = el("td", { class: "pg-answered" }, unavailable ? "unknown" : `${p ? p.checked : 0} of ${r.total}`);
+      const answered = el(
+        "td",
+        { class: "pg-answered" },
+        unavailable ? "unknown" : `${p ? p.checked : 0} of ${r.total}`,
+      );
       const score = el("td", { class: "pg-score" }, p && p.score !== null ? percent(p.score) : "—");
       const saved = el("td", { class: "pg-saved" });
       const date = p && p.saved_at ? when(p.saved_at) : "";
@@ -265,13 +317,15 @@ function render({ model, el: root }) {
       else saved.textContent = p ? "saved, date unknown" : "not started";
       const notes = [];
       if (r.exam) notes.push(`exam answers: ${r.exam.checked} of ${r.total} confirmed`);
-      if (r.older) notes.push(`${r.older} saved set${r.older > 1 ? "s" : ""} from an earlier version of this quiz (kept aside)`);
+      if (r.older)
+        notes.push(`${r.older} saved set${r.older > 1 ? "s" : ""} from an earlier version of this quiz (kept aside)`);
       tr.append(name, answered, score, saved, el("td", { class: "pg-notes" }, notes.join("; ") || "—"));
       body.append(tr);
     });
     if (hasTopics) showTopics(storage || {});
     if (announce) {
-      live.textContent = unavailable ? "Progress cannot be read: this browser blocks the course's storage."
+      live.textContent = unavailable
+        ? "Progress cannot be read: this browser blocks the course's storage."
         : `Progress updated: ${started} of ${rows.length} quizzes started.`;
     }
   }

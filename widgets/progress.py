@@ -14,6 +14,7 @@ recommendations it examines. topic_credits() is the reference of the JavaScript 
 same name: the weighted credit of the checked practice answers of the current version of each
 quiz, per topic, scored by the engine.
 """
+
 from __future__ import annotations
 
 import json
@@ -42,8 +43,15 @@ def quiz_list(link_pattern: str = "{id}.html") -> list[dict]:
     out = []
     for quiz_id in ordered_ids():
         quiz = quizzes.load_bank(quiz_id)
-        out.append({"id": quiz.id, "title": quiz.title, "hash": quiz.hash,
-                    "questions": len(quiz.questions()), "href": link_pattern.format(id=quiz.id)})
+        out.append(
+            {
+                "id": quiz.id,
+                "title": quiz.title,
+                "hash": quiz.hash,
+                "questions": len(quiz.questions()),
+                "href": link_pattern.format(id=quiz.id),
+            }
+        )
     return out
 
 
@@ -66,9 +74,13 @@ def _entry(storage: dict, index: dict, key: str, total: int) -> dict | None:
     saved_at = ""
     if isinstance(item, dict):
         value = item.get("checked")
-        if isinstance(value, (int, float)) and not isinstance(value, bool) \
-                and math.isfinite(value) and float(value).is_integer():
-            checked = int(value)   # JavaScript's Number.isInteger
+        if (
+            isinstance(value, (int, float))
+            and not isinstance(value, bool)
+            and math.isfinite(value)
+            and float(value).is_integer()
+        ):
+            checked = int(value)  # JavaScript's Number.isInteger
         value = item.get("score")
         if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
             score = float(value)
@@ -92,13 +104,20 @@ def summarize(quiz_rows: list[dict], storage: dict) -> list[dict]:
     for q in quiz_rows:
         practice_key = f"{PREFIX}{q['id']}:{q['hash']}"
         exam_key = f"{EXAM_PREFIX}{q['id']}:{q['hash']}"
-        older = sorted(k for k in storage
-                       if k.startswith((f"{PREFIX}{q['id']}:", f"{EXAM_PREFIX}{q['id']}:"))
-                       and k not in (practice_key, exam_key))
-        out.append({"id": q["id"], "total": q["questions"],
-                    "practice": _entry(storage, index, practice_key, q["questions"]),
-                    "exam": _entry(storage, index, exam_key, q["questions"]),
-                    "older": len(older)})
+        older = sorted(
+            k
+            for k in storage
+            if k.startswith((f"{PREFIX}{q['id']}:", f"{EXAM_PREFIX}{q['id']}:")) and k not in (practice_key, exam_key)
+        )
+        out.append(
+            {
+                "id": q["id"],
+                "total": q["questions"],
+                "practice": _entry(storage, index, practice_key, q["questions"]),
+                "exam": _entry(storage, index, exam_key, q["questions"]),
+                "older": len(older),
+            }
+        )
     return out
 
 
@@ -126,41 +145,95 @@ _EVIDENCE_TARE = ("tare", "the-evidence-by-setting", "TARE: the evidence by sett
 # Settings are the case's features.setting (vocab.SETTINGS), never a tag of their own. Conversion
 # is a goal there, not a setting: a conversion case counts under first line or after progression.
 SETTING_TOPICS = (
-    ("adjuvant", "Adjuvant, after resection",
-     (_THREE_SETTINGS, ("haip", "adjuvant-therapy-after-resection", "HAIP: adjuvant therapy after resection"))),
-    ("first-line", "First line, before any chemotherapy",
-     (_THREE_SETTINGS, ("haip", "unresectable-disease-first-line-and-conversion",
-                        "HAIP: first line and conversion"), _EVIDENCE_TARE)),
-    ("after-progression", "After progression on chemotherapy",
-     (_THREE_SETTINGS, ("which-modality", "the-systemic-alternatives-after-progression",
-                        "The systemic alternatives after progression"), _EVIDENCE_DEBIRI, _EVIDENCE_TARE)),
+    (
+        "adjuvant",
+        "Adjuvant, after resection",
+        (_THREE_SETTINGS, ("haip", "adjuvant-therapy-after-resection", "HAIP: adjuvant therapy after resection")),
+    ),
+    (
+        "first-line",
+        "First line, before any chemotherapy",
+        (
+            _THREE_SETTINGS,
+            ("haip", "unresectable-disease-first-line-and-conversion", "HAIP: first line and conversion"),
+            _EVIDENCE_TARE,
+        ),
+    ),
+    (
+        "after-progression",
+        "After progression on chemotherapy",
+        (
+            _THREE_SETTINGS,
+            (
+                "which-modality",
+                "the-systemic-alternatives-after-progression",
+                "The systemic alternatives after progression",
+            ),
+            _EVIDENCE_DEBIRI,
+            _EVIDENCE_TARE,
+        ),
+    ),
 )
 
 # Tasks: the bank's `task` field (vocab.TASKS, defined in quizzes/README.md).
 TASK_TOPICS = (
-    ("selection", "Choosing the therapy for the patient",
-     (_THREE_SETTINGS, ("which-modality", "disease-outside-the-liver", "Disease outside the liver"),
-      ("which-modality", "explore-the-decision-rules", "Explore the decision rules"))),
-    ("contraindications", "Contraindications and cautions",
-     (("which-modality", "factors-that-rule-a-therapy-out-or-call-for-caution",
-       "Factors that rule a therapy out, or call for caution"),
-      ("haip", "who-is-a-candidate-and-who-is-not", "HAIP: who is a candidate"),
-      ("debiri", "who-is-a-candidate-and-who-is-not", "DEBIRI-TACE: who is a candidate"),
-      ("tare", "who-is-a-candidate-and-who-is-not", "TARE: who is a candidate"))),
-    ("toxicity", "Toxicity: prevention and management",
-     (("haip", "toxicity-prevention-monitoring-and-treatment", "HAIP: toxicity"),
-      ("debiri", "toxicity-prevention-and-management", "DEBIRI-TACE: toxicity"),
-      ("tare", "toxicity-prevention-and-management", "TARE: toxicity"))),
-    ("evidence", "Reading the evidence",
-     (("haip", "the-evidence-by-setting", "HAIP: the evidence by setting"), _EVIDENCE_DEBIRI, _EVIDENCE_TARE,
-      ("evidence", "explore-the-studies", "Evidence explorer: explore the studies"))),
-    ("counselling", "Talking with the patient",
-     (("which-modality", "the-patient-s-values-come-first", "The patient's values come first"),
-      ("which-modality", "what-scarce-randomized-evidence-means-in-a-conversation",
-       "What scarce randomized evidence means in a conversation"),
-      ("haip", "what-to-discuss-with-the-patient", "HAIP: what to discuss with the patient"),
-      ("debiri", "what-to-discuss-with-the-patient", "DEBIRI-TACE: what to discuss with the patient"),
-      ("tare", "what-to-discuss-with-the-patient", "TARE: what to discuss with the patient"))),
+    (
+        "selection",
+        "Choosing the therapy for the patient",
+        (
+            _THREE_SETTINGS,
+            ("which-modality", "disease-outside-the-liver", "Disease outside the liver"),
+            ("which-modality", "explore-the-decision-rules", "Explore the decision rules"),
+        ),
+    ),
+    (
+        "contraindications",
+        "Contraindications and cautions",
+        (
+            (
+                "which-modality",
+                "factors-that-rule-a-therapy-out-or-call-for-caution",
+                "Factors that rule a therapy out, or call for caution",
+            ),
+            ("haip", "who-is-a-candidate-and-who-is-not", "HAIP: who is a candidate"),
+            ("debiri", "who-is-a-candidate-and-who-is-not", "DEBIRI-TACE: who is a candidate"),
+            ("tare", "who-is-a-candidate-and-who-is-not", "TARE: who is a candidate"),
+        ),
+    ),
+    (
+        "toxicity",
+        "Toxicity: prevention and management",
+        (
+            ("haip", "toxicity-prevention-monitoring-and-treatment", "HAIP: toxicity"),
+            ("debiri", "toxicity-prevention-and-management", "DEBIRI-TACE: toxicity"),
+            ("tare", "toxicity-prevention-and-management", "TARE: toxicity"),
+        ),
+    ),
+    (
+        "evidence",
+        "Reading the evidence",
+        (
+            ("haip", "the-evidence-by-setting", "HAIP: the evidence by setting"),
+            _EVIDENCE_DEBIRI,
+            _EVIDENCE_TARE,
+            ("evidence", "explore-the-studies", "Evidence explorer: explore the studies"),
+        ),
+    ),
+    (
+        "counselling",
+        "Talking with the patient",
+        (
+            ("which-modality", "the-patient-s-values-come-first", "The patient's values come first"),
+            (
+                "which-modality",
+                "what-scarce-randomized-evidence-means-in-a-conversation",
+                "What scarce randomized evidence means in a conversation",
+            ),
+            ("haip", "what-to-discuss-with-the-patient", "HAIP: what to discuss with the patient"),
+            ("debiri", "what-to-discuss-with-the-patient", "DEBIRI-TACE: what to discuss with the patient"),
+            ("tare", "what-to-discuss-with-the-patient", "TARE: what to discuss with the patient"),
+        ),
+    ),
 )
 # The three groups of the page, in the order it shows them: (credits key, question field).
 TOPIC_GROUPS = (("modalities", "modalities"), ("settings", "setting"), ("tasks", "task"))
@@ -171,8 +244,7 @@ def _topics(rows, link_pattern: str) -> list[dict]:
     """Topic rows for the page: id, label, the first section as the topic's link, all sections."""
     out = []
     for topic_id, label, sections in rows:
-        links = [{"href": f"{link_pattern.format(id=page)}#{anchor}", "label": text}
-                 for page, anchor, text in sections]
+        links = [{"href": f"{link_pattern.format(id=page)}#{anchor}", "label": text} for page, anchor, text in sections]
         out.append({"id": topic_id, "label": label, "href": links[0]["href"], "sections": links})
     return out
 
@@ -195,22 +267,47 @@ def topic_data(link_pattern: str = "{id}.html") -> dict:
                 cited.update(recs)
                 named = q.modalities_examined(registry.records)
                 mods = [m for m, _, _ in MODALITY_TOPICS[:3] if m in named] or ["general"]
-                questions.append({"id": q.id, "type": q.type, "weight": float(q.weight),
-                                  "options": [{"id": o.id, "credit": o.credit} for o in q.options],
-                                  "modalities": mods, "setting": case.features["setting"],
-                                  "task": q.task, "recommendations": recs})
+                questions.append(
+                    {
+                        "id": q.id,
+                        "type": q.type,
+                        "weight": float(q.weight),
+                        "options": [{"id": o.id, "credit": o.credit} for o in q.options],
+                        "modalities": mods,
+                        "setting": case.features["setting"],
+                        "task": q.task,
+                        "recommendations": recs,
+                    }
+                )
             cases.append({"questions": questions})
-        rows.append({"id": quiz.id, "hash": quiz.hash, "title": quiz.title,
-                     "href": link_pattern.format(id=quiz.id), "cases": cases})
+        rows.append(
+            {
+                "id": quiz.id,
+                "hash": quiz.hash,
+                "title": quiz.title,
+                "href": link_pattern.format(id=quiz.id),
+                "cases": cases,
+            }
+        )
     # A modality is revised from its whole chapter.
-    modalities = [{"id": m, "label": label, "href": link_pattern.format(id=page[:-5]),
-                   "sections": [{"href": link_pattern.format(id=page[:-5]), "label": CHAPTER_TITLES[m]}]}
-                  for m, label, page in MODALITY_TOPICS]
-    return {"quizzes": rows, "modalities": modalities,
-            "settings": _topics(SETTING_TOPICS, link_pattern),
-            "tasks": _topics(TASK_TOPICS, link_pattern),
-            "recommendations": {rid: {"label": rec.label, "modality": rec.modality}
-                                for rid, rec in registry.records.items() if rid in cited}}
+    modalities = [
+        {
+            "id": m,
+            "label": label,
+            "href": link_pattern.format(id=page[:-5]),
+            "sections": [{"href": link_pattern.format(id=page[:-5]), "label": CHAPTER_TITLES[m]}],
+        }
+        for m, label, page in MODALITY_TOPICS
+    ]
+    return {
+        "quizzes": rows,
+        "modalities": modalities,
+        "settings": _topics(SETTING_TOPICS, link_pattern),
+        "tasks": _topics(TASK_TOPICS, link_pattern),
+        "recommendations": {
+            rid: {"label": rec.label, "modality": rec.modality} for rid, rec in registry.records.items() if rid in cited
+        },
+    }
 
 
 def _checked_answers(quiz: dict, text) -> dict:
@@ -266,18 +363,22 @@ def topic_credits(data: dict, storage: dict) -> dict:
                         tagged[group].setdefault(v, []).append(key)
                 for r in q["recommendations"]:
                     tagged["recommendations"].setdefault(r, []).append(key)
-    out = {group: _credit_rows([t["id"] for t in data[group]], tagged[group], scores, weights)
-           for group, _ in TOPIC_GROUPS}
-    out["recommendations"] = _credit_rows(list(data["recommendations"]), tagged["recommendations"],
-                                          scores, weights)
+    out = {
+        group: _credit_rows([t["id"] for t in data[group]], tagged[group], scores, weights) for group, _ in TOPIC_GROUPS
+    }
+    out["recommendations"] = _credit_rows(list(data["recommendations"]), tagged["recommendations"], scores, weights)
     return out
 
 
 def to_revise(credits: dict, limit: int = 3) -> list[tuple[str, str]]:
     """(group, topic id) of the topics under REVISE_BELOW across modalities, settings and tasks,
     weakest first (ties: the page's order)."""
-    weak = [(r["credit"], group, r["id"]) for group, _ in TOPIC_GROUPS for r in credits.get(group, [])
-            if r["credit"] is not None and r["credit"] < REVISE_BELOW]
+    weak = [
+        (r["credit"], group, r["id"])
+        for group, _ in TOPIC_GROUPS
+        for r in credits.get(group, [])
+        if r["credit"] is not None and r["credit"] < REVISE_BELOW
+    ]
     return [(group, topic) for _, group, topic in sorted(weak, key=lambda w: w[0])][:limit]
 
 

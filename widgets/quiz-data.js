@@ -140,7 +140,6 @@ export const isObj = (v) => v !== null && typeof v === "object" && !Array.isArra
  */
 const isFiniteNumber = (v) => Number.isFinite(v);
 
-
 // Keep only what fits this quiz: known questions, known options (bank order), one option for a
 // single-answer question, checked only where something was chosen. Anything else is dropped.
 /**
@@ -193,10 +192,14 @@ export function mergeSaved(payload, mine, theirs) {
   /** @type {Saved} */
   const out = { answers: {}, checked: [], times: {}, seed: mine.seed || theirs.seed || "", learner: "", learner_at: 0 };
   for (const q of questionsOf(payload)) {
-    const side = (/** @type {Saved} */ st) => ({ ids: own(st.answers, q.id), checked: st.checked.includes(q.id), t: own(st.times, q.id) || 0 });
+    const side = (/** @type {Saved} */ st) => ({
+      ids: own(st.answers, q.id),
+      checked: st.checked.includes(q.id),
+      t: own(st.times, q.id) || 0,
+    });
     const a = side(mine);
     const b = side(theirs);
-    const win = a.checked !== b.checked ? (a.checked ? a : b) : (b.t > a.t ? b : a);
+    const win = a.checked !== b.checked ? (a.checked ? a : b) : b.t > a.t ? b : a;
     if (win.ids?.length) out.answers[q.id] = [...win.ids];
     if (win.checked && win.ids?.length) out.checked.push(q.id);
     if (win.t) out.times[q.id] = win.t;
@@ -226,9 +229,14 @@ export function answerFile(payload, answers, checked, learner, savedAt, seed) {
   }
   const name = (learner || "").trim().slice(0, 200);
   return {
-    format: "crlm-quiz-answers", version: 3, mode: payload.exam === true ? "exam" : "practice",
-    quiz: payload.id, hash: payload.hash,
-    learner: name || null, order_seed: seed, answers: chosen,
+    format: "crlm-quiz-answers",
+    version: 3,
+    mode: payload.exam === true ? "exam" : "practice",
+    quiz: payload.id,
+    hash: payload.hash,
+    learner: name || null,
+    order_seed: seed,
+    answers: chosen,
     score_shown: payload.exam === true ? null : round4(scoreQuiz(payload, chosen).score),
     saved_at: savedAt,
   };
@@ -244,8 +252,14 @@ export function answerFile(payload, answers, checked, learner, savedAt, seed) {
  * @returns {string}
  */
 export function downloadName(payload, learner) {
-  const slug = (/** @type {unknown} */ text, /** @type {number} */ max) => String(text || "").normalize("NFKC").toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-+|-+$/g, "").slice(0, max).replace(/-+$/, "");
+  const slug = (/** @type {unknown} */ text, /** @type {number} */ max) =>
+    String(text || "")
+      .normalize("NFKC")
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, max)
+      .replace(/-+$/, "");
   const who = slug(learner, 60) || "anonymous";
   const quiz = slug(payload.id, 60) || "quiz";
   return `${quiz}${payload.exam === true ? "-exam" : ""}-${who}-answers.json`;

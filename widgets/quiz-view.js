@@ -36,16 +36,23 @@ export function optionFeedback(q, o, recs) {
   const head = el("p", { class: "qz-choice-head" });
   head.append(badge(optionVerdict(q, o)), ": ", trusted("span", "qz-option-text", o.text_html, true));
   li.append(head, trusted("div", "qz-fb", o.feedback_html));
-  const links = [...(o.follows || []).map((id) => ["Follows", id]), ...(o.contradicts || []).map((id) => ["Contradicts", id])];
+  const links = [
+    ...(o.follows || []).map((id) => ["Follows", id]),
+    ...(o.contradicts || []).map((id) => ["Contradicts", id]),
+  ];
   if (links.length) {
     const ul = el("ul", { class: "qz-recs" });
     for (const [how, id] of links) {
       const r = own(recs, id);
       if (!isObj(r)) continue;
       const item = el("li");
-      item.append(el("span", { class: `qz-rel qz-${how.toLowerCase()}` }, `${how}:`), " ",
-        el("strong", {}, String(r.label || id)), ` (${sourceWords(r)}). `,
-        el("cite", { class: "qz-cite" }, String(r.citation || "")));
+      item.append(
+        el("span", { class: `qz-rel qz-${how.toLowerCase()}` }, `${how}:`),
+        " ",
+        el("strong", {}, String(r.label || id)),
+        ` (${sourceWords(r)}). `,
+        el("cite", { class: "qz-cite" }, String(r.citation || "")),
+      );
       ul.append(item);
     }
     li.append(ul);

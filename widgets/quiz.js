@@ -23,8 +23,30 @@
 
 import { el, keepKeysInWidget } from "./dom.js";
 import { displayOrder, newSeed } from "./order.js";
-import { EXAM_PREFIX, PREFIX, SEED_KEY, keysStartingWith, readItem, removeItem, updateIndex, writeItem } from "./storage.js";
-import { SEED_PATTERN, answerFile, cleanSaved, downloadName, isObj, mergeSaved, percent, questionsOf, round4, scoreQuestion, scoreQuiz, verdict } from "./quiz-data.js";
+import {
+  EXAM_PREFIX,
+  PREFIX,
+  SEED_KEY,
+  keysStartingWith,
+  readItem,
+  removeItem,
+  updateIndex,
+  writeItem,
+} from "./storage.js";
+import {
+  SEED_PATTERN,
+  answerFile,
+  cleanSaved,
+  downloadName,
+  isObj,
+  mergeSaved,
+  percent,
+  questionsOf,
+  round4,
+  scoreQuestion,
+  scoreQuiz,
+  verdict,
+} from "./quiz-data.js";
 import { answerFeedback, badge, optionVerdict, sourceWords, trusted } from "./quiz-view.js";
 import { recordCheck } from "./review-store.js";
 
@@ -51,22 +73,36 @@ function render({ model, el: root }) {
   const key = storageKey(payload);
   const older = keysStartingWith(`${exam ? EXAM_PREFIX : PREFIX}${payload.id}:`).filter((k) => k !== key);
   const stored = readItem(key);
-  const initial = cleanSaved(payload, stored !== null ? stored
-    : { answers: model.get("answers"), checked: model.get("checked"), learner: model.get("learner") });
+  const initial = cleanSaved(
+    payload,
+    stored !== null
+      ? stored
+      : { answers: model.get("answers"), checked: model.get("checked"), learner: model.get("learner") },
+  );
   // The order seed: kept with this quiz's answers (a reload shows the same order), else this
   // browser's seed, else a new one (storage blocked: the order holds for this page view only).
-  let seed = initial.seed || (typeof model.get("seed") === "string" && SEED_PATTERN.test(model.get("seed")) ? model.get("seed") : "");
+  let seed =
+    initial.seed ||
+    (typeof model.get("seed") === "string" && SEED_PATTERN.test(model.get("seed")) ? model.get("seed") : "");
   if (!seed) {
     const shared = readItem(SEED_KEY);
     seed = typeof shared === "string" && SEED_PATTERN.test(shared) ? shared : newSeed();
     if (shared !== seed) writeItem(SEED_KEY, seed);
   }
-  const state = { answers: initial.answers, checked: initial.checked, learner: initial.learner, seed,
-    times: initial.times, learner_at: initial.learner_at };
-  const shown = new Map(all.map((q) => {
-    const byId = new Map(q.options.map((o) => [o.id, o]));
-    return [q.id, displayOrder(q.options, seed, payload.id, q.id).map((id) => byId.get(id))];
-  }));
+  const state = {
+    answers: initial.answers,
+    checked: initial.checked,
+    learner: initial.learner,
+    seed,
+    times: initial.times,
+    learner_at: initial.learner_at,
+  };
+  const shown = new Map(
+    all.map((q) => {
+      const byId = new Map(q.options.map((o) => [o.id, o]));
+      return [q.id, displayOrder(q.options, seed, payload.id, q.id).map((id) => byId.get(id))];
+    }),
+  );
   let storageFailed = false;
   let views = new Map();
   let live, scoreLine, summary, storageNote, nameInput;
@@ -87,12 +123,34 @@ function render({ model, el: root }) {
     const current = readItem(key);
     if (current !== null) mergeStored(current);
     const savedAt = new Date().toISOString();
-    const ok = writeItem(key, JSON.stringify({ v: 1, quiz: payload.id, hash: payload.hash, exam,
-      answers: state.answers, checked: state.checked, learner: state.learner, seed: state.seed,
-      times: state.times, learner_at: state.learner_at, saved_at: savedAt }));
-    const indexed = ok && updateIndex(key, { quiz: payload.id, hash: payload.hash, title: String(payload.title || ""),
-      exam, checked: state.checked.length, total: all.length,
-      score: exam || !state.checked.length ? null : round4(scored().score), saved_at: savedAt });
+    const ok = writeItem(
+      key,
+      JSON.stringify({
+        v: 1,
+        quiz: payload.id,
+        hash: payload.hash,
+        exam,
+        answers: state.answers,
+        checked: state.checked,
+        learner: state.learner,
+        seed: state.seed,
+        times: state.times,
+        learner_at: state.learner_at,
+        saved_at: savedAt,
+      }),
+    );
+    const indexed =
+      ok &&
+      updateIndex(key, {
+        quiz: payload.id,
+        hash: payload.hash,
+        title: String(payload.title || ""),
+        exam,
+        checked: state.checked.length,
+        total: all.length,
+        score: exam || !state.checked.length ? null : round4(scored().score),
+        saved_at: savedAt,
+      });
     if (!(ok && indexed) && !storageFailed) {
       storageFailed = true;
       storageNote.hidden = false;
@@ -112,16 +170,28 @@ function render({ model, el: root }) {
     views = new Map();
     const widget = el("div", { class: "qz-widget cw-card" + (exam ? " qz-exam" : "") });
     if (payload.description_html) widget.append(trusted("div", "qz-description", payload.description_html));
-    const intro = el("p", { class: "qz-intro" }, exam
-      ? "Exam: there is no feedback and no score on this page. Answers are collected for grading: confirm each answer, then download your answers and give the file to your educator."
-      : "Choose your answer, then press Check to see feedback. Your answers are kept in this browser.");
+    const intro = el(
+      "p",
+      { class: "qz-intro" },
+      exam
+        ? "Exam: there is no feedback and no score on this page. Answers are collected for grading: confirm each answer, then download your answers and give the file to your educator."
+        : "Choose your answer, then press Check to see feedback. Your answers are kept in this browser.",
+    );
     widget.append(intro);
     if (older.length) {
-      widget.append(el("p", { class: "qz-notice", role: "note" },
-        "This quiz changed since you answered; your earlier answers were kept aside."));
+      widget.append(
+        el(
+          "p",
+          { class: "qz-notice", role: "note" },
+          "This quiz changed since you answered; your earlier answers were kept aside.",
+        ),
+      );
     }
-    storageNote = el("p", { class: "qz-notice" },
-      "This browser is not keeping your answers (storage is blocked or full). Download them before you leave the page.");
+    storageNote = el(
+      "p",
+      { class: "qz-notice" },
+      "This browser is not keeping your answers (storage is blocked or full). Download them before you leave the page.",
+    );
     storageNote.hidden = !storageFailed;
     widget.append(storageNote, buildCaseList());
 
@@ -151,8 +221,17 @@ function render({ model, el: root }) {
   let caseCounts = [];
   function buildCaseList() {
     const nav = el("nav", { class: "qz-cases", "aria-labelledby": `${uid}-cases` });
-    const toggle = el("button", { type: "button", class: "qz-button qz-cases-toggle", id: `${uid}-cases`,
-      "aria-controls": `${uid}-case-list`, "data-safe-to-press": "" }, `Cases in this quiz (${payload.cases.length})`);
+    const toggle = el(
+      "button",
+      {
+        type: "button",
+        class: "qz-button qz-cases-toggle",
+        id: `${uid}-cases`,
+        "aria-controls": `${uid}-case-list`,
+        "data-safe-to-press": "",
+      },
+      `Cases in this quiz (${payload.cases.length})`,
+    );
     const list = el("ol", { class: "qz-case-list", id: `${uid}-case-list` });
     const show = (open) => {
       toggle.setAttribute("aria-expanded", String(open));
@@ -176,7 +255,13 @@ function render({ model, el: root }) {
     const base = `${uid}-q${n}`;
     const box = el("div", { class: "qz-question", id: base });
     const fieldset = el("fieldset", { "aria-describedby": `${base}-stem` });
-    fieldset.append(el("legend", {}, `Question ${n} of ${all.length}: ${q.type === "single" ? "choose one answer" : "choose all that apply"}`));
+    fieldset.append(
+      el(
+        "legend",
+        {},
+        `Question ${n} of ${all.length}: ${q.type === "single" ? "choose one answer" : "choose all that apply"}`,
+      ),
+    );
     const stem = trusted("div", "qz-stem", q.stem_html);
     stem.id = `${base}-stem`;
     fieldset.append(stem);
@@ -200,7 +285,11 @@ function render({ model, el: root }) {
       row.append(input, label);
       fieldset.append(row);
     });
-    const check = el("button", { type: "button", class: "qz-button qz-check" }, exam ? "Confirm answer" : "Check answer");
+    const check = el(
+      "button",
+      { type: "button", class: "qz-button qz-check" },
+      exam ? "Confirm answer" : "Check answer",
+    );
     const hint = el("p", { class: "qz-hint" });
     const feedback = el("div", { class: "qz-feedback" });
     check.addEventListener("click", () => onCheck(q));
@@ -232,7 +321,8 @@ function render({ model, el: root }) {
       announce(`Question ${number.get(q.id)}: choose an answer first.`);
       return;
     }
-    if (!state.checked.includes(q.id)) state.checked = all.map((x) => x.id).filter((id) => id === q.id || state.checked.includes(id));
+    if (!state.checked.includes(q.id))
+      state.checked = all.map((x) => x.id).filter((id) => id === q.id || state.checked.includes(id));
     state.times[q.id] = Date.now();
     persist();
     refreshQuestion(q);
@@ -297,9 +387,15 @@ function render({ model, el: root }) {
     summary.replaceChildren();
     summary.hidden = !state.checked.length;
     summary.append(el("h3", { id: `${uid}-sum` }, "Summary"));
-    summary.append(el("p", {}, state.checked.length === all.length
-      ? `All ${all.length} questions checked. Your score: ${percent(result.score)}.`
-      : `${state.checked.length} of ${all.length} questions checked so far. Score: ${percent(result.score)}.`));
+    summary.append(
+      el(
+        "p",
+        {},
+        state.checked.length === all.length
+          ? `All ${all.length} questions checked. Your score: ${percent(result.score)}.`
+          : `${state.checked.length} of ${all.length} questions checked so far. Score: ${percent(result.score)}.`,
+      ),
+    );
     summary.append(el("h4", {}, "By question"));
     const byQ = el("ul", { class: "qz-sum-questions" });
     for (const q of all) {
@@ -312,7 +408,9 @@ function render({ model, el: root }) {
     summary.append(byQ, el("h4", {}, "By recommendation"));
     const byR = el("ul", { class: "qz-sum-recs" });
     for (const [id, r] of Object.entries(recs)) {
-      const examining = all.filter((q) => q.options.some((o) => (o.follows || []).includes(id) || (o.contradicts || []).includes(id)));
+      const examining = all.filter((q) =>
+        q.options.some((o) => (o.follows || []).includes(id) || (o.contradicts || []).includes(id)),
+      );
       if (!examining.length || !isObj(r)) continue;
       const done = examining.filter((q) => state.checked.includes(q.id));
       const li = el("li");
@@ -320,7 +418,8 @@ function render({ model, el: root }) {
       const nums = `question${examining.length > 1 ? "s" : ""} ${examining.map((q) => number.get(q.id)).join(", ")}`;
       if (!done.length) li.append(`${nums}; none checked yet.`);
       else {
-        let w = 0, ws = 0;
+        let w = 0,
+          ws = 0;
         for (const q of done) {
           w += q.weight * result.questions[q.id];
           ws += q.weight;
@@ -349,7 +448,14 @@ function render({ model, el: root }) {
     nameRow.append(el("label", { for: nameId }, "Your name or ID (optional; it goes into the downloaded file)"), name);
     const download = el("button", { type: "button", class: "qz-button qz-download" }, "Download my answers");
     download.addEventListener("click", () => {
-      const file = answerFile(payload, state.answers, state.checked, state.learner, new Date().toISOString(), state.seed);
+      const file = answerFile(
+        payload,
+        state.answers,
+        state.checked,
+        state.learner,
+        new Date().toISOString(),
+        state.seed,
+      );
       const url = URL.createObjectURL(new Blob([JSON.stringify(file, null, 2)], { type: "application/json" }));
       const fileName = downloadName(payload, state.learner);
       const a = el("a", { href: url, download: fileName, hidden: "" });
@@ -360,7 +466,11 @@ function render({ model, el: root }) {
       const held = Object.keys(file.answers).length;
       announce(`Downloaded ${fileName} with ${held} of ${all.length} answers.`);
     });
-    const note = el("p", { class: "qz-download-note" }, `The file holds the questions you have ${exam ? "confirmed" : "checked"}${exam ? "" : " and the score shown here"}; your educator can grade it.`);
+    const note = el(
+      "p",
+      { class: "qz-download-note" },
+      `The file holds the questions you have ${exam ? "confirmed" : "checked"}${exam ? "" : " and the score shown here"}; your educator can grade it.`,
+    );
     tools.append(nameRow, download, note);
 
     const reset = el("div", { class: "qz-reset" });
@@ -399,7 +509,8 @@ function render({ model, el: root }) {
   // Answers given in another tab of this browser appear here too (and are kept on the next write).
   function onStorage(event) {
     if (event.key !== key) return;
-    if (event.newValue === null) Object.assign(state, { answers: {}, checked: [], learner: "", times: {}, learner_at: 0 });
+    if (event.newValue === null)
+      Object.assign(state, { answers: {}, checked: [], learner: "", times: {}, learner_at: 0 });
     else mergeStored(event.newValue);
     for (const q of all) refreshQuestion(q);
     refreshTotals();

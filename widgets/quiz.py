@@ -4,6 +4,7 @@ All interaction is in quiz.js, so the same widget works live in Jupyter and on t
 site. Python hands the front end the payload of quizzes.payload() (without the answer key when
 the book is built with COURSE_EXAM=1); in Jupyter the learner's answers sync back here.
 """
+
 from __future__ import annotations
 
 import traitlets

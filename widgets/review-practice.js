@@ -45,20 +45,38 @@ export function loadPractice(index) {
     if (keep.length) answers[id] = q.type === "single" ? keep.slice(0, 1) : keep;
   }
   const flags = Array.isArray(value.flags) ? value.flags.filter((id) => items.includes(id)) : [];
-  return { v: 1, items, answers, flags, ends: value.ends, submitted_at: Number.isFinite(value.submitted_at) ? value.submitted_at : null,
-    asked: Number.isInteger(value.asked) && value.asked > items.length ? value.asked : items.length };
+  return {
+    v: 1,
+    items,
+    answers,
+    flags,
+    ends: value.ends,
+    submitted_at: Number.isFinite(value.submitted_at) ? value.submitted_at : null,
+    asked: Number.isInteger(value.asked) && value.asked > items.length ? value.asked : items.length,
+  };
 }
 
 // The practice test's modality picks; a question concerns those widgets/review.py
 // question_modalities() gives it.
-export const PRACTICE_MODALITIES = [["haip", "HAIP"], ["tace", "DEBIRI-TACE"], ["tare", "TARE"]];
+export const PRACTICE_MODALITIES = [
+  ["haip", "HAIP"],
+  ["tace", "DEBIRI-TACE"],
+  ["tare", "TARE"],
+];
 
 // Card ids to draw from: questions of the picked quizzes that, when any modality is picked,
 // concern at least one of them. entries: [[card id, {quiz, q}]].
 export function practicePool(entries, quizIds, modalities) {
-  return entries.filter(([, { quiz, q }]) => quizIds.includes(quiz.id) &&
-    (!modalities.length || (isObj(quiz.modalities) && Array.isArray(quiz.modalities[q.id]) &&
-      quiz.modalities[q.id].some((m) => modalities.includes(m))))).map(([id]) => id);
+  return entries
+    .filter(
+      ([, { quiz, q }]) =>
+        quizIds.includes(quiz.id) &&
+        (!modalities.length ||
+          (isObj(quiz.modalities) &&
+            Array.isArray(quiz.modalities[q.id]) &&
+            quiz.modalities[q.id].some((m) => modalities.includes(m)))),
+    )
+    .map(([id]) => id);
 }
 
 const clock = (ms) => {
@@ -70,8 +88,14 @@ const clock = (ms) => {
 export function practiceSetup(ctx) {
   const { uid, quizzes, index } = ctx;
   const section = el("section", { class: "rv-practice", "aria-labelledby": `${uid}-pt` });
-  section.append(el("h2", { id: `${uid}-pt` }, "Timed practice test"),
-    el("p", { class: "rv-note" }, "A random draw of questions against the clock. Feedback and your score come at the end; your quiz pages are not changed."));
+  section.append(
+    el("h2", { id: `${uid}-pt` }, "Timed practice test"),
+    el(
+      "p",
+      { class: "rv-note" },
+      "A random draw of questions against the clock. Feedback and your score come at the end; your quiz pages are not changed.",
+    ),
+  );
   const picks = el("fieldset", { class: "rv-picks" });
   picks.append(el("legend", {}, "Quizzes to draw from"));
   const boxes = quizzes.map((quiz, i) => {
@@ -84,8 +108,14 @@ export function practiceSetup(ctx) {
     return input;
   });
   const mods = el("fieldset", { class: "rv-picks rv-modalities", "aria-describedby": `${uid}-pmn` });
-  mods.append(el("legend", {}, "Modalities (optional)"),
-    el("p", { class: "rv-note", id: `${uid}-pmn` }, "Tick one or more to draw only questions on them; tick none to draw from every question of the quizzes above."));
+  mods.append(
+    el("legend", {}, "Modalities (optional)"),
+    el(
+      "p",
+      { class: "rv-note", id: `${uid}-pmn` },
+      "Tick one or more to draw only questions on them; tick none to draw from every question of the quizzes above.",
+    ),
+  );
   const modBoxes = PRACTICE_MODALITIES.map(([value, label]) => {
     const id = `${uid}-pmod-${value}`;
     const input = el("input", { type: "checkbox", id, value });
@@ -96,7 +126,14 @@ export function practiceSetup(ctx) {
   });
   const number = (label, id, value, max) => {
     const row = el("div", { class: "rv-number" });
-    const input = el("input", { type: "number", id, min: "1", max: String(max), value: String(value), inputmode: "numeric" });
+    const input = el("input", {
+      type: "number",
+      id,
+      min: "1",
+      max: String(max),
+      value: String(value),
+      inputmode: "numeric",
+    });
     row.append(el("label", { for: id }, label), input);
     return [row, input];
   };
@@ -113,7 +150,9 @@ export function practiceSetup(ctx) {
     if (!chosen.length) return void (hint.textContent = "Pick at least one quiz.");
     if (!pool.length && !picked.length) return void (hint.textContent = "The quizzes you picked hold no questions.");
     if (!pool.length) {
-      const names = PRACTICE_MODALITIES.filter(([v]) => picked.includes(v)).map(([, label]) => label).join(" or ");
+      const names = PRACTICE_MODALITIES.filter(([v]) => picked.includes(v))
+        .map(([, label]) => label)
+        .join(" or ");
       return void (hint.textContent = `No question of the quizzes you picked is on ${names}: pick more quizzes or other modalities.`);
     }
     if (!(n >= 1)) return void (hint.textContent = "Enter a number of questions of 1 or more.");
@@ -136,12 +175,22 @@ export function runPractice(ctx, host, test, onClose) {
   const timer = el("p", { class: "rv-timer" });
   const flagNav = el("p", { class: "rv-flagged" });
   const result = el("div", { class: "rv-result" });
-  host.append(heading, timer, el("p", { class: "rv-note" },
-    `${items.length} questions. Answer in any order and flag a question to come back to it. Feedback and the score appear when you submit, or when the time runs out.`),
-  flagNav, result);
+  host.append(
+    heading,
+    timer,
+    el(
+      "p",
+      { class: "rv-note" },
+      `${items.length} questions. Answer in any order and flag a question to come back to it. Feedback and the score appear when you submit, or when the time runs out.`,
+    ),
+    flagNav,
+    result,
+  );
   // An honest count: the pick may hold fewer questions than were asked for.
-  const short = test.asked > items.length
-    ? `You asked for ${test.asked} questions; the quizzes and modalities you picked hold only ${items.length}, so this test has ${items.length}.` : "";
+  const short =
+    test.asked > items.length
+      ? `You asked for ${test.asked} questions; the quizzes and modalities you picked hold only ${items.length}, so this test has ${items.length}.`
+      : "";
   if (short) timer.after(el("p", { class: "rv-short", role: "note" }, short));
   const blocks = items.map((item, i) => {
     const part = el("section", { class: "rv-item", "aria-labelledby": `${uid}-p${i}` });
@@ -217,8 +266,13 @@ export function runPractice(ctx, host, test, onClose) {
     }
     const answered = blocks.filter(({ item }) => (test.answers[item.id] || []).length).length;
     const score = practiceScore(items, test.answers);
-    result.replaceChildren(el("p", { class: "rv-practice-score" },
-      `Practice test score: ${percent(score)} (${answered} of ${items.length} questions answered; unanswered questions count as 0).`));
+    result.replaceChildren(
+      el(
+        "p",
+        { class: "rv-practice-score" },
+        `Practice test score: ${percent(score)} (${answered} of ${items.length} questions answered; unanswered questions count as 0).`,
+      ),
+    );
     const close = el("button", { type: "button", class: "qz-button rv-close" }, "Back to the overview");
     close.addEventListener("click", () => {
       removeItem(PRACTICE_KEY);

@@ -22,8 +22,11 @@ export function shuffled(items) {
 export function questionBlock(item, base, onChange = () => {}) {
   const { quiz, payload, c, q, n, total, shown } = item;
   const from = el("p", { class: "rv-from" });
-  from.append("From ", el("a", { href: String(quiz.href || "#") }, String(quiz.title || quiz.id)),
-    `, question ${n} of ${total}: ${String(c.title || "Case")}`);
+  from.append(
+    "From ",
+    el("a", { href: String(quiz.href || "#") }, String(quiz.title || quiz.id)),
+    `, question ${n} of ${total}: ${String(c.title || "Case")}`,
+  );
   const vignette = trusted("div", "qz-vignette", c.vignette_html);
   const box = el("div", { class: "qz-question" });
   const fieldset = el("fieldset", { "aria-describedby": `${base}-stem` });

@@ -66,7 +66,8 @@ export function cbmMark(score, certainty) {
  */
 export function calibration(queue) {
   const marks = [];
-  for (const e of Object.values(queue.cards)) for (const r of e.log) if (oneOf([1, 2, 3], r[3]) && finite(r[2])) marks.push(cbmMark(r[2], r[3]));
+  for (const e of Object.values(queue.cards))
+    for (const r of e.log) if (oneOf([1, 2, 3], r[3]) && finite(r[2])) marks.push(cbmMark(r[2], r[3]));
   return { count: marks.length, mean: marks.length ? marks.reduce((a, b) => a + b, 0) / marks.length : null };
 }
 
@@ -110,10 +111,24 @@ export function cleanQueue(value) {
     if (id !== `${entry.quiz}/${entry.question}`) continue;
     const c = entry.card;
     if (!isCard(c)) continue;
-    const log = Array.isArray(entry.log) ? entry.log.filter((r) => Array.isArray(r) && finite(r[0]) && [1, 2, 3, 4].includes(r[1])) : [];
-    out.cards[id] = { quiz: entry.quiz, question: entry.question,
-      card: { state: c.state, step: c.step, stability: c.stability, difficulty: c.difficulty, due: c.due, last_review: c.last_review },
-      log: log.slice(-LOG_LIMIT).map((r) => [r[0], r[1], finite(r[2]) ? r[2] : null, [1, 2, 3].includes(r[3]) ? r[3] : null]) };
+    const log = Array.isArray(entry.log)
+      ? entry.log.filter((r) => Array.isArray(r) && finite(r[0]) && [1, 2, 3, 4].includes(r[1]))
+      : [];
+    out.cards[id] = {
+      quiz: entry.quiz,
+      question: entry.question,
+      card: {
+        state: c.state,
+        step: c.step,
+        stability: c.stability,
+        difficulty: c.difficulty,
+        due: c.due,
+        last_review: c.last_review,
+      },
+      log: log
+        .slice(-LOG_LIMIT)
+        .map((r) => [r[0], r[1], finite(r[2]) ? r[2] : null, [1, 2, 3].includes(r[3]) ? r[3] : null]),
+    };
   }
   return out;
 }

@@ -10,7 +10,16 @@ import { CERTAINTY_KEY, PREFIX, PROBE_KEY, REVIEW_KEY, SEED_KEY, readItem, remov
 import { SEED_PATTERN, cleanSaved, isObj, percent, questionsOf, scoreQuestion, verdict } from "./quiz-data.js";
 import { questionBlock, shuffled } from "./review-question.js";
 import { loadPractice, practiceSetup, runPractice } from "./review-practice.js";
-import { CERTAINTY, calibration, cbmMark, dueSummary, loadQueue, recordCheck, reviewOrder, storageBlocked } from "./review-store.js";
+import {
+  CERTAINTY,
+  calibration,
+  cbmMark,
+  dueSummary,
+  loadQueue,
+  recordCheck,
+  reviewOrder,
+  storageBlocked,
+} from "./review-store.js";
 
 let counter = 0;
 
@@ -40,7 +49,8 @@ function questionIndex(quizzes) {
 }
 
 const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-const dateWords = (ms) => new Date(ms).toLocaleDateString(undefined, { weekday: "long", day: "numeric", month: "long" });
+const dateWords = (ms) =>
+  new Date(ms).toLocaleDateString(undefined, { weekday: "long", day: "numeric", month: "long" });
 
 function render({ model, el: root }) {
   keepKeysInWidget(root);
@@ -53,8 +63,13 @@ function render({ model, el: root }) {
   const widget = el("div", { class: "qz-widget rv-widget cw-card" });
   root.replaceChildren(widget);
   if (model.get("exam") === true || !quizzes.length) {
-    widget.append(el("p", { class: "qz-notice" },
-      "Review is not available in this edition of the course: it has no answer key. Use the practice edition to review."));
+    widget.append(
+      el(
+        "p",
+        { class: "qz-notice" },
+        "Review is not available in this edition of the course: it has no answer key. Use the practice edition to review.",
+      ),
+    );
     return;
   }
   const canStore = writeItem(PROBE_KEY, "1");
@@ -62,8 +77,11 @@ function render({ model, el: root }) {
   const index = questionIndex(quizzes);
   const overview = el("section", { class: "rv-overview", "aria-labelledby": `${uid}-ov` });
   const session = el("section", { class: "rv-session", "aria-labelledby": `${uid}-q` });
-  const storageNote = el("p", { class: "qz-notice rv-storage" },
-    "This browser is not keeping your review queue (storage is blocked or full): reviews on this page last until you leave it.");
+  const storageNote = el(
+    "p",
+    { class: "qz-notice rv-storage" },
+    "This browser is not keeping your review queue (storage is blocked or full): reviews on this page last until you leave it.",
+  );
   storageNote.hidden = canStore;
   const live = el("p", { class: "qz-live", "aria-live": "polite", "aria-atomic": "true" });
   widget.append(storageNote, overview, session, live);
@@ -93,15 +111,26 @@ function render({ model, el: root }) {
     counts.append(
       el("li", { class: "rv-today" }, `Due today: ${plural(dueToday.length, "question")}.`),
       el("li", { class: "rv-week" }, `Due in the next 7 days: ${plural(dueWeek.length, "more question")}.`),
-      el("li", { class: "rv-total" }, `In your review queue: ${plural(known(all).length, "question")}.`));
+      el("li", { class: "rv-total" }, `In your review queue: ${plural(known(all).length, "question")}.`),
+    );
     overview.append(counts);
     if (!all.length) {
-      overview.append(el("p", { class: "rv-empty" },
-        "Nothing to review yet. Every question you check on a quiz page joins this queue and comes back here when it is due."));
+      overview.append(
+        el(
+          "p",
+          { class: "rv-empty" },
+          "Nothing to review yet. Every question you check on a quiz page joins this queue and comes back here when it is due.",
+        ),
+      );
     }
     if (gone) {
-      overview.append(el("p", { class: "qz-notice", role: "note" },
-        `${plural(gone, "question")} in your queue ${gone === 1 ? "is" : "are"} no longer in the course and ${gone === 1 ? "is" : "are"} left out.`));
+      overview.append(
+        el(
+          "p",
+          { class: "qz-notice", role: "note" },
+          `${plural(gone, "question")} in your queue ${gone === 1 ? "is" : "are"} no longer in the course and ${gone === 1 ? "is" : "are"} left out.`,
+        ),
+      );
     }
     const byQuiz = el("ul", { class: "rv-quizzes", "aria-label": "Due by quiz" });
     for (const quiz of quizzes) {
@@ -110,20 +139,30 @@ function render({ model, el: root }) {
       const t = dueToday.filter((e) => e.quiz === quiz.id).length;
       const w = dueWeek.filter((e) => e.quiz === quiz.id).length;
       const li = el("li");
-      li.append(el("a", { href: String(quiz.href || "#") }, String(quiz.title || quiz.id)),
-        `: ${t} due today, ${w} in the next 7 days (${mine.length} in the queue).`);
+      li.append(
+        el("a", { href: String(quiz.href || "#") }, String(quiz.title || quiz.id)),
+        `: ${t} due today, ${w} in the next 7 days (${mine.length} in the queue).`,
+      );
       byQuiz.append(li);
     }
     if (byQuiz.childElementCount) overview.append(byQuiz);
     if (dueToday.length) {
-      const start = el("button", { type: "button", class: "qz-button rv-start" },
-        `Review the ${plural(dueToday.length, "due question")}`);
+      const start = el(
+        "button",
+        { type: "button", class: "qz-button rv-start" },
+        `Review the ${plural(dueToday.length, "due question")}`,
+      );
       // Confident wrong answers first (reviewOrder), shuffled within each group.
       start.addEventListener("click", () => startSession(reviewOrder(dueToday, shuffled)));
       overview.append(start);
     } else if (all.length) {
-      const upcoming = known(all).map((e) => e.card.due).sort((a, b) => a - b)[0];
-      if (upcoming !== undefined) overview.append(el("p", { class: "rv-next" }, `Nothing is due today. The next question is due on ${dateWords(upcoming)}.`));
+      const upcoming = known(all)
+        .map((e) => e.card.due)
+        .sort((a, b) => a - b)[0];
+      if (upcoming !== undefined)
+        overview.append(
+          el("p", { class: "rv-next" }, `Nothing is due today. The next question is due on ${dateWords(upcoming)}.`),
+        );
     }
     overview.append(certaintyControls(queue), practiceSetup(practice), moving());
     if (focus) heading.focus();
@@ -145,8 +184,14 @@ function render({ model, el: root }) {
   // Export and import live on the progress page (widgets/history.js); say where.
   function moving() {
     const p = el("p", { class: "rv-moving" }, "Moving to another device? ");
-    p.append(el("a", { href: String(model.get("history_href") || "progress.html#crlm-history") }, "Export or import your learning history"),
-      " on the progress page: one file carries your review queue, quiz answers and settings.");
+    p.append(
+      el(
+        "a",
+        { href: String(model.get("history_href") || "progress.html#crlm-history") },
+        "Export or import your learning history",
+      ),
+      " on the progress page: one file carries your review queue, quiz answers and settings.",
+    );
     return p;
   }
 
@@ -163,13 +208,24 @@ function render({ model, el: root }) {
     });
     const row = el("div", { class: "rv-toggle" });
     row.append(toggle, el("label", { for: id }, "Rate how sure I am before each check"));
-    box.append(row, el("p", { class: "rv-note", id: `${id}-note` },
-      "Certainty-based marking: a right answer earns 1, 2 or 3 for low, medium or high certainty, " +
-      "any other answer 0, -2 or -6. It is a separate calibration score; your quiz scores never change."));
+    box.append(
+      row,
+      el(
+        "p",
+        { class: "rv-note", id: `${id}-note` },
+        "Certainty-based marking: a right answer earns 1, 2 or 3 for low, medium or high certainty, " +
+          "any other answer 0, -2 or -6. It is a separate calibration score; your quiz scores never change.",
+      ),
+    );
     const cal = calibration(queue);
     if (cal.count) {
-      box.append(el("p", { class: "rv-calibration" },
-        `Your calibration: ${Number(cal.mean.toFixed(2))} per answer on average, over ${plural(cal.count, "answer")} rated with a certainty (best possible 3).`));
+      box.append(
+        el(
+          "p",
+          { class: "rv-calibration" },
+          `Your calibration: ${Number(cal.mean.toFixed(2))} per answer on average, over ${plural(cal.count, "answer")} rated with a certainty (best possible 3).`,
+        ),
+      );
     }
     return box;
   }
@@ -194,7 +250,12 @@ function render({ model, el: root }) {
       // Optional, before the check: how sure the learner is (none chosen: no certainty mark).
       const sure = el("fieldset", { class: "rv-sure" });
       const sureInputs = [1, 2, 3].map((level) => {
-        const input = el("input", { type: "radio", name: `${base}-sure`, id: `${base}-s${level}`, value: String(level) });
+        const input = el("input", {
+          type: "radio",
+          name: `${base}-sure`,
+          id: `${base}-s${level}`,
+          value: String(level),
+        });
         const wrap = el("span", { class: "rv-sure-option" });
         wrap.append(input, el("label", { for: input.id }, CERTAINTY[level]));
         sure.append(wrap);
@@ -223,12 +284,18 @@ function render({ model, el: root }) {
         block.lock(chosen);
         check.hidden = true;
         const [verdictLine, ...explained] = block.feedback(s, chosen);
-        const markWords = certainty ? ` Certainty ${CERTAINTY[certainty]}: certainty-based mark ${cbmMark(s, certainty)}.` : "";
+        const markWords = certainty
+          ? ` Certainty ${CERTAINTY[certainty]}: certainty-based mark ${cbmMark(s, certainty)}.`
+          : "";
         feedback.append(verdictLine, ...explained);
         if (certainty) feedback.append(el("p", { class: "rv-mark" }, markWords.trim()));
         feedback.append(el("p", { class: "rv-due" }, `This question comes back on ${dateWords(card.due)}.`));
         const last = at + 1 === entries.length;
-        const next = el("button", { type: "button", class: "qz-button rv-next-question" }, last ? "Finish the review" : "Next question");
+        const next = el(
+          "button",
+          { type: "button", class: "qz-button rv-next-question" },
+          last ? "Finish the review" : "Next question",
+        );
         next.addEventListener("click", () => {
           at += 1;
           if (last) finish();
@@ -244,8 +311,11 @@ function render({ model, el: root }) {
     function finish() {
       const full = results.filter((s) => verdict(s) === "Correct").length;
       showOverview();
-      const done = el("p", { class: "rv-done", role: "status" },
-        `Review finished: ${full} of ${plural(results.length, "question")} fully correct.`);
+      const done = el(
+        "p",
+        { class: "rv-done", role: "status" },
+        `Review finished: ${full} of ${plural(results.length, "question")} fully correct.`,
+      );
       overview.insertBefore(done, overview.children[1]);
       overview.querySelector("h2").focus();
     }

@@ -7,6 +7,7 @@ time, so a due question can be shown and scored exactly as on its quiz page, and
 reference of the browser's scheduling: the `fsrs` package from PyPI, driven by replay() with
 the same settings as widgets/fsrs.js (tests/test_review_schedule.py compares the two).
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -21,8 +22,7 @@ from .progress import quiz_list
 FULL = 1 - 1e-6  # as FULL in widgets/quiz-data.js: three credits of 0.3333333 make a full answer
 
 # The course's scheduler settings, as COURSE_SCHEDULER in widgets/fsrs.js: whole days only.
-COURSE_SCHEDULER = {"learning_steps": [], "relearning_steps": [], "desired_retention": 0.9,
-                    "maximum_interval": 36500}
+COURSE_SCHEDULER = {"learning_steps": [], "relearning_steps": [], "desired_retention": 0.9, "maximum_interval": 36500}
 
 
 def rating_for(score: float, certainty: int | None = None) -> int:
@@ -90,17 +90,26 @@ def replay(config: dict | None, start: int, reviews: list[dict]) -> list[dict]:
 
     cfg = {**COURSE_SCHEDULER, **(config or {})}
     scheduler = Scheduler(
-        desired_retention=cfg["desired_retention"], maximum_interval=cfg["maximum_interval"],
+        desired_retention=cfg["desired_retention"],
+        maximum_interval=cfg["maximum_interval"],
         learning_steps=[timedelta(seconds=s) for s in cfg["learning_steps"]],
         relearning_steps=[timedelta(seconds=s) for s in cfg["relearning_steps"]],
-        enable_fuzzing=False)
+        enable_fuzzing=False,
+    )
     card = Card(card_id=1, due=_utc(start))
     out = []
     for review in reviews:
         card, _ = scheduler.review_card(card, Rating(review["rating"]), _utc(review["at"]))
-        out.append({"state": int(card.state), "step": card.step, "stability": card.stability,
-                    "difficulty": card.difficulty, "due": _ms(card.due),
-                    "last_review": _ms(card.last_review) if card.last_review else None})
+        out.append(
+            {
+                "state": int(card.state),
+                "step": card.step,
+                "stability": card.stability,
+                "difficulty": card.difficulty,
+                "due": _ms(card.due),
+                "last_review": _ms(card.last_review) if card.last_review else None,
+            }
+        )
     return out
 
 
@@ -123,9 +132,20 @@ class Review(CourseWidget):
         exam = quizzes.exam_mode() if exam is None else bool(exam)
         rows = quiz_list(link_pattern)
         # An exam build carries no answer key anywhere, so there is nothing to review against.
-        listed = [] if exam else [{"id": r["id"], "title": r["title"], "href": r["href"],
-                                   "payload": quizzes.payload(r["id"]),
-                                   "modalities": question_modalities(r["id"])} for r in rows]
+        listed = (
+            []
+            if exam
+            else [
+                {
+                    "id": r["id"],
+                    "title": r["title"],
+                    "href": r["href"],
+                    "payload": quizzes.payload(r["id"]),
+                    "modalities": question_modalities(r["id"]),
+                }
+                for r in rows
+            ]
+        )
         # Quizzes cite many of the same recommendations: the page carries each record once (the
         # browser hands the shared table back to every payload). A quiz page's own description
         # is not shown here.
@@ -142,5 +162,8 @@ class Review(CourseWidget):
 
 
 # The due questions look like the quiz's: its stylesheet first, then the page's own.
-Review._css = (HERE / "theme.css").read_text(encoding="utf-8") + (HERE / "quiz.css").read_text(encoding="utf-8") \
+Review._css = (
+    (HERE / "theme.css").read_text(encoding="utf-8")
+    + (HERE / "quiz.css").read_text(encoding="utf-8")
     + (HERE / "review.css").read_text(encoding="utf-8")
+)

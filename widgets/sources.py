@@ -4,6 +4,7 @@ The data files cite by bibliography key (``kemeny1999``) and tag each figure V o
 authors. Widgets show the short author-year label the quizzes use (quizzes.pages.cite.bib_labels,
 "Kemeny et al. 1999"), and explain the tags in words wherever they appear (TAG_LEGEND).
 """
+
 from __future__ import annotations
 
 import re
@@ -16,7 +17,7 @@ TAG_LEGEND = "V: figure read in the cited source; S: from a secondary source."
 
 
 def source_label(key: str) -> str:
-    """"Kemeny et al. 1999" for ``kemeny1999``; a key missing from references.bib is an error."""
+    """ "Kemeny et al. 1999" for ``kemeny1999``; a key missing from references.bib is an error."""
     labels = bib_labels()
     if key not in labels:
         raise ValueError(f"source {key!r} is not in book/references.bib")

@@ -5,6 +5,7 @@ them from the JavaScript, rather than copying them, means they cannot drift apar
 line `export const NAME = "value";` of storage.js; tests/test_js_modules.py checks that this
 reading equals what the module exports when Node runs it.
 """
+
 from __future__ import annotations
 
 import re
@@ -21,6 +22,6 @@ def read_keys(source: str) -> dict[str, str]:
 
 KEYS = read_keys(STORAGE_JS.read_text(encoding="utf-8"))
 
-PREFIX = KEYS["PREFIX"]            # + "<quiz id>:<content hash>": practice answers
+PREFIX = KEYS["PREFIX"]  # + "<quiz id>:<content hash>": practice answers
 EXAM_PREFIX = KEYS["EXAM_PREFIX"]  # + "<quiz id>:<content hash>": exam answers
-INDEX_KEY = KEYS["INDEX_KEY"]      # the index of the two above, which the progress page reads
+INDEX_KEY = KEYS["INDEX_KEY"]  # the index of the two above, which the progress page reads

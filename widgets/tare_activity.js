@@ -13,7 +13,7 @@ export function compute({ height, weight, tumour_volume, liver_volume, lsf, prio
   const [a, wexp, hexp] = c.dubois;
   const bsa = a * Math.pow(weight, wexp) * Math.pow(height, hexp);
   const tumour_fraction = tumour_volume / (tumour_volume + liver_volume);
-  const base_activity = (bsa - c.bsa_offset) + tumour_fraction;
+  const base_activity = bsa - c.bsa_offset + tumour_fraction;
   const reduction = lsfReduction(lsf, c.lsf_steps);
   const treat = reduction < 1;
   const activity = treat ? base_activity * (1 - reduction) : 0;
@@ -51,7 +51,6 @@ const plain = (v) => String(Math.round(v * 100) / 100);
 
 let counter = 0;
 
-
 // " [van Roekel 2020, S]": the source's readable name (never its key) and its tag.
 function nameOf(names, key) {
   return Object.prototype.hasOwnProperty.call(names, key) ? names[key] : key;
@@ -65,8 +64,12 @@ function cite(sources, key, names) {
 // The ordered list of steps, each with its formula and its value.
 export function steps(v, r, c, sources = {}, names = {}) {
   const cite_ = (key) => cite(sources, key, names);
-  const cutText = r.reduction === 0 ? "no reduction (LSF 10% or less)"
-    : r.treat ? `reduce by ${Math.round(r.reduction * 100)}%` : "LSF above 20%: treatment would not be given";
+  const cutText =
+    r.reduction === 0
+      ? "no reduction (LSF 10% or less)"
+      : r.treat
+        ? `reduce by ${Math.round(r.reduction * 100)}%`
+        : "LSF above 20%: treatment would not be given";
   const list = [
     `Body surface area (Du Bois): ${c.dubois[0]} × ${plain(v.weight)}^${c.dubois[1]} × ${plain(v.height)}^${c.dubois[2]} = ${f2(r.bsa)} m²${cite_("bsa_formula")}`,
     `Tumour fraction: ${plain(v.tumour_volume)} / (${plain(v.tumour_volume)} + ${plain(v.liver_volume)}) = ${r.tumour_fraction.toFixed(3)} (${pct(r.tumour_fraction)})`,
@@ -100,8 +103,12 @@ function render({ model, el: root }) {
   const sourceNames = model.get("source_labels") || {};
   const widget = el("div", { class: "ta-widget cw-card" });
   const banner = el("p", { class: "ta-banner", role: "note" });
-  banner.append(el("strong", {}, "Teaching tool: illustrative, not for clinical use."),
-    document.createTextNode(" Real activity planning uses imaging-based dosimetry and the manufacturer's instructions."));
+  banner.append(
+    el("strong", {}, "Teaching tool: illustrative, not for clinical use."),
+    document.createTextNode(
+      " Real activity planning uses imaging-based dosimetry and the manufacturer's instructions.",
+    ),
+  );
   widget.append(banner);
 
   // Worked examples: choosing one fills every field; editing a field shows "your own values".
@@ -128,7 +135,8 @@ function render({ model, el: root }) {
     form.append(fs);
     return fs;
   });
-  const inputs = {}, errors = {};
+  const inputs = {},
+    errors = {};
   // Fields whose text is out of range: while any is, no result is shown (a stale result next to
   // a wrong input reads as the answer for it), and the field keeps what the person typed.
   const invalid = new Set();
@@ -140,8 +148,15 @@ function render({ model, el: root }) {
   for (const f of FIELDS) {
     const [min, max] = limits[f.key] || [0, 1000];
     const row = el("div", { class: "ta-row" });
-    const input = el("input", { type: "number", id: `${id}-${f.key}`, min, max, step: f.step,
-      inputmode: "decimal", "aria-describedby": `${id}-${f.key}-err` });
+    const input = el("input", {
+      type: "number",
+      id: `${id}-${f.key}`,
+      min,
+      max,
+      step: f.step,
+      inputmode: "decimal",
+      "aria-describedby": `${id}-${f.key}-err`,
+    });
     const err = el("span", { class: "ta-error", id: `${id}-${f.key}-err` });
     input.addEventListener("input", () => {
       const value = input.valueAsNumber;
@@ -170,12 +185,15 @@ function render({ model, el: root }) {
   const stopped = el("p", { class: "ta-stopped", hidden: "" });
   const stepsTitle = el("p", { class: "ta-heading" }, "How the numbers are reached");
   const list = el("ol", { class: "ta-steps" });
-  const keys = el("p", { class: "ta-note" },
+  const keys = el(
+    "p",
+    { class: "ta-note" },
     "Sources in brackets: first author and year, then a tag. S: from a secondary source; standard: a textbook " +
-    "formula; illustrative: an assumption of this tool. " +
-    "Values are rounded for display; the calculation uses unrounded numbers. The lung mass of 1 kg is an assumption, " +
-    `and lung shunt measured on MAA imaging tends to overestimate lung dose [${nameOf(sourceNames, "vanroekel2020")}, S; ` +
-    `${nameOf(sourceNames, "pmc9793490")}, S].`);
+      "formula; illustrative: an assumption of this tool. " +
+      "Values are rounded for display; the calculation uses unrounded numbers. The lung mass of 1 kg is an assumption, " +
+      `and lung shunt measured on MAA imaging tends to overestimate lung dose [${nameOf(sourceNames, "vanroekel2020")}, S; ` +
+      `${nameOf(sourceNames, "pmc9793490")}, S].`,
+  );
   widget.append(stopped, headline, warn, live, stepsTitle, list, keys);
   root.replaceChildren(widget);
 
@@ -200,7 +218,7 @@ function render({ model, el: root }) {
       headline.replaceChildren();
       warn.replaceChildren();
       list.replaceChildren();
-      live.textContent = stopped.textContent;  // announced at once, not after the result delay
+      live.textContent = stopped.textContent; // announced at once, not after the result delay
       return;
     }
     const match = examples.find((ex) => FIELDS.every((f) => ex.values[f.key] === v[f.key]));
@@ -217,9 +235,10 @@ function render({ model, el: root }) {
     warn.replaceChildren(...fl.map((t) => el("li", {}, `Warning: ${t}`)));
     list.replaceChildren(...steps(v, r, c, sources, sourceNames).map((t) => el("li", {}, t)));
     liveTimer = setTimeout(() => {
-      live.textContent = (r.treat
-        ? `Illustrative activity ${f2(r.activity)} GBq; lung dose ${f1(r.lung_dose)} Gy.`
-        : "Lung shunt fraction above 20%: treatment would not be given.") +
+      live.textContent =
+        (r.treat
+          ? `Illustrative activity ${f2(r.activity)} GBq; lung dose ${f1(r.lung_dose)} Gy.`
+          : "Lung shunt fraction above 20%: treatment would not be given.") +
         (fl.length && r.treat ? ` Warning: ${fl.join(" ")}` : "");
     }, 300);
   }

@@ -1,4 +1,5 @@
 """The TARE activity widget: an illustrative BSA-method calculator for resin microspheres."""
+
 from __future__ import annotations
 
 import traitlets
@@ -69,5 +70,6 @@ class TareActivity(CourseWidget):
 
     def result(self) -> dict:
         """What the front end shows, computed by the Python reference."""
-        return bsa_activity(self.height, self.weight, self.tumour_volume, self.liver_volume,
-                            self.lsf, self.prior_lung_dose)
+        return bsa_activity(
+            self.height, self.weight, self.tumour_volume, self.liver_volume, self.lsf, self.prior_lung_dose
+        )

@@ -17,6 +17,7 @@ describe, so a learner can see how each input moves the result:
 ``widgets/tare_activity.js`` computes the same quantities in the same order;
 a browser test compares them on a grid.
 """
+
 from __future__ import annotations
 
 import math
@@ -32,8 +33,14 @@ LUNG_LIMIT_CUMULATIVE_GY = 50.0  # cumulative [vanroekel2020, S]
 # (LSF above this %, reduction of activity); checked from the top down.
 LSF_STEPS = ((20.0, 1.0), (15.0, 0.4), (10.0, 0.2))
 
-DEFAULTS = {"height": 170.0, "weight": 70.0, "tumour_volume": 200.0, "liver_volume": 1500.0,
-            "lsf": 8.0, "prior_lung_dose": 0.0}
+DEFAULTS = {
+    "height": 170.0,
+    "weight": 70.0,
+    "tumour_volume": 200.0,
+    "liver_volume": 1500.0,
+    "lsf": 8.0,
+    "prior_lung_dose": 0.0,
+}
 
 # Illustrative starting points for the reader (invented, not patients), one per teaching point.
 EXAMPLES = {
@@ -84,11 +91,18 @@ def lsf_reduction(lsf: float) -> float:
     return 0.0
 
 
-def bsa_activity(height: float, weight: float, tumour_volume: float, liver_volume: float,
-                 lsf: float, prior_lung_dose: float = 0.0) -> dict:
+def bsa_activity(
+    height: float, weight: float, tumour_volume: float, liver_volume: float, lsf: float, prior_lung_dose: float = 0.0
+) -> dict:
     """Every step of the illustrative calculation; see the module docstring."""
-    check_inputs(height=height, weight=weight, tumour_volume=tumour_volume, liver_volume=liver_volume,
-                 lsf=lsf, prior_lung_dose=prior_lung_dose)
+    check_inputs(
+        height=height,
+        weight=weight,
+        tumour_volume=tumour_volume,
+        liver_volume=liver_volume,
+        lsf=lsf,
+        prior_lung_dose=prior_lung_dose,
+    )
     bsa = bsa_dubois(height, weight)
     tumour_fraction = tumour_volume / (tumour_volume + liver_volume)
     base = (bsa - BSA_OFFSET_GBQ) + tumour_fraction

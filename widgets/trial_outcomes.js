@@ -17,11 +17,13 @@ function fmtValue(v, unit) {
 
 let counter = 0;
 
-
-
 // Paired horizontal bars; a missing value ("not reached") is drawn as text only.
 function drawBars(chart, trial, r) {
-  const W = 320, left = 112, right = 78, rowH = 34, top = 8;
+  const W = 320,
+    left = 112,
+    right = 78,
+    rowH = 34,
+    top = 8;
   const max = barScale(r);
   const x = (v) => left + (v / max) * (W - left - right);
   const H = top + trial.arm_labels.length * rowH + 26;
@@ -35,8 +37,15 @@ function drawBars(chart, trial, r) {
     const v = r.values[i];
     chart.append(svg("text", { x: left - 6, y: y + 17, "text-anchor": "end", class: "to-label" }, arm));
     if (v !== null && v !== undefined) {
-      chart.append(svg("rect", { x: left, y: y + 4, width: Math.max(1, x(v) - left), height: 20,
-        class: i === 0 ? "to-bar to-bar-a" : "to-bar to-bar-b" }));
+      chart.append(
+        svg("rect", {
+          x: left,
+          y: y + 4,
+          width: Math.max(1, x(v) - left),
+          height: 20,
+          class: i === 0 ? "to-bar to-bar-a" : "to-bar to-bar-b",
+        }),
+      );
     }
     const end = v === null || v === undefined ? left : x(v);
     chart.append(svg("text", { x: end + 5, y: y + 18, class: "to-value" }, fmtValue(v, r.unit)));
@@ -45,15 +54,23 @@ function drawBars(chart, trial, r) {
   chart.append(svg("line", { x1: left, x2: x(max), y1: yAxis, y2: yAxis, class: "to-axis" }));
   for (const t of [0, max / 2, max]) {
     chart.append(svg("line", { x1: x(t), x2: x(t), y1: yAxis, y2: yAxis + 4, class: "to-axis" }));
-    chart.append(svg("text", { x: x(t), y: yAxis + 16, "text-anchor": "middle", class: "to-tick" },
-      r.unit === "%" ? `${t}%` : `${t}`));
+    chart.append(
+      svg(
+        "text",
+        { x: x(t), y: yAxis + 16, "text-anchor": "middle", class: "to-tick" },
+        r.unit === "%" ? `${t}%` : `${t}`,
+      ),
+    );
   }
-  if (r.unit !== "%") chart.append(svg("text", { x: W - 4, y: yAxis + 16, "text-anchor": "end", class: "to-tick" }, r.unit));
+  if (r.unit !== "%")
+    chart.append(svg("text", { x: W - 4, y: yAxis + 16, "text-anchor": "end", class: "to-tick" }, r.unit));
 }
 
 // A hazard ratio on a log axis from 0.25 to 4, with the line of no difference at 1.
 function drawHazard(chart, r) {
-  const W = 320, pad = 20, y = 24;
+  const W = 320,
+    pad = 20,
+    y = 24;
   const x = (v) => pad + ((Math.log(v) - Math.log(0.25)) / (Math.log(4) - Math.log(0.25))) * (W - 2 * pad);
   chart.replaceChildren();
   chart.setAttribute("viewBox", `0 0 ${W} 78`);
@@ -98,9 +115,20 @@ function render({ model, el: root }) {
   const figures = el("p", { class: "to-figures", "aria-live": "polite", "aria-atomic": "true" });
   const reading = el("ul", { class: "to-reading" });
   const arms = el("ol", { class: "to-arms" });
-  const legend = el("p", { class: "to-src to-legend" },
-    `Source in brackets: first author and year, then a tag. ${model.get("tag_legend") || ""}`.trim());
-  widget.append(designNote, chart, figures, legend, reading, el("p", { class: "to-heading" }, "Arms as reported"), arms);
+  const legend = el(
+    "p",
+    { class: "to-src to-legend" },
+    `Source in brackets: first author and year, then a tag. ${model.get("tag_legend") || ""}`.trim(),
+  );
+  widget.append(
+    designNote,
+    chart,
+    figures,
+    legend,
+    reading,
+    el("p", { class: "to-heading" }, "Arms as reported"),
+    arms,
+  );
   root.replaceChildren(widget);
 
   let shownTrial = null;
@@ -116,20 +144,28 @@ function render({ model, el: root }) {
       endpoints.replaceChildren(el("legend", {}, `Endpoint (${trial.results.length} for this trial)`));
       trial.results.forEach((res, i) => {
         const input = el("input", { type: "radio", name: `${id}-endpoint`, id: `${id}-e-${i}`, value: String(i) });
-        input.addEventListener("change", () => { model.set("endpoint", i); model.save_changes(); });
+        input.addEventListener("change", () => {
+          model.set("endpoint", i);
+          model.save_changes();
+        });
         const choice = el("div", { class: "to-choice" });
         choice.append(input, el("label", { for: input.id }, res.endpoint));
         endpoints.append(choice);
       });
     }
-    endpoints.querySelectorAll("input").forEach((input, i) => { input.checked = i === index; });
+    endpoints.querySelectorAll("input").forEach((input, i) => {
+      input.checked = i === index;
+    });
 
     designNote.textContent = trial.design_note;
     if (r.values && r.values.length === trial.arm_labels.length) drawBars(chart, trial, r);
     else drawHazard(chart, r);
 
-    figures.replaceChildren(el("strong", {}, `${r.endpoint}: `), document.createTextNode(r.text),
-      el("span", { class: "to-src" }, ` [${nameOf(r.citation)}, ${r.source}]`));
+    figures.replaceChildren(
+      el("strong", {}, `${r.endpoint}: `),
+      document.createTextNode(r.text),
+      el("span", { class: "to-src" }, ` [${nameOf(r.citation)}, ${r.source}]`),
+    );
     const items = [r.p_reading];
     if (r.note) items.push(r.note);
     reading.replaceChildren(...items.map((t) => el("li", {}, t)));

@@ -6,6 +6,7 @@ result (what it does and does not show), and a P-value reading computed by
 ``p_reading``. ``bar_scale`` is the Python reference for the chart scale in
 ``widgets/trial_outcomes.js``.
 """
+
 from __future__ import annotations
 
 import math
@@ -17,8 +18,13 @@ from .base import CourseWidget
 from .sources import TAG_LEGEND, source_labels
 from .trials import TRIALS_YAML, load_trials
 
-DEFAULT_TRIALS = ("kemeny-1999", "kemeny-1999-10-year-update", "groot-koerkamp-2017",
-                  "mskcc-2016-protocols", "calgb-9481")
+DEFAULT_TRIALS = (
+    "kemeny-1999",
+    "kemeny-1999-10-year-update",
+    "groot-koerkamp-2017",
+    "mskcc-2016-protocols",
+    "calgb-9481",
+)
 
 # Short arm labels for the chart; the full arm text from the YAML is shown beside it.
 ARM_LABELS = {
@@ -32,44 +38,64 @@ ARM_LABELS = {
 # Our own reading of each design: what kind of comparison the numbers are.
 DESIGN_NOTES = {
     "kemeny-1999": "Randomised: chance decided who got the pump, so a difference estimates the effect of adding it, "
-                   "in one expert centre and against 5-FU-based systemic therapy.",
+    "in one expert centre and against 5-FU-based systemic therapy.",
     "kemeny-1999-10-year-update": "The same randomised trial followed for a median of 10.3 years: "
-                                  "early gains can shrink as follow-up lengthens.",
+    "early gains can shrink as follow-up lengthens.",
     "groot-koerkamp-2017": "Not randomised: patients who had a pump are compared with those who did not, after "
-                           "propensity-score adjustment for measured differences. Unmeasured differences can remain, "
-                           "so this shows an association, not proof that the pump caused the gain.",
+    "propensity-score adjustment for measured differences. Unmeasured differences can remain, "
+    "so this shows an association, not proof that the pump caused the gain.",
     "mskcc-2016-protocols": "Not randomised and no group without a pump: everyone had pump therapy, and patients "
-                            "treated before and after 2003 are compared. The gain reflects everything that changed "
-                            "over time, not the pump itself.",
+    "treated before and after 2003 are compared. The gain reflects everything that changed "
+    "over time, not the pump itself.",
     "calgb-9481": "Randomised, but the arterial arm had no systemic chemotherapy and the comparator was bolus "
-                  "5-FU/leucovorin, an old regimen.",
+    "5-FU/leucovorin, an old regimen.",
 }
 
 # Notes on single results, keyed by (trial id, endpoint as written in the YAML).
 RESULT_NOTES = {
-    ("kemeny-1999", "2-year overall survival"):
-        "A snapshot at 2 years. It says nothing about later years: see the 10-year update.",
-    ("kemeny-1999", "2-year survival free of hepatic recurrence"):
-        "Liver control was the clearest effect: the pump treats the liver, where it is infused.",
-    ("kemeny-1999", "2-year progression-free survival"):
-        "Progression anywhere in the body; the gap did not reach the usual threshold of significance.",
-    ("kemeny-1999-10-year-update", "Overall survival (median)"):
-        "Not significant: the gap of 9.6 months (our arithmetic) is compatible with chance. That does not prove "
-        "the pump has no effect.",
-    ("kemeny-1999-10-year-update", "10-year survival"):
-        "No P value was given for this time point in the letter we read.",
-    ("groot-koerkamp-2017", "Propensity-adjusted hazard ratio for death"):
-        "A hazard ratio below 1 means a lower rate of death over time with the pump. It is still an adjusted "
-        "observational estimate, not a randomised one.",
-    ("mskcc-2016-protocols", "Median overall survival"):
-        "Not reached means fewer than half of the later patients had died when the data were analysed.",
-    ("calgb-9481", "Time to extrahepatic progression"):
-        "Here the systemic arm did better: with arterial therapy alone, disease outside the liver progressed "
-        "sooner. This trade-off is why the pump is combined with systemic chemotherapy.",
-    ("calgb-9481", "Time to hepatic progression"):
-        "Liver control favoured arterial therapy; no P value was given in the abstract we read.",
-    ("calgb-9481", "Grade 3 or higher bilirubin elevation"):
-        "A harm: lower is better. It reflects the hepatobiliary toxicity of arterial FUDR.",
+    (
+        "kemeny-1999",
+        "2-year overall survival",
+    ): "A snapshot at 2 years. It says nothing about later years: see the 10-year update.",
+    (
+        "kemeny-1999",
+        "2-year survival free of hepatic recurrence",
+    ): "Liver control was the clearest effect: the pump treats the liver, where it is infused.",
+    (
+        "kemeny-1999",
+        "2-year progression-free survival",
+    ): "Progression anywhere in the body; the gap did not reach the usual threshold of significance.",
+    (
+        "kemeny-1999-10-year-update",
+        "Overall survival (median)",
+    ): "Not significant: the gap of 9.6 months (our arithmetic) is compatible with chance. That does not prove "
+    "the pump has no effect.",
+    (
+        "kemeny-1999-10-year-update",
+        "10-year survival",
+    ): "No P value was given for this time point in the letter we read.",
+    (
+        "groot-koerkamp-2017",
+        "Propensity-adjusted hazard ratio for death",
+    ): "A hazard ratio below 1 means a lower rate of death over time with the pump. It is still an adjusted "
+    "observational estimate, not a randomised one.",
+    (
+        "mskcc-2016-protocols",
+        "Median overall survival",
+    ): "Not reached means fewer than half of the later patients had died when the data were analysed.",
+    (
+        "calgb-9481",
+        "Time to extrahepatic progression",
+    ): "Here the systemic arm did better: with arterial therapy alone, disease outside the liver progressed "
+    "sooner. This trade-off is why the pump is combined with systemic chemotherapy.",
+    (
+        "calgb-9481",
+        "Time to hepatic progression",
+    ): "Liver control favoured arterial therapy; no P value was given in the abstract we read.",
+    (
+        "calgb-9481",
+        "Grade 3 or higher bilirubin elevation",
+    ): "A harm: lower is better. It reflects the hepatobiliary toxicity of arterial FUDR.",
 }
 
 
@@ -120,17 +146,35 @@ def outcomes(trials: list[dict], ids=DEFAULT_TRIALS) -> list[dict]:
         for r in t["results"]:
             if not comparable(t, r):
                 continue
-            results.append({
-                "endpoint": r["endpoint"], "text": r["text"], "values": r.get("values"), "unit": r.get("unit"),
-                "hr": r.get("hr"), "ci_low": r.get("ci_low"), "ci_high": r.get("ci_high"), "p": r.get("p"),
-                "source": r["source"], "citation": r.get("citation") or t["citation"],
-                "p_reading": p_reading(r.get("p"), r.get("ci_low"), r.get("ci_high")),
-                "note": RESULT_NOTES.get((tid, r["endpoint"]), ""),
-            })
-        out.append({"id": tid, "name": t["name"], "citation": t["citation"], "design": t["design"], "n": t["n"],
-                    "arms": t["arms"],
-                    "arm_labels": ARM_LABELS.get(tid, [f"Arm {i + 1}" for i in range(len(t["arms"]))]),
-                    "design_note": DESIGN_NOTES.get(tid, ""), "results": results})
+            results.append(
+                {
+                    "endpoint": r["endpoint"],
+                    "text": r["text"],
+                    "values": r.get("values"),
+                    "unit": r.get("unit"),
+                    "hr": r.get("hr"),
+                    "ci_low": r.get("ci_low"),
+                    "ci_high": r.get("ci_high"),
+                    "p": r.get("p"),
+                    "source": r["source"],
+                    "citation": r.get("citation") or t["citation"],
+                    "p_reading": p_reading(r.get("p"), r.get("ci_low"), r.get("ci_high")),
+                    "note": RESULT_NOTES.get((tid, r["endpoint"]), ""),
+                }
+            )
+        out.append(
+            {
+                "id": tid,
+                "name": t["name"],
+                "citation": t["citation"],
+                "design": t["design"],
+                "n": t["n"],
+                "arms": t["arms"],
+                "arm_labels": ARM_LABELS.get(tid, [f"Arm {i + 1}" for i in range(len(t["arms"]))]),
+                "design_note": DESIGN_NOTES.get(tid, ""),
+                "results": results,
+            }
+        )
     return out
 
 

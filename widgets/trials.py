@@ -3,6 +3,7 @@
 The YAML is written once; the chapters, the HAIP outcomes widget and the evidence explorer all
 read it through ``load_trials``. No widget lives here, so any of them can import it.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -27,8 +28,20 @@ TRIAL_SETTINGS = {
     "after-progression": "After progression",
     "none": "Mechanism, toxicity or dosimetry",
 }
-REQUIRED = ("id", "name", "citation", "modality", "setting", "design", "arms", "n", "primary_endpoint",
-            "results", "limits", "what_it_changed")
+REQUIRED = (
+    "id",
+    "name",
+    "citation",
+    "modality",
+    "setting",
+    "design",
+    "arms",
+    "n",
+    "primary_endpoint",
+    "results",
+    "limits",
+    "what_it_changed",
+)
 SOURCE_TAGS = {"V", "S"}
 
 

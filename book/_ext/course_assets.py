@@ -46,6 +46,7 @@ with a Reload button, and the old cache is deleted when the new version takes ov
 service workers are unavailable (file://, blocked by policy or private browsing) the
 registration is skipped or fails quietly and the site works as before, online.
 """
+
 from __future__ import annotations
 
 import functools
@@ -66,38 +67,55 @@ from sphinx.util import logging
 logger = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
-STATIC_SOURCE = HERE.parent / "_static"          # book/_static: the offline script and the worker
+STATIC_SOURCE = HERE.parent / "_static"  # book/_static: the offline script and the worker
 SW_TEMPLATE = STATIC_SOURCE / "service-worker.js"
 SW_NAME = "service-worker.js"
 OFFLINE_SCRIPT = "course-offline.js"
-TABLES_SCRIPT = "course-tables.js"                  # the "scroll sideways" line over a table too wide
-MARKER = "/* course_assets:"                        # marks a stylesheet already rewritten here
+TABLES_SCRIPT = "course-tables.js"  # the "scroll sideways" line over a table too wide
+MARKER = "/* course_assets:"  # marks a stylesheet already rewritten here
 
 # Font Awesome classes: style prefixes, and the modifiers whose CSS is kept for inline SVG.
-FA_STYLES = {"fa-solid": "fas", "fas": "fas", "fa": "fas", "fa-regular": "far", "far": "far",
-             "fa-brands": "fab", "fab": "fab"}
+FA_STYLES = {
+    "fa-solid": "fas",
+    "fas": "fas",
+    "fa": "fas",
+    "fa-regular": "far",
+    "far": "far",
+    "fa-brands": "fab",
+    "fab": "fab",
+}
 FA_MODIFIER = re.compile(r"fa-(?:[1-9]|10)x$|fa-(?:2xs|xs|sm|lg|xl|2xl|fw)$")
 
 # Files removed from every build (paths relative to the output folder); see the docstring.
 REMOVED = (
-    "_static/scripts/fontawesome.js", "_static/scripts/fontawesome.js.LICENSE.txt",
-    "_static/webpack-macros.html", "_static/sbt-webpack-macros.html", "_static/sphinx-thebe.css",
-    "_static/sphinx-thebe.js", "_static/styles/theme.css", f"_static/{SW_NAME}",
-)   # and the themes' own files under static/vendor (the webfonts), locales and images
+    "_static/scripts/fontawesome.js",
+    "_static/scripts/fontawesome.js.LICENSE.txt",
+    "_static/webpack-macros.html",
+    "_static/sbt-webpack-macros.html",
+    "_static/sphinx-thebe.css",
+    "_static/sphinx-thebe.js",
+    "_static/styles/theme.css",
+    f"_static/{SW_NAME}",
+)  # and the themes' own files under static/vendor (the webfonts), locales and images
 # Files a page keeps only where its body has something they act on.
 PER_PAGE = (
     (("sphinx-design.min.css",), re.compile(r'class="[^"]*\bsd-')),
-    (("design-tabs.js",), re.compile(r'class="[^"]*\bsd-tab')),   # it acts on tab sets only
-    (("togglebutton.css", "togglebutton.js"),
-     # its selector is `.toggle, .admonition.dropdown`; its CSS also styles myst-nb's details.hide
-     re.compile(r'class="[^"]*(?<![\w-])toggle(?![\w-])|<details class="hide'
-                r'|class="(?=[^"]*(?<![\w-])dropdown(?![\w-]))[^"]*(?<![\w-])admonition(?![\w-])')),
+    (("design-tabs.js",), re.compile(r'class="[^"]*\bsd-tab')),  # it acts on tab sets only
+    (
+        ("togglebutton.css", "togglebutton.js"),
+        # its selector is `.toggle, .admonition.dropdown`; its CSS also styles myst-nb's details.hide
+        re.compile(
+            r'class="[^"]*(?<![\w-])toggle(?![\w-])|<details class="hide'
+            r'|class="(?=[^"]*(?<![\w-])dropdown(?![\w-]))[^"]*(?<![\w-])admonition(?![\w-])'
+        ),
+    ),
     (("copybutton.css", "copybutton.js", "clipboard.min.js", "pygments.css"), re.compile(r'class="highlight')),
     ((TABLES_SCRIPT,), re.compile(r"<table\b")),
 )
 ALWAYS_DROPPED = ("sphinx-thebe.css",)
 SEARCH_SCRIPTS = re.compile(
-    r'\s*<script src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js|searchindex\.js)"></script>')
+    r'\s*<script src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js|searchindex\.js)"></script>'
+)
 FA_SCRIPT = re.compile(r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js[^"]*"></script>')
 # Scripts Sphinx and the themes put in <head> without `defer`. Each one holds up the first paint
 # for a round trip, yet none needs to run before the page is parsed: every one waits for the
@@ -105,8 +123,10 @@ FA_SCRIPT = re.compile(r'\s*<script defer src="[^"]*_static/scripts/fontawesome\
 # copybutton's DOMContentLoaded helpers; clipboard.js only defines what copybutton then calls).
 # Deferred, they still run in document order, before DOMContentLoaded. The search page keeps
 # its scripts as they are (its searchtools.js runs straight away and needs doctools' `_ready`).
-HEAD_SCRIPTS = re.compile(r'<script src="([^"]*_static/(?:documentation_options|doctools|sphinx_highlight|'
-                          r'scripts/sphinx-book-theme|togglebutton|clipboard\.min|copybutton)\.js[^"]*)"></script>')
+HEAD_SCRIPTS = re.compile(
+    r'<script src="([^"]*_static/(?:documentation_options|doctools|sphinx_highlight|'
+    r'scripts/sphinx-book-theme|togglebutton|clipboard\.min|copybutton)\.js[^"]*)"></script>'
+)
 # The page's own settings for documentation_options.js: an inline classic script would run
 # before the deferred file defines DOCUMENTATION_OPTIONS. An inline module script is deferred
 # too, and all deferred scripts run in document order, so it runs right after the file.
@@ -119,6 +139,7 @@ NOT_PRECACHED_FILES = {SW_NAME, "objects.inv"}
 
 
 # --- Font Awesome's glyphs, read from the theme's own script ------------------------------
+
 
 def _theme_static() -> Path:
     import pydata_sphinx_theme
@@ -141,8 +162,10 @@ def font_awesome(script: str | None = None) -> dict:
     text = Path(script or _theme_static() / "scripts" / "fontawesome.js").read_text(encoding="utf-8")
     ends = [(m.start(), m.group(1)) for m in _FA_PACK_END.finditer(text)]
     if not ends:
-        raise ExtensionError(f"course_assets: no icon packs found in {script or 'fontawesome.js'}; "
-                             "has pydata-sphinx-theme changed how it ships Font Awesome?")
+        raise ExtensionError(
+            f"course_assets: no icon packs found in {script or 'fontawesome.js'}; "
+            "has pydata-sphinx-theme changed how it ships Font Awesome?"
+        )
     packs: dict = {p: {"icons": {}, "unicode": {}} for _, p in ends}
     end = 0
     for m in _FA_ENTRY.finditer(text):
@@ -167,7 +190,7 @@ def fa_css_of_script(script: str | None = None) -> str:
     stop = text.find("'", start + 1)
     if start < 0 or stop < 0:
         raise ExtensionError("course_assets: the SVG stylesheet was not found in fontawesome.js")
-    return text[start + 1:stop]
+    return text[start + 1 : stop]
 
 
 def _declarations(body: str) -> dict:
@@ -202,19 +225,20 @@ def strip_font_awesome(css: str) -> str:
     inline SVGs still carry; one licence comment stays with them."""
     start = css.find("/*!\n * Font Awesome Free")
     if start < 0:
-        raise ExtensionError("course_assets: Font Awesome's section was not found in "
-                             "pydata-sphinx-theme.css; has the theme changed?")
-    licence = css[start:css.find("*/", start) + 2]
+        raise ExtensionError(
+            "course_assets: Font Awesome's section was not found in pydata-sphinx-theme.css; has the theme changed?"
+        )
+    licence = css[start : css.find("*/", start) + 2]
     kept, stop = [], len(css)
     for begin, end, prelude, body in css_rules(css[start:]):
         selectors = [s.strip() for s in prelude.split(",")]
         if _is_font_awesome_rule(prelude, body):
             if all(FA_MODIFIER.fullmatch(s.lstrip(".")) for s in selectors):
-                kept.append(css[start + begin:start + end])
+                kept.append(css[start + begin : start + end])
         elif any(s.startswith(".fa") for s in selectors):
-            kept.append(css[start + begin:start + end])      # e.g. .fa-sr-only,...,.sr-only
+            kept.append(css[start + begin : start + end])  # e.g. .fa-sr-only,...,.sr-only
         else:
-            stop = start + begin                              # the theme's own rules begin
+            stop = start + begin  # the theme's own rules begin
             break
     return css[:start] + licence + "".join(kept) + css[stop:]
 
@@ -232,6 +256,7 @@ def svg_stylesheet(used_modifiers: set[str]) -> str:
 
 
 # --- Icons drawn by CSS: the same glyph as an SVG mask ------------------------------------
+
 
 def _custom_properties(*sheets: str) -> dict:
     props: dict[str, str] = {}
@@ -261,7 +286,7 @@ def _codepoint(content: str) -> str | None:
 
 def svg_data_url(width: int, height: int, path: str) -> str:
     svg = f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}'><path d='{path}'/></svg>"
-    return "url(\"data:image/svg+xml," + quote(svg, safe=" =:/'(),.-") + "\")"
+    return 'url("data:image/svg+xml,' + quote(svg, safe=" =:/'(),.-") + '")'
 
 
 def css_icon_rules(*sheets: str) -> str:
@@ -274,7 +299,7 @@ def css_icon_rules(*sheets: str) -> str:
     where the font put it; an inline glyph becomes an inline-block 1em high, as wide as the
     glyph, sitting .125em below the baseline as Font Awesome's own SVGs do."""
     props = _custom_properties(*sheets)
-    glyphs: dict[str, str] = {}          # each glyph's data URL once, as a custom property
+    glyphs: dict[str, str] = {}  # each glyph's data URL once, as a custom property
     twins = "".join(_icon_twins(css, props, glyphs) for css in sheets)
     return ":root{" + ";".join(f"{name}:{url}" for name, url in glyphs.items()) + "}" + twins
 
@@ -300,13 +325,17 @@ def _icon_twins(css: str, props: dict, glyphs: dict) -> str:
         parts = []
         if uses_font:
             if decls.get("position") == "absolute":
-                parts.append("height:1lh;-webkit-mask:var(--course-icon) left center/auto 1em no-repeat content-box;"
-                             "mask:var(--course-icon) left center/auto 1em no-repeat content-box")
+                parts.append(
+                    "height:1lh;-webkit-mask:var(--course-icon) left center/auto 1em no-repeat content-box;"
+                    "mask:var(--course-icon) left center/auto 1em no-repeat content-box"
+                )
             else:
-                parts.append("display:inline-block;width:var(--course-icon-width,1em);height:1em;"
-                             "vertical-align:-.125em;"
-                             "-webkit-mask:var(--course-icon) center/100% 100% no-repeat content-box;"
-                             "mask:var(--course-icon) center/100% 100% no-repeat content-box")
+                parts.append(
+                    "display:inline-block;width:var(--course-icon-width,1em);height:1em;"
+                    "vertical-align:-.125em;"
+                    "-webkit-mask:var(--course-icon) center/100% 100% no-repeat content-box;"
+                    "mask:var(--course-icon) center/100% 100% no-repeat content-box"
+                )
             parts.append("background-color:currentColor")
         parts.append('content:""')
         if pack:
@@ -353,10 +382,12 @@ def inline_icons(html: str, pagename: str) -> str:
         rest = [c for c in classes if c not in styles and c[3:] not in names]
         unknown = [c for c in rest if c.startswith("fa-") and not FA_MODIFIER.fullmatch(c)]
         if len(names) != 1 or unknown:
-            raise ExtensionError(f"course_assets: {pagename}: cannot draw Font Awesome icon "
-                                 f"class={attrs.get('class')!r} (no such icon, or an unsupported "
-                                 f"class {unknown}); add it to course_assets.py")
-        width, height, path, icon = pack["icons"][names[0]]   # Font Awesome names the SVG canonically
+            raise ExtensionError(
+                f"course_assets: {pagename}: cannot draw Font Awesome icon "
+                f"class={attrs.get('class')!r} (no such icon, or an unsupported "
+                f"class {unknown}); add it to course_assets.py"
+            )
+        width, height, path, icon = pack["icons"][names[0]]  # Font Awesome names the SVG canonically
         css_class = " ".join(["svg-inline--fa", f"fa-{icon}", *rest])
         extra = "".join(f' {k}="{v}"' for k, v in attrs.items() if k.startswith("data-"))
         # the attribute's text, unescaped and escaped again as element content
@@ -364,11 +395,15 @@ def inline_icons(html: str, pagename: str) -> str:
         if title:
             counter[0] += 1
             ident = f"course-icon-title-{counter[0]}"
-            return (f'<svg class="{css_class}"{extra} role="img" aria-labelledby="{ident}" '
-                    f'viewBox="0 0 {width} {height}"><title id="{ident}">{title}</title>'
-                    f'<path fill="currentColor" d="{path}"></path></svg>')
-        return (f'<svg class="{css_class}"{extra} aria-hidden="true" focusable="false" role="img" '
-                f'viewBox="0 0 {width} {height}"><path fill="currentColor" d="{path}"></path></svg>')
+            return (
+                f'<svg class="{css_class}"{extra} role="img" aria-labelledby="{ident}" '
+                f'viewBox="0 0 {width} {height}"><title id="{ident}">{title}</title>'
+                f'<path fill="currentColor" d="{path}"></path></svg>'
+            )
+        return (
+            f'<svg class="{css_class}"{extra} aria-hidden="true" focusable="false" role="img" '
+            f'viewBox="0 0 {width} {height}"><path fill="currentColor" d="{path}"></path></svg>'
+        )
 
     return _ICON_TAG.sub(replace, html)
 
@@ -406,7 +441,7 @@ def _theme_css_is(text: str) -> bool:
 
 def _theme_css_only_imports_basic(outdir: str) -> bool:
     theme = Path(outdir, "_static", "styles", "theme.css")
-    if not theme.exists():   # already replaced by an earlier build: the source decides
+    if not theme.exists():  # already replaced by an earlier build: the source decides
         theme = _theme_static() / "styles" / "theme.css"
     return _theme_css_is(theme.read_text(encoding="utf-8"))
 
@@ -429,9 +464,12 @@ def drop_unused_assets(app, pagename, templatename, context, doctree):
     # sphinx-togglebutton's inline settings are useless without its script
     if "togglebutton.js" in drop and context.get("script_files"):
         context["script_files"][:] = [
-            a for a in context["script_files"]
-            if not re.search(r"\btoggle(Hint|OpenOnPrint)|togglebuttonSelector",
-                             str(getattr(a, "attributes", {}).get("body", "")))]
+            a
+            for a in context["script_files"]
+            if not re.search(
+                r"\btoggle(Hint|OpenOnPrint)|togglebuttonSelector", str(getattr(a, "attributes", {}).get("body", ""))
+            )
+        ]
 
 
 def wrap_renderer(app):
@@ -444,13 +482,13 @@ def wrap_renderer(app):
     as_you_type = str(options.get("search_as_you_type", False)).lower() == "true"
 
     def render_slim(template, context):
-        return slim_page(render(template, context), context.get("pagename", template), as_you_type,
-                         builder.outdir)
+        return slim_page(render(template, context), context.get("pagename", template), as_you_type, builder.outdir)
 
     builder.templates.render = render_slim
 
 
 # --- After the build: stylesheets, removals, the service worker ----------------------------
+
 
 def rewrite_theme_css(outdir: Path) -> None:
     """Font Awesome's section out of the theme's stylesheet, the SVG rules in (at its end)."""
@@ -460,13 +498,17 @@ def rewrite_theme_css(outdir: Path) -> None:
         return
     css = pydata.read_text(encoding="utf-8")
     if MARKER in css:
-        return                      # static files were not copied again: already rewritten
+        return  # static files were not copied again: already rewritten
     css = SOURCE_MAP.sub("", strip_font_awesome(css))
     book = styles / "sphinx-book-theme.css"
     icons = css_icon_rules(css, book.read_text(encoding="utf-8") if book.exists() else "")
-    css += (f"\n{MARKER} Font Awesome's icons as inline SVG (svg-inline--fa) and, where the "
-            "theme's CSS drew them from the webfont, as SVG masks; see book/_ext/course_assets.py */\n"
-            + svg_stylesheet(_modifiers_in_pages(outdir)) + icons + "\n")
+    css += (
+        f"\n{MARKER} Font Awesome's icons as inline SVG (svg-inline--fa) and, where the "
+        "theme's CSS drew them from the webfont, as SVG masks; see book/_ext/course_assets.py */\n"
+        + svg_stylesheet(_modifiers_in_pages(outdir))
+        + icons
+        + "\n"
+    )
     pydata.write_text(css, encoding="utf-8")
 
 
@@ -487,11 +529,14 @@ def _theme_files(package: str, subdir: str) -> list[str]:
 
 def removed_assets(outdir: Path) -> list[str]:
     """Every file (relative to the site) that this extension takes out of the site."""
-    files = [*REMOVED, *(f"_static/{f}" for f in _theme_files("pydata_sphinx_theme", "vendor")),
-             *(f"_static/{f}" for f in _theme_files("sphinx_book_theme", "locales")),
-             *(f"_static/{f}" for f in _theme_files("sphinx_book_theme", "images"))]
+    files = [
+        *REMOVED,
+        *(f"_static/{f}" for f in _theme_files("pydata_sphinx_theme", "vendor")),
+        *(f"_static/{f}" for f in _theme_files("sphinx_book_theme", "locales")),
+        *(f"_static/{f}" for f in _theme_files("sphinx_book_theme", "images")),
+    ]
     if not _theme_css_only_imports_basic(str(outdir)):
-        files.remove("_static/styles/theme.css")      # pages still link it: keep it
+        files.remove("_static/styles/theme.css")  # pages still link it: keep it
     return files
 
 
@@ -504,7 +549,7 @@ def remove_unused(outdir: Path) -> list[str]:
     static = outdir / "_static"
     for folder in sorted((p for p in static.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
         if not any(folder.iterdir()):
-            folder.rmdir()                    # e.g. vendor/fontawesome/webfonts, locales/de/...
+            folder.rmdir()  # e.g. vendor/fontawesome/webfonts, locales/de/...
     for source_map in static.rglob("*.map"):
         source_map.unlink()
         removed.append(source_map.relative_to(outdir).as_posix())
@@ -528,9 +573,13 @@ def precache_list(outdir: Path) -> list[str]:
     for path in sorted(outdir.rglob("*")):
         rel = path.relative_to(outdir)
         name = rel.as_posix()
-        if (path.is_file() and not any(part.startswith(".") for part in rel.parts)
-                and not name.startswith(NOT_PRECACHED_DIRS) and name not in NOT_PRECACHED_FILES
-                and not name.endswith((".map", ".tmp"))):
+        if (
+            path.is_file()
+            and not any(part.startswith(".") for part in rel.parts)
+            and not name.startswith(NOT_PRECACHED_DIRS)
+            and name not in NOT_PRECACHED_FILES
+            and not name.endswith((".map", ".tmp"))
+        ):
             files.append(name)
     return files
 
@@ -548,14 +597,16 @@ def write_service_worker(outdir: Path) -> tuple[str, list[str]]:
     version = build_version(outdir, files)
     template = SW_TEMPLATE.read_text(encoding="utf-8")
     if '"__COURSE_VERSION__"' not in template or '["__COURSE_PRECACHE__"]' not in template:
-        raise ExtensionError(f"course_assets: {SW_TEMPLATE} lacks its \"__COURSE_VERSION__\" or "
-                             '["__COURSE_PRECACHE__"] placeholder')
+        raise ExtensionError(
+            f'course_assets: {SW_TEMPLATE} lacks its "__COURSE_VERSION__" or ["__COURSE_PRECACHE__"] placeholder'
+        )
     urls = [quote(rel) for rel in files]
-    text = (template.replace('"__COURSE_VERSION__"', json.dumps(version))
-            .replace('["__COURSE_PRECACHE__"]', json.dumps(urls, indent=0)))
+    text = template.replace('"__COURSE_VERSION__"', json.dumps(version)).replace(
+        '["__COURSE_PRECACHE__"]', json.dumps(urls, indent=0)
+    )
     tmp = outdir / (SW_NAME + ".tmp")
     tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, outdir / SW_NAME)      # never a half-written worker
+    os.replace(tmp, outdir / SW_NAME)  # never a half-written worker
     return version, files
 
 
@@ -577,8 +628,11 @@ def local_references(outdir: Path):
 def references_to_removed(outdir: Path, removed: list[str]) -> list[str]:
     gone = {(outdir / rel).resolve() for rel in removed}
     gone_dirs = tuple(f"{(outdir / rel).resolve()}{os.sep}" for rel in ("_static/vendor", "_static/locales"))
-    return [f"{source}: {ref}" for source, ref, target in local_references(outdir)
-            if target.resolve() in gone or str(target.resolve()).startswith(gone_dirs)]
+    return [
+        f"{source}: {ref}"
+        for source, ref, target in local_references(outdir)
+        if target.resolve() in gone or str(target.resolve()).startswith(gone_dirs)
+    ]
 
 
 def finish_site(app, exception):
@@ -586,26 +640,31 @@ def finish_site(app, exception):
         return
     outdir = Path(app.outdir)
     if not (outdir / "_static" / OFFLINE_SCRIPT).exists():
-        raise ExtensionError(f"course_assets: {OFFLINE_SCRIPT} was not copied to _static/; "
-                             f"html_static_path must include {STATIC_SOURCE}")
+        raise ExtensionError(
+            f"course_assets: {OFFLINE_SCRIPT} was not copied to _static/; html_static_path must include {STATIC_SOURCE}"
+        )
     rewrite_theme_css(outdir)
     removed = remove_unused(outdir)
     purged = unused_css.purge_site(outdir, Path(app.doctreedir) / "course-css-originals")
     still_named = references_to_removed(outdir, removed_assets(outdir) + removed)
     if still_named:
-        raise ExtensionError("course_assets: pages or stylesheets still name files removed from "
-                             "the site:\n  " + "\n  ".join(still_named[:20]))
+        raise ExtensionError(
+            "course_assets: pages or stylesheets still name files removed from "
+            "the site:\n  " + "\n  ".join(still_named[:20])
+        )
     version, files = write_service_worker(outdir)
     size = sum((outdir / f).stat().st_size for f in files)
     saved = sum(before - after for before, after in purged.values())
-    logger.info(f"course_assets: {len(removed)} unused theme files removed, {saved / 1024:.0f} KiB of "
-                f"selectors no page uses left out of {len(purged)} stylesheets; service worker "
-                f"{version} precaches {len(files)} files ({size / 1024:.0f} KiB)")
+    logger.info(
+        f"course_assets: {len(removed)} unused theme files removed, {saved / 1024:.0f} KiB of "
+        f"selectors no page uses left out of {len(purged)} stylesheets; service worker "
+        f"{version} precaches {len(files)} files ({size / 1024:.0f} KiB)"
+    )
 
 
 def setup(app):
     app.add_js_file(OFFLINE_SCRIPT, defer="defer")
-    app.add_js_file(TABLES_SCRIPT, defer="defer")   # dropped per page where there is no table
+    app.add_js_file(TABLES_SCRIPT, defer="defer")  # dropped per page where there is no table
     app.connect("builder-inited", wrap_renderer)
     # after course_sphinx (900) has dropped thebe's scripts and escaped the widget state
     app.connect("html-page-context", drop_unused_assets, priority=950)

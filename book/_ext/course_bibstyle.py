@@ -6,6 +6,7 @@ more authors. pybtex and sphinxcontrib-bibtex would print that as a person calle
 in the bibliography (`bibtex_default_style: course`) and in citations
 (`bibtex_reference_style: course_author_year`).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ ET_AL = Text(" ", Tag("em", "et al."))
 def _persons(entry, role):
     try:
         return entry.persons[role]
-    except KeyError:   # the templates fall back (editor, title) on FieldIsMissing
+    except KeyError:  # the templates fall back (editor, title) on FieldIsMissing
         raise FieldIsMissing(role, entry) from None
 
 
@@ -75,8 +76,7 @@ def _ref_author_or_editor_or_title(children, data, **kwargs):
 @dataclass
 class CoursePersonStyle(PersonStyle):
     def _seps(self, full):
-        return dict(sep=self.sep, sep2=self.sep2, last_sep=self.last_sep,
-                    other=None if full else self.other)
+        return dict(sep=self.sep, sep2=self.sep2, last_sep=self.last_sep, other=None if full else self.other)
 
     def names(self, role, full):
         return _ref_names(role=role, **self._seps(full))
@@ -92,6 +92,5 @@ class CourseAuthorYearStyle(AuthorYearReferenceStyle):
 
 def setup(app):
     pybtex.plugin.register_plugin("pybtex.style.formatting", "course", CourseStyle)
-    register_sphinx_plugin("sphinxcontrib.bibtex.style.referencing", "course_author_year",
-                           CourseAuthorYearStyle)
+    register_sphinx_plugin("sphinxcontrib.bibtex.style.referencing", "course_author_year", CourseAuthorYearStyle)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

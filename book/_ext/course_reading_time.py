@@ -6,6 +6,7 @@ collapsed sections (dropdowns, toggles, <details>), code, raw HTML and widget ou
 because a trainee skimming between cases does not open them. It is an estimate, so it is rounded
 to whole minutes at an assumed reading speed, and the line says what it leaves out.
 """
+
 from __future__ import annotations
 
 import math
@@ -13,12 +14,18 @@ import re
 
 from docutils import nodes
 
-WORDS_PER_MINUTE = 200          # assumed adult reading speed for technical prose; an estimate only
+WORDS_PER_MINUTE = 200  # assumed adult reading speed for technical prose; an estimate only
 CHAPTER_PREFIX = "book/chapters/"
 WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 # Node types whose text is not running prose a reader reads when the page opens.
-SKIPPED = (nodes.literal_block, nodes.raw, nodes.comment, nodes.system_message, nodes.target,
-           nodes.substitution_definition)
+SKIPPED = (
+    nodes.literal_block,
+    nodes.raw,
+    nodes.comment,
+    nodes.system_message,
+    nodes.target,
+    nodes.substitution_definition,
+)
 
 
 def _is_collapsed(node: nodes.Node) -> bool:
@@ -69,14 +76,15 @@ def reading_minutes(words: int) -> int:
 def reading_line(number: int, words: int) -> str:
     minutes = reading_minutes(words)
     unit = "minute" if minutes == 1 else "minutes"
-    return (f"Chapter {number} · about {minutes} {unit} to read "
-            f"({words:,} words; collapsed sections not counted)")
+    return f"Chapter {number} · about {minutes} {unit} to read ({words:,} words; collapsed sections not counted)"
 
 
 # The line as a built page carries it. The benchmark reads the count back from the pages
 # (bench/run.py --words) rather than counting a second way, so the two can never disagree.
-BUILT_LINE = re.compile(r'<p class="course-reading-time">Chapter (\d+) · about (\d+) minutes? to read '
-                        r"\(([\d,]+) words; collapsed sections not counted\)</p>")
+BUILT_LINE = re.compile(
+    r'<p class="course-reading-time">Chapter (\d+) · about (\d+) minutes? to read '
+    r"\(([\d,]+) words; collapsed sections not counted\)</p>"
+)
 
 
 def read_reading_line(html: str) -> tuple[int, int, int] | None:
@@ -97,8 +105,9 @@ def add_reading_line(app, doctree: nodes.document, docname: str) -> None:
     title = next(iter(sections[0].findall(nodes.title)), None)
     if title is None:
         return
-    line = nodes.paragraph(text=reading_line(chapters.index(docname) + 1, visible_words(doctree)),
-                           classes=["course-reading-time"])
+    line = nodes.paragraph(
+        text=reading_line(chapters.index(docname) + 1, visible_words(doctree)), classes=["course-reading-time"]
+    )
     title.parent.insert(title.parent.index(title) + 1, line)
 
 

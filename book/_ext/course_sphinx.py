@@ -23,6 +23,7 @@
   every "<", ">" and "&" written as \u003c, \u003e, \u0026: the one place every
   value passes, whatever its origin. JSON.parse reads them back unchanged.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -101,8 +102,7 @@ def escape_widget_state(app, pagename, templatename, context, doctree):
         if attributes.get("type") == WIDGET_STATE_TYPE and "body" in attributes:
             body = script_safe_json(attributes["body"], pagename)
             # Sphinx's asset objects are immutable: put a rebuilt one in its place.
-            scripts[i] = type(asset)(asset.filename, priority=asset.priority,
-                                     **{**attributes, "body": body})
+            scripts[i] = type(asset)(asset.filename, priority=asset.priority, **{**attributes, "body": body})
 
 
 _VIEW_OPEN = f'<script type="{WIDGET_VIEW_TYPE}">'
@@ -113,7 +113,7 @@ def escape_widget_views(app, doctree, docname):
     for node in list(doctree.findall(nodes.raw)):
         text = node.astext()
         if node.get("format") == "html" and text.startswith(_VIEW_OPEN) and text.endswith("</script>"):
-            inner = text[len(_VIEW_OPEN):-len("</script>")]
+            inner = text[len(_VIEW_OPEN) : -len("</script>")]
             safe = _VIEW_OPEN + script_safe_json(inner, docname) + "</script>"
             node.replace_self(nodes.raw(safe, safe, format="html"))
 
@@ -139,7 +139,7 @@ def publish_downloads(app, exception):
 
     if exception is not None or app.builder.format != "html" or exam_mode():
         return
-    if not app.config.course_publish_downloads:   # e.g. a test's one-page book
+    if not app.config.course_publish_downloads:  # e.g. a test's one-page book
         return
     export_all(os.path.join(app.outdir, "downloads"))
 

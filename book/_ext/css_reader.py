@@ -1,6 +1,7 @@
 """A small CSS reader: the top-level rules of a stylesheet (an @media block is one rule whose
 body is read again). Enough for the build's own rewriting of the themes' stylesheets; not a
 validating parser."""
+
 from __future__ import annotations
 
 
@@ -36,12 +37,12 @@ def css_rules(css: str) -> list[tuple[int, int, str, str]]:
                 depth -= 1
                 if depth == 0:
                     break
-            elif c == ";" and depth == 0:   # @charset, @import
+            elif c == ";" and depth == 0:  # @charset, @import
                 break
             j += 1
         if brace < 0:
             rules.append((start, j + 1, css[start:j].strip(), ""))
         else:
-            rules.append((start, j + 1, css[start:brace].strip(), css[brace + 1:j]))
+            rules.append((start, j + 1, css[start:brace].strip(), css[brace + 1 : j]))
         i = j + 1
     return rules

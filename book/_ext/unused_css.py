@@ -13,6 +13,7 @@ Conservative on purpose: ids, element names and attributes never drop a selector
 inside :not(), :is(), :where() or :has() never does either (the selector may match without
 it); escaped selectors, @font-face, @keyframes and custom properties are kept as they are.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -24,9 +25,13 @@ from css_reader import css_rules
 
 # The stylesheets purged: the themes' and extensions' (the course's own CSS is small and
 # hand-written, and every rule in it is meant).
-PURGED = ("_static/basic.css", "_static/styles/pydata-sphinx-theme.css",
-          "_static/styles/sphinx-book-theme.css", "_static/sphinx-design.min.css",
-          "_static/togglebutton.css")
+PURGED = (
+    "_static/basic.css",
+    "_static/styles/pydata-sphinx-theme.css",
+    "_static/styles/sphinx-book-theme.css",
+    "_static/sphinx-design.min.css",
+    "_static/togglebutton.css",
+)
 WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 # a piece of a class name followed by run-time text: `bs-${...}`, "col-" + n, 'sd-' + x
 PIECE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*-)(?:\$\{|[\"'`]\s*\+)")
@@ -101,7 +106,7 @@ def purge(css: str, words: set[str], pieces: tuple[str, ...]) -> str:
             inner = purge(body, words, pieces)
             if inner.strip():
                 out.append(f"{prelude}{{{inner}}}")
-        elif prelude.startswith("@") or not body:   # @font-face, @keyframes, @import ...
+        elif prelude.startswith("@") or not body:  # @font-face, @keyframes, @import ...
             out.append(css[begin:end])
         else:
             kept = [s for s in _split_selectors(prelude) if can_match(s, words, pieces)]
@@ -127,12 +132,12 @@ def purge_site(outdir: Path, keep_dir: Path) -> dict[str, tuple[int, int]]:
         current = target.read_bytes()
         if not (stamp.exists() and stamp.read_text() == hashlib.sha256(current).hexdigest() and original.exists()):
             original.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(target, original)          # a fresh copy from Sphinx (or the icon rewrite)
+            shutil.copyfile(target, original)  # a fresh copy from Sphinx (or the icon rewrite)
         source = original.read_text(encoding="utf-8")
         rules = purge(source, words, pieces)
-        charset = re.match(r'@charset "[^"]*";', rules)   # must stay the very first thing
+        charset = re.match(r'@charset "[^"]*";', rules)  # must stay the very first thing
         head = [charset.group(0)] if charset else []
-        purged = "\n".join([*head, *KEPT_COMMENT.findall(source), rules[len(head[0]) if head else 0:].lstrip()]) + "\n"
+        purged = "\n".join([*head, *KEPT_COMMENT.findall(source), rules[len(head[0]) if head else 0 :].lstrip()]) + "\n"
         target.write_text(purged, encoding="utf-8")
         stamp.write_text(hashlib.sha256(purged.encode("utf-8")).hexdigest())
         sizes[rel] = (len(source.encode("utf-8")), len(purged.encode("utf-8")))

@@ -8,7 +8,7 @@
   if (!sw || !/^https?:$/.test(location.protocol)) return;
   const root = document.documentElement.dataset.content_root || "";
   const workerUrl = new URL(`${root}service-worker.js`, location.href).href;
-  let asked = false;              // the reader pressed Reload on this page
+  let asked = false; // the reader pressed Reload on this page
   let controlled = !!sw.controller;
 
   const STYLE = `
@@ -43,52 +43,64 @@
     const box = document.createElement("div");
     box.id = "course-update";
     box.className = "course-update";
-    box.setAttribute("role", "status");    // announced politely, never steals the focus
+    box.setAttribute("role", "status"); // announced politely, never steals the focus
     box.setAttribute("aria-live", "polite");
     document.body.append(box);
     // Filled once the live region exists, so that screen readers announce the text.
     requestAnimationFrame(() => {
       const text = document.createElement("span");
       text.textContent = "A new version of this course is available.";
-      const reload = button("Reload", () => {
-        asked = true;
-        if (worker && worker.state !== "redundant") worker.postMessage({ type: "course-activate" });
-        else location.reload();
-      }, "course-update-reload");
-      box.append(text, reload, button("Later", () => box.remove()));
+      const reload = button(
+        "Reload",
+        () => {
+          asked = true;
+          if (worker && worker.state !== "redundant") worker.postMessage({ type: "course-activate" });
+          else location.reload();
+        },
+        "course-update-reload",
+      );
+      box.append(
+        text,
+        reload,
+        button("Later", () => box.remove()),
+      );
     });
   }
 
   sw.addEventListener("controllerchange", () => {
     if (asked) {
       asked = false;
-      location.reload();            // the new version is in charge: show its pages
+      location.reload(); // the new version is in charge: show its pages
     } else if (controlled) {
-      offer(null);                  // another tab took the new version
+      offer(null); // another tab took the new version
     }
     controlled = true;
   });
 
   function register() {
-    sw.register(workerUrl).then((registration) => {
-      if (!registration) return;    // a stand-in register() that does nothing (test harnesses)
-      if (registration.waiting && sw.controller) offer(registration.waiting);
-      registration.addEventListener("updatefound", () => {
-        const worker = registration.installing;
-        if (!worker) return;
-        worker.addEventListener("statechange", () => {
-          // installed while an older version controls this page: the new one waits for us
-          if (worker.state === "installed" && sw.controller) offer(worker);
+    sw.register(workerUrl).then(
+      (registration) => {
+        if (!registration) return; // a stand-in register() that does nothing (test harnesses)
+        if (registration.waiting && sw.controller) offer(registration.waiting);
+        registration.addEventListener("updatefound", () => {
+          const worker = registration.installing;
+          if (!worker) return;
+          worker.addEventListener("statechange", () => {
+            // installed while an older version controls this page: the new one waits for us
+            if (worker.state === "installed" && sw.controller) offer(worker);
+          });
         });
-      });
-    }, () => {
-      // Refused (blocked, storage full, insecure context): the site stays online-only.
-    });
+      },
+      () => {
+        // Refused (blocked, storage full, insecure context): the site stays online-only.
+      },
+    );
   }
 
   // Once the page has loaded and settled: the precache (the whole site) must never compete for a
   // slow connection with the page the reader asked for.
-  const idle = (fn) => ("requestIdleCallback" in window ? window.requestIdleCallback(fn, { timeout: 3000 }) : setTimeout(fn));
+  const idle = (fn) =>
+    "requestIdleCallback" in window ? window.requestIdleCallback(fn, { timeout: 3000 }) : setTimeout(fn);
   const soon = () => setTimeout(() => idle(register), 1000);
   if (document.readyState === "complete") soon();
   else window.addEventListener("load", soon, { once: true });

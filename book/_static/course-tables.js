@@ -14,7 +14,7 @@
   }
 
   function update(table) {
-    if (!table.clientWidth) return;                 // not shown (closed dropdown): measured later
+    if (!table.clientWidth) return; // not shown (closed dropdown): measured later
     const scrolls = table.scrollWidth > table.clientWidth + 1;
     const cue = cueOf(table);
     if (scrolls && !cue) {
@@ -24,7 +24,7 @@
       table.before(line);
       if (!table.hasAttribute("tabindex")) {
         table.tabIndex = 0;
-        table.dataset.courseTabStop = "";           // ours, so it can be taken back
+        table.dataset.courseTabStop = ""; // ours, so it can be taken back
       }
     } else if (!scrolls && cue) {
       cue.remove();

@@ -11,26 +11,29 @@
 const VERSION = "__COURSE_VERSION__";
 const PRECACHE = ["__COURSE_PRECACHE__"];
 
-const SCOPE = self.registration.scope;             // the site root, ends with "/"
-const PREFIX = `crlm-course ${SCOPE} `;             // this site's caches, whatever else the origin hosts
+const SCOPE = self.registration.scope; // the site root, ends with "/"
+const PREFIX = `crlm-course ${SCOPE} `; // this site's caches, whatever else the origin hosts
 const CACHE = PREFIX + VERSION;
 const DOWNLOADS = new URL("downloads/", SCOPE).href;
 
 self.addEventListener("install", (event) => {
   // cache: "reload" bypasses the HTTP cache, so a file is never taken from an older build.
   event.waitUntil(
-    caches.open(CACHE).then((cache) =>
-      cache.addAll(PRECACHE.map((url) => new Request(new URL(url, SCOPE), { cache: "reload" })))),
+    caches
+      .open(CACHE)
+      .then((cache) => cache.addAll(PRECACHE.map((url) => new Request(new URL(url, SCOPE), { cache: "reload" })))),
   );
 });
 
 self.addEventListener("activate", (event) => {
-  event.waitUntil((async () => {
-    for (const name of await caches.keys()) {
-      if (name.startsWith(PREFIX) && name !== CACHE) await caches.delete(name);
-    }
-    await self.clients.claim();   // the page that installed the worker is served offline too
-  })());
+  event.waitUntil(
+    (async () => {
+      for (const name of await caches.keys()) {
+        if (name.startsWith(PREFIX) && name !== CACHE) await caches.delete(name);
+      }
+      await self.clients.claim(); // the page that installed the worker is served offline too
+    })(),
+  );
 });
 
 // The page's Reload button: take over now instead of waiting for every tab to close.
@@ -50,7 +53,7 @@ self.addEventListener("fetch", (event) => {
 async function precached(request) {
   const cache = await caches.open(CACHE);
   const url = new URL(request.url);
-  if (url.pathname.endsWith("/")) url.pathname += "index.html";   // the site root, a folder
+  if (url.pathname.endsWith("/")) url.pathname += "index.html"; // the site root, a folder
   url.hash = "";
   const hit = await cache.match(url.href, { ignoreSearch: true });
   return hit || fetch(request);

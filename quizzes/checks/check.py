@@ -3,6 +3,7 @@
 Nothing is written. Exit status 1 when any error is found (coverage shortfalls count as errors
 only with --strict), else 0.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -61,10 +62,16 @@ def run_check(banks=None, registry_path=None, strict: bool = False, bib=None) ->
         level = "error" if strict else "warning"
         for row in result.coverage:
             if row["source"] == "review" and row["questions"] < vocab.MIN_QUESTIONS_PER_REVIEW_RECORD:
-                result.issues.append(Issue(
-                    Issues(registry.path).file, 0, row["id"],
-                    f"review record examined by {row['questions']} question(s); at least "
-                    f"{vocab.MIN_QUESTIONS_PER_REVIEW_RECORD} required", level))
+                result.issues.append(
+                    Issue(
+                        Issues(registry.path).file,
+                        0,
+                        row["id"],
+                        f"review record examined by {row['questions']} question(s); at least "
+                        f"{vocab.MIN_QUESTIONS_PER_REVIEW_RECORD} required",
+                        level,
+                    )
+                )
     result.contra_coverage = contraindication_rows(result.quizzes)
     result.topic_coverage = topic_rows(result.quizzes)
     return result
@@ -95,8 +102,12 @@ def coverage_rows(registry: Registry, quizzes: list[Quiz]) -> list[dict]:
 def contraindication_rows(quizzes: list[Quiz]) -> list[dict]:
     rows = []
     for factor in vocab.CONTRAINDICATIONS:
-        cases = [f"{quiz.id}/{case.id}" for quiz in quizzes for case in quiz.cases
-                 if factor in case.features["contraindications"]]
+        cases = [
+            f"{quiz.id}/{case.id}"
+            for quiz in quizzes
+            for case in quiz.cases
+            if factor in case.features["contraindications"]
+        ]
         rows.append({"contraindication": factor, "cases": len(cases), "where": cases})
     return rows
 
@@ -106,9 +117,13 @@ def topic_rows(quizzes: list[Quiz]) -> list[dict]:
     rows = []
     for task in vocab.TASKS:
         asked = [(case, q) for quiz in quizzes for case, q in iter_questions(quiz) if q.task == task]
-        rows.append({"task": task, "questions": len(asked),
-                     "settings": {s: sum(1 for case, _ in asked if case.features["setting"] == s)
-                                  for s in vocab.SETTINGS}})
+        rows.append(
+            {
+                "task": task,
+                "questions": len(asked),
+                "settings": {s: sum(1 for case, _ in asked if case.features["setting"] == s) for s in vocab.SETTINGS},
+            }
+        )
     return rows
 
 
@@ -123,8 +138,9 @@ def format_report(result: CheckResult) -> str:
         swidth = max(len(r["source"]) for r in result.coverage)
         lines.append(f"{'id':<{width}}  {'source':<{swidth}}  questions  quizzes")
         for r in result.coverage:
-            lines.append(f"{r['id']:<{width}}  {r['source']:<{swidth}}  {r['questions']:>9}  "
-                         f"{', '.join(r['quizzes']) or '-'}")
+            lines.append(
+                f"{r['id']:<{width}}  {r['source']:<{swidth}}  {r['questions']:>9}  {', '.join(r['quizzes']) or '-'}"
+            )
     lines.append("")
     lines.append("Contraindication coverage (cases whose features list it)")
     for r in result.contra_coverage:
@@ -134,12 +150,14 @@ def format_report(result: CheckResult) -> str:
         lines.append("Topic coverage (questions per task, by the setting of their case)")
         lines.append(f"{'task':<18}  {'all':>3}  " + "  ".join(f"{s:>17}" for s in vocab.SETTINGS))
         for r in result.topic_coverage:
-            lines.append(f"{r['task']:<18}  {r['questions']:>3}  "
-                         + "  ".join(f"{r['settings'][s]:>17}" for s in vocab.SETTINGS))
+            lines.append(
+                f"{r['task']:<18}  {r['questions']:>3}  " + "  ".join(f"{r['settings'][s]:>17}" for s in vocab.SETTINGS)
+            )
     if result.quizzes:
         lines.append("")
         lines.extend(itemlint.format_cue_table(itemlint.cue_rows(result.quizzes)))
     lines.append("")
-    lines.append(f"{len(result.quizzes)} quiz bank(s) valid; {len(result.errors)} error(s), "
-                 f"{len(result.warnings)} warning(s)")
+    lines.append(
+        f"{len(result.quizzes)} quiz bank(s) valid; {len(result.errors)} error(s), {len(result.warnings)} warning(s)"
+    )
     return "\n".join(lines)

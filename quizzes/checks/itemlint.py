@@ -26,6 +26,7 @@ Rules (code: what it flags):
   telling-id        an option id names its own status ("correct", "wrong", "key", "best", ...):
                     option ids are in every page, exam pages included, so the id must not say it
 """
+
 from __future__ import annotations
 
 import re
@@ -39,20 +40,55 @@ from quizzes.parsing.model import Quiz, Registry
 ABSOLUTES = re.compile(
     r"\b(always|never|no role|guarantee[sd]?|cures?|cured|no side effects?|completely|"
     r"impossible|all patients|no patient|nothing can|entirely|100% safe|without any risk)\b",
-    re.IGNORECASE)
-HEDGES = re.compile(r"\b(may|might|potential(ly)?|consider|possibly|could|not (been )?shown|"
-                    r"uncertain|suggests?)\b", re.IGNORECASE)
+    re.IGNORECASE,
+)
+HEDGES = re.compile(
+    r"\b(may|might|potential(ly)?|consider|possibly|could|not (been )?shown|"
+    r"uncertain|suggests?)\b",
+    re.IGNORECASE,
+)
 ALL_NONE = re.compile(r"\b(all|none) of the above\b", re.IGNORECASE)
 NEGATIVE = re.compile(r"\b(EXCEPT|NOT|LEAST)\b")
 # Whole hyphen-separated words of an option id that would tell an exam taker its credit.
 # ("right" is left out: right-sided tumours and the right lobe are content, not status.)
 TELLING_ID = re.compile(r"(^|-)(correct|incorrect|wrong|key|best|distractor|answer)($|-)")
-FIGURE = re.compile(r"\d(\.\d+)?\s*(%|months?|mg|Gy|GBq|mL|weeks?|years?)|\bP\s*[=<>]|\bHR\b|"
-                    r"\b\d+\s*(of|out of)\s*\d+\b", re.IGNORECASE)
+FIGURE = re.compile(
+    r"\d(\.\d+)?\s*(%|months?|mg|Gy|GBq|mL|weeks?|years?)|\bP\s*[=<>]|\bHR\b|"
+    r"\b\d+\s*(of|out of)\s*\d+\b",
+    re.IGNORECASE,
+)
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = {
-    "a", "an", "the", "of", "in", "on", "to", "and", "or", "for", "with", "by", "is", "are", "be", "was", "were",
-    "it", "its", "this", "that", "as", "at", "from", "his", "her", "their", "he", "she", "they",
+    "a",
+    "an",
+    "the",
+    "of",
+    "in",
+    "on",
+    "to",
+    "and",
+    "or",
+    "for",
+    "with",
+    "by",
+    "is",
+    "are",
+    "be",
+    "was",
+    "were",
+    "it",
+    "its",
+    "this",
+    "that",
+    "as",
+    "at",
+    "from",
+    "his",
+    "her",
+    "their",
+    "he",
+    "she",
+    "they",
 }
 
 KEY_LONGEST_MAX = 1 / 3
@@ -93,22 +129,31 @@ def lint_bank(quiz: Quiz, registry: Registry | None, bibkeys: set[str], strict: 
 
     longest = [q for _, q in singles if _key_is_longest(q)]
     if singles and len(longest) / len(singles) > KEY_LONGEST_MAX:
-        warn(0, "", f"key-longest: the key is the longest option in {len(longest)} of "
-                    f"{len(singles)} single-answer questions (at most a third allowed): "
-                    + ", ".join(q.id for q in longest))
+        warn(
+            0,
+            "",
+            f"key-longest: the key is the longest option in {len(longest)} of "
+            f"{len(singles)} single-answer questions (at most a third allowed): " + ", ".join(q.id for q in longest),
+        )
     shortest = [q for _, q in singles if _key_is_shortest(q)]
     if singles and len(shortest) / len(singles) > KEY_LONGEST_MAX:
-        warn(0, "", f"key-shortest: the key is the shortest option in {len(shortest)} of "
-                    f"{len(singles)} single-answer questions (at most a third allowed): "
-                    + ", ".join(q.id for q in shortest))
+        warn(
+            0,
+            "",
+            f"key-shortest: the key is the shortest option in {len(shortest)} of "
+            f"{len(singles)} single-answer questions (at most a third allowed): " + ", ".join(q.id for q in shortest),
+        )
     middle = [q for _, q in singles if not _key_is_longest(q) and not _key_is_shortest(q)]
     if len(singles) >= 4 and len(middle) / len(singles) > KEY_MIDDLE_MAX:
-        warn(0, "", f"key-middle: the key is neither the longest nor the shortest option in "
-                    f"{len(middle)} of {len(singles)} single-answer questions (at most 70%): "
-                    "make some keys the longest or the shortest")
+        warn(
+            0,
+            "",
+            f"key-middle: the key is neither the longest nor the shortest option in "
+            f"{len(middle)} of {len(singles)} single-answer questions (at most 70%): "
+            "make some keys the longest or the shortest",
+        )
     if total and len(multiples) / total > SELECT_ALL_MAX:
-        warn(0, "", f"select-all-share: {len(multiples)} of {total} questions are select-all "
-                    "(at most a fifth)")
+        warn(0, "", f"select-all-share: {len(multiples)} of {total} questions are select-all (at most a fifth)")
     _check_positions(warn, singles, multiples)
 
     for case in quiz.cases:
@@ -118,8 +163,7 @@ def lint_bank(quiz: Quiz, registry: Registry | None, bibkeys: set[str], strict: 
             stem = _words(q.stem)
             for qid, key_words in earlier_keys:
                 if len(key_words) >= 3 and _shares_run(key_words, stem, min(4, len(key_words))):
-                    warn(q.line, q.path + ".stem", f"linked-stem: the stem repeats the wording "
-                                                   f"of the key of {qid}")
+                    warn(q.line, q.path + ".stem", f"linked-stem: the stem repeats the wording of the key of {qid}")
             for o in q.options:
                 if o.credit > 0:
                     earlier_keys.append((q.id, _words(o.text)))
@@ -143,18 +187,23 @@ def _check_question(warn, q) -> None:
         if ALL_NONE.search(o.text):
             warn(o.line, where, f"all-none-above: option {o.id}")
         if TELLING_ID.search(o.id):
-            warn(o.line, where, f"telling-id: option id {o.id!r} names its status, and ids are in "
-                                "every page: use a neutral id")
+            warn(
+                o.line,
+                where,
+                f"telling-id: option id {o.id!r} names its status, and ids are in every page: use a neutral id",
+            )
         absolute = ABSOLUTES.search(plain(o.text)) if o.credit <= 0 else None
         if absolute:
             warn(o.line, where, f"absolute: distractor {o.id} says {absolute.group(0)!r}")
         if mean and not (LENGTH_LOW * mean <= n <= LENGTH_HIGH * mean):
-            warn(o.line, where, f"length-spread: option {o.id} is {n} characters against a "
-                                f"mean of {mean:.0f}")
+            warn(o.line, where, f"length-spread: option {o.id} is {n} characters against a mean of {mean:.0f}")
         for sentence in re.split(r"(?<=[.;])\s+", o.feedback or ""):
             if FIGURE.search(plain(sentence)) and not cite.BIB_TOKEN.search(sentence):
-                warn(o.line, where, f"uncited-number: feedback of {o.id} states a figure "
-                                    f"without [@key]: {plain(sentence)[:60]!r}")
+                warn(
+                    o.line,
+                    where,
+                    f"uncited-number: feedback of {o.id} states a figure without [@key]: {plain(sentence)[:60]!r}",
+                )
                 break
     if q.type == "single" and _hedge_only_key(q):
         warn(q.line, where, "hedge-only-key: only the key carries a hedging word")
@@ -179,12 +228,15 @@ def _hedge_only_key(q) -> bool:
 
 def _check_positions(warn, singles, multiples) -> None:
     if len(singles) >= 4:
-        where = Counter(next(i for i, o in enumerate(q.options) if o.credit >= 1.0)
-                        for _, q in singles)
+        where = Counter(next(i for i, o in enumerate(q.options) if o.credit >= 1.0) for _, q in singles)
         pos, n = where.most_common(1)[0]
         if n / len(singles) > POSITION_MAX:
-            warn(0, "", f"key-position: in bank order the key is option {pos + 1} in {n} of "
-                        f"{len(singles)} single-answer questions")
+            warn(
+                0,
+                "",
+                f"key-position: in bank order the key is option {pos + 1} in {n} of "
+                f"{len(singles)} single-answer questions",
+            )
     if len(multiples) >= 2 and all(_credited_first(q) for _, q in multiples):
         warn(0, "", "key-position: every select-all question lists its credited options first")
 
@@ -195,12 +247,13 @@ def _credited_first(q) -> bool:
 
 
 def _shares_run(a: list[str], b: list[str], n: int) -> bool:
-    runs = {tuple(a[i:i + n]) for i in range(len(a) - n + 1)}
-    return any(tuple(b[i:i + n]) in runs for i in range(len(b) - n + 1))
+    runs = {tuple(a[i : i + n]) for i in range(len(a) - n + 1)}
+    return any(tuple(b[i : i + n]) in runs for i in range(len(b) - n + 1))
 
 
 def _check_citations(issues, quiz: Quiz, registry, bibkeys) -> None:
     """Unknown [@key] / [#record] tokens would reach a reader as raw text."""
+
     def texts():
         yield 0, "description", quiz.description
         for case in quiz.cases:
@@ -210,6 +263,7 @@ def _check_citations(issues, quiz: Quiz, registry, bibkeys) -> None:
                 for o in q.options:
                     yield o.line, q.path + f".options.{o.id}", o.text
                     yield o.line, q.path + f".options.{o.id}.feedback", o.feedback
+
     for line, where, text in texts():
         keys, records = cite.tokens(text)
         for key in keys:
@@ -225,21 +279,35 @@ def cue_rows(quizzes: list[Quiz]) -> list[CueRow]:
     for quiz in quizzes:
         singles = [q for c in quiz.cases for q in c.questions if q.type == "single"]
         multiples = [q for c in quiz.cases for q in c.questions if q.type == "multiple"]
-        rows.append(CueRow(
-            quiz.id, len(singles), len(multiples),
-            sum(_key_is_longest(q) for q in singles),
-            sum(q.options[0].credit >= 1.0 for q in singles),
-            sum(_hedge_only_key(q) for q in singles),
-            sum(1 for c in quiz.cases for q in c.questions for o in q.options
-                if o.credit <= 0 and ABSOLUTES.search(plain(o.text)))))
+        rows.append(
+            CueRow(
+                quiz.id,
+                len(singles),
+                len(multiples),
+                sum(_key_is_longest(q) for q in singles),
+                sum(q.options[0].credit >= 1.0 for q in singles),
+                sum(_hedge_only_key(q) for q in singles),
+                sum(
+                    1
+                    for c in quiz.cases
+                    for q in c.questions
+                    for o in q.options
+                    if o.credit <= 0 and ABSOLUTES.search(plain(o.text))
+                ),
+            )
+        )
     return rows
 
 
 def format_cue_table(rows: list[CueRow]) -> list[str]:
-    lines = ["Item-writing cues (single-answer keys; bank order, before shuffling)",
-             f"{'quiz':<18} {'single':>6} {'multi':>5} {'key longest':>11} {'key first':>9} "
-             f"{'hedge-only key':>14} {'absolutes':>9}"]
+    lines = [
+        "Item-writing cues (single-answer keys; bank order, before shuffling)",
+        f"{'quiz':<18} {'single':>6} {'multi':>5} {'key longest':>11} {'key first':>9} "
+        f"{'hedge-only key':>14} {'absolutes':>9}",
+    ]
     for r in rows:
-        lines.append(f"{r.quiz:<18} {r.single:>6} {r.multiple:>5} {r.key_longest:>11} "
-                     f"{r.key_first:>9} {r.hedge_only_key:>14} {r.absolutes:>9}")
+        lines.append(
+            f"{r.quiz:<18} {r.single:>6} {r.multiple:>5} {r.key_longest:>11} "
+            f"{r.key_first:>9} {r.hedge_only_key:>14} {r.absolutes:>9}"
+        )
     return lines

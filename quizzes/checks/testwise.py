@@ -15,6 +15,7 @@ are averaged over many learner seeds, since the order differs per learner.
   guessing     the expected score of a uniformly random answer: one option for a single
                answer, one of the non-empty subsets for a select-all
 """
+
 from __future__ import annotations
 
 import itertools
@@ -36,7 +37,7 @@ def _middle(q: Question) -> list[str]:
 
 
 def _score(strategy: str, q: Question, shown: list) -> float:
-    if strategy == "middle" and q.type == "single":   # an expectation, not one pick
+    if strategy == "middle" and q.type == "single":  # an expectation, not one pick
         ids = _middle(q)
         return sum(score_question(q, [i]) for i in ids) / len(ids)
     if strategy == "middle":
@@ -46,7 +47,7 @@ def _score(strategy: str, q: Question, shown: list) -> float:
 
 def _pick(strategy: str, q: Question, shown: list) -> list[str]:
     if strategy == "longest":
-        by_length = sorted(shown, key=lambda o: -len(plain(o.text)))   # stable: ties as shown
+        by_length = sorted(shown, key=lambda o: -len(plain(o.text)))  # stable: ties as shown
         n = 1 if q.type == "single" else math.ceil(len(shown) / 2)
         return [o.id for o in by_length[:n]]
     if strategy == "hedging":
@@ -56,7 +57,7 @@ def _pick(strategy: str, q: Question, shown: list) -> list[str]:
         return hedged[:1] if q.type == "single" else hedged
     if strategy == "first shown" or q.type == "single":
         return [shown[0].id]
-    return [o.id for o in shown[:math.ceil(len(shown) / 2)]]   # first half
+    return [o.id for o in shown[: math.ceil(len(shown) / 2)]]  # first half
 
 
 def guessing(q: Question) -> float:
@@ -71,7 +72,7 @@ def guessing(q: Question) -> float:
 class Baseline:
     quiz: str
     questions: int
-    scores: dict          # strategy -> mean quiz score 0..1, plus "guessing"
+    scores: dict  # strategy -> mean quiz score 0..1, plus "guessing"
 
     def worst_gap(self) -> float:
         """Points (0..100) by which the best content-free strategy beats guessing."""

@@ -3,6 +3,7 @@
 All text goes through quizzes.pages.render.markdown_html (the same sanitiser the browser payload
 uses); the exporters then write it with xml.etree, which escapes it by construction.
 """
+
 from __future__ import annotations
 
 import io
@@ -14,12 +15,12 @@ from quizzes.pages.render import markdown_html
 from quizzes.parsing.model import Case, Option, Question, Quiz, Registry
 from quizzes.rules.order import display_order
 
-BANK_NAME = "crlm-quizzes"          # file stem of the whole-bank downloads
+BANK_NAME = "crlm-quizzes"  # file stem of the whole-bank downloads
 CATEGORY_ROOT = "CRLM regional therapy"
 # Exports list options in a shuffled order (the LMS may shuffle again per attempt), so that an
 # LMS set not to shuffle still shows no key in a fixed place; pinned options stay last.
 EXPORT_SEED = "0000000000lms000"
-FIXED_TIME = (2020, 1, 1, 0, 0, 0)   # reproducible zips: same bank, same bytes
+FIXED_TIME = (2020, 1, 1, 0, 0, 0)  # reproducible zips: same bank, same bytes
 
 
 def reproducible_zip(files: dict[str, bytes]) -> bytes:
@@ -67,8 +68,9 @@ def general_feedback_html(question: Question, registry: Registry) -> str:
     for rid in sorted(question.examines, key=lambda r: list(registry.records).index(r)):
         rec = registry.records[rid]
         origin = "the review" if rec.is_review else "not the review"
-        items.append(f"<li>{escape(cite.record_label(registry, rid))} "
-                     f"({escape(registry.citation(rec))}; {origin})</li>")
+        items.append(
+            f"<li>{escape(cite.record_label(registry, rid))} ({escape(registry.citation(rec))}; {origin})</li>"
+        )
     if not items:
         return ""
     return "<p>This question examines:</p>\n<ul>" + "".join(items) + "</ul>"
@@ -84,6 +86,5 @@ def select_quizzes(quizzes: list[Quiz], ids: list[str] | None) -> list[Quiz]:
     known = {q.id: q for q in quizzes}
     missing = [i for i in ids if i not in known]
     if missing:
-        raise KeyError(f"no quiz bank named {', '.join(map(repr, missing))}; "
-                       f"known: {', '.join(known)}")
+        raise KeyError(f"no quiz bank named {', '.join(map(repr, missing))}; known: {', '.join(known)}")
     return [known[i] for i in ids]

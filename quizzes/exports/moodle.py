@@ -11,6 +11,7 @@ whitespace-only text between entities and tags, so escaped HTML such as
 Names are plain text that Moodle passes through strip_tags(): `<` and `&` are written as
 entities (`&lt;`), which Moodle stores and shows as the character.
 """
+
 from __future__ import annotations
 
 import re
@@ -90,8 +91,7 @@ def _add_quiz(root: ET.Element, quiz: Quiz, registry: Registry, cdata: _Cdata) -
         ET.SubElement(node, "answernumbering").text = "abc"
         ET.SubElement(node, "showstandardinstruction").text = "0"
         for opt in export_options(quiz, q):
-            answer = ET.SubElement(node, "answer", {"fraction": percent(opt.credit),
-                                                    "format": "html"})
+            answer = ET.SubElement(node, "answer", {"fraction": percent(opt.credit), "format": "html"})
             ET.SubElement(answer, "text").text = cdata.mark(option_html(opt.text))
             html_text(answer, "feedback", markdown_html(opt.feedback, links=False))
 

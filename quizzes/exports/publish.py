@@ -7,6 +7,7 @@ export_all(outdir) writes
 and returns the paths written, each world-readable (0644: the web server may run as another
 user). Call it after the HTML build with outdir = <html>/downloads.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -34,13 +35,17 @@ def export_all(outdir) -> list[Path]:
     quizzes = [load_bank(q) for q in list_quizzes()]
     written = []
     for quiz in quizzes:
-        for path, data in ((outdir / "moodle" / f"{quiz.id}.xml", moodle_xml([quiz], registry)),
-                           (outdir / "qti" / f"{quiz.id}.zip", qti_zip([quiz], registry, quiz.id)),
-                           (outdir / package_name(quiz.id), scorm_zip(quiz, registry))):
+        for path, data in (
+            (outdir / "moodle" / f"{quiz.id}.xml", moodle_xml([quiz], registry)),
+            (outdir / "qti" / f"{quiz.id}.zip", qti_zip([quiz], registry, quiz.id)),
+            (outdir / package_name(quiz.id), scorm_zip(quiz, registry)),
+        ):
             write_download(path, data)
             written.append(path)
-    for path, data in ((outdir / f"{BANK_NAME}-all.xml", moodle_xml(quizzes, registry)),
-                       (outdir / f"{BANK_NAME}-all.zip", qti_zip(quizzes, registry, BANK_NAME))):
+    for path, data in (
+        (outdir / f"{BANK_NAME}-all.xml", moodle_xml(quizzes, registry)),
+        (outdir / f"{BANK_NAME}-all.zip", qti_zip(quizzes, registry, BANK_NAME)),
+    ):
         write_download(path, data)
         written.append(path)
     return written
@@ -63,7 +68,8 @@ def download_links(quiz_id: str):
         '<p class="crlm-downloads"><strong>For educators:</strong> this quiz can be imported '
         f'into a learning management system: <a href="../../downloads/moodle/{q}.xml" download>'
         f'Moodle XML ({q}.xml)</a> or <a href="../../downloads/qti/{q}.zip" download>QTI 1.2 '
-        f'package for Canvas ({q}.zip)</a>, or run it inside the platform with its grade sent back: '
+        f"package for Canvas ({q}.zip)</a>, or run it inside the platform with its grade sent back: "
         f'<a href="../../downloads/{q}-scorm12.zip" download>SCORM 1.2 package ({q}-scorm12.zip)</a>. '
         'The <a href="educator-guide.html">guide for educators</a> explains how to assign, grade and '
-        'import the quizzes.</p>')
+        "import the quizzes.</p>"
+    )

@@ -22,6 +22,7 @@ option feedback is "o<n>_fb" (n = the option's place in the bank) and only the g
 feedback is "general_fb". Every mattext of feedback is wrapped in a <div>, so Canvas keeps it
 as HTML (text without inline markup is imported as plain text and shown escaped).
 """
+
 from __future__ import annotations
 
 import itertools
@@ -79,18 +80,22 @@ def _feedback(item: ET.Element, ident: str, html: str) -> None:
 
 
 def _item(section: ET.Element, quiz: Quiz, position: int, case, q, registry: Registry) -> None:
-    item = ET.SubElement(section, "item", {"ident": item_ident(quiz, q.id),
-                                           "title": item_title(position, case)})
-    _meta(ET.SubElement(ET.SubElement(item, "itemmetadata"), "qtimetadata"),
-          [("question_type", "multiple_choice_question" if q.type == "single"
-                  else "multiple_answers_question"),
-                 ("points_possible", number(q.weight)),
-                 ("original_answer_ids", ",".join(o.id for o in q.options))])
+    item = ET.SubElement(section, "item", {"ident": item_ident(quiz, q.id), "title": item_title(position, case)})
+    _meta(
+        ET.SubElement(ET.SubElement(item, "itemmetadata"), "qtimetadata"),
+        [
+            ("question_type", "multiple_choice_question" if q.type == "single" else "multiple_answers_question"),
+            ("points_possible", number(q.weight)),
+            ("original_answer_ids", ",".join(o.id for o in q.options)),
+        ],
+    )
     presentation = ET.SubElement(item, "presentation")
     _material(presentation, question_html(case, q))
-    lid = ET.SubElement(presentation, "response_lid",
-                        {"ident": RESPONSE,
-                         "rcardinality": "Single" if q.type == "single" else "Multiple"})
+    lid = ET.SubElement(
+        presentation,
+        "response_lid",
+        {"ident": RESPONSE, "rcardinality": "Single" if q.type == "single" else "Multiple"},
+    )
     choice = ET.SubElement(lid, "render_choice", {"shuffle": "Yes"})
     for opt in export_options(quiz, q):
         attrs = {"ident": opt.id, "rshuffle": "No"} if opt.pin else {"ident": opt.id}
@@ -98,22 +103,18 @@ def _item(section: ET.Element, quiz: Quiz, position: int, case, q, registry: Reg
         _material(label, option_html(opt.text))
     proc = ET.SubElement(item, "resprocessing")
     outcomes = ET.SubElement(proc, "outcomes")
-    ET.SubElement(outcomes, "decvar", {"maxvalue": "100", "minvalue": "0", "varname": "SCORE",
-                                       "vartype": "Decimal"})
+    ET.SubElement(outcomes, "decvar", {"maxvalue": "100", "minvalue": "0", "varname": "SCORE", "vartype": "Decimal"})
     general = general_feedback_html(q, registry)
     if general:
         cond = ET.SubElement(proc, "respcondition", {"continue": "Yes"})
         ET.SubElement(ET.SubElement(cond, "conditionvar"), "other")
-        ET.SubElement(cond, "displayfeedback", {"feedbacktype": "Response",
-                                                "linkrefid": "general_fb"})
+        ET.SubElement(cond, "displayfeedback", {"feedbacktype": "Response", "linkrefid": "general_fb"})
     for index, opt in enumerate(q.options, start=1):
         cond = ET.SubElement(proc, "respcondition", {"continue": "Yes", "title": opt.id})
         var = ET.SubElement(cond, "conditionvar")
         ET.SubElement(var, "varequal", {"respident": RESPONSE}).text = opt.id
-        ET.SubElement(cond, "setvar", {"action": "Add", "varname": "SCORE"}).text = \
-            percent(opt.credit)
-        ET.SubElement(cond, "displayfeedback", {"feedbacktype": "Response",
-                                                "linkrefid": feedback_ident(index)})
+        ET.SubElement(cond, "setvar", {"action": "Add", "varname": "SCORE"}).text = percent(opt.credit)
+        ET.SubElement(cond, "displayfeedback", {"feedbacktype": "Response", "linkrefid": feedback_ident(index)})
     if general:
         _feedback(item, "general_fb", general)
     for index, opt in enumerate(q.options, start=1):
@@ -123,8 +124,7 @@ def _item(section: ET.Element, quiz: Quiz, position: int, case, q, registry: Reg
 def assessment_xml(quiz: Quiz, registry: Registry) -> bytes:
     root = ET.Element("questestinterop", {"xmlns": QTI_NS})
     assessment = ET.SubElement(root, "assessment", {"ident": quiz.id, "title": quiz.title})
-    _meta(ET.SubElement(assessment, "qtimetadata"),
-          [("cc_maxattempts", "1"), ("crlm_content_hash", quiz.hash)])
+    _meta(ET.SubElement(assessment, "qtimetadata"), [("cc_maxattempts", "1"), ("crlm_content_hash", quiz.hash)])
     section = ET.SubElement(assessment, "section", {"ident": "root_section"})
     for number_, (case, q) in enumerate(iter_questions(quiz), start=1):
         _item(section, quiz, number_, case, q, registry)
@@ -137,10 +137,15 @@ def assessment_meta_xml(quiz: Quiz) -> bytes:
     ET.register_namespace("", CANVAS_NS)
     root = ET.Element(f"{{{CANVAS_NS}}}quiz", {"identifier": meta_ident(quiz)})
     points = sum(q.weight for q in quiz.questions())
-    for tag, text in (("title", quiz.title), ("description", markdown_html(quiz.description, links=False)),
-                      ("shuffle_answers", "true"), ("scoring_policy", "keep_highest"),
-                      ("quiz_type", "assignment"), ("points_possible", number(points)),
-                      ("allowed_attempts", "1")):
+    for tag, text in (
+        ("title", quiz.title),
+        ("description", markdown_html(quiz.description, links=False)),
+        ("shuffle_answers", "true"),
+        ("scoring_policy", "keep_highest"),
+        ("quiz_type", "assignment"),
+        ("points_possible", number(points)),
+        ("allowed_attempts", "1"),
+    ):
         ET.SubElement(root, f"{{{CANVAS_NS}}}{tag}").text = text
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
@@ -167,15 +172,20 @@ def manifest_xml(quizzes: list[Quiz], identifier: str) -> bytes:
     ET.SubElement(root, "organizations")
     resources = ET.SubElement(root, "resources")
     for quiz in quizzes:
-        res = ET.SubElement(resources, "resource", {"identifier": quiz.id,
-                                                    "type": "imsqti_xmlv1p2",
-                                                    "href": assessment_path(quiz)})
+        res = ET.SubElement(
+            resources, "resource", {"identifier": quiz.id, "type": "imsqti_xmlv1p2", "href": assessment_path(quiz)}
+        )
         ET.SubElement(res, "file", {"href": assessment_path(quiz)})
         ET.SubElement(res, "dependency", {"identifierref": meta_ident(quiz)})
-        res = ET.SubElement(resources, "resource", {
-            "identifier": meta_ident(quiz),
-            "type": "associatedcontent/imscc_xmlv1p1/learning-application-resource",
-            "href": meta_path(quiz)})
+        res = ET.SubElement(
+            resources,
+            "resource",
+            {
+                "identifier": meta_ident(quiz),
+                "type": "associatedcontent/imscc_xmlv1p1/learning-application-resource",
+                "href": meta_path(quiz),
+            },
+        )
         ET.SubElement(res, "file", {"href": meta_path(quiz)})
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
@@ -211,13 +221,19 @@ def canvas_score_differences(quiz: Quiz) -> list[dict]:
             continue
         ids = [o.id for o in q.options]
         patterns = [set(c) for r in range(len(ids) + 1) for c in itertools.combinations(ids, r)]
-        differ = [p for p in patterns
-                  if abs(score_question(q, p) - canvas_multiple_answer_score(q, p)) > 1e-6]
+        differ = [p for p in patterns if abs(score_question(q, p) - canvas_multiple_answer_score(q, p)) > 1e-6]
         if differ:
             example = min(differ, key=len)
-            out.append({"question": q.id, "number": number_, "case": case.title,
-                        "patterns": len(patterns), "differ": len(differ),
-                        "example": sorted(example, key=ids.index),
-                        "engine": score_question(q, example),
-                        "canvas": canvas_multiple_answer_score(q, example)})
+            out.append(
+                {
+                    "question": q.id,
+                    "number": number_,
+                    "case": case.title,
+                    "patterns": len(patterns),
+                    "differ": len(differ),
+                    "example": sorted(example, key=ids.index),
+                    "engine": score_question(q, example),
+                    "canvas": canvas_multiple_answer_score(q, example),
+                }
+            )
     return out

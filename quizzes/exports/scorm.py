@@ -13,6 +13,7 @@ cmi.interactions.n per checked question and cmi.suspend_data (see suspend_data()
 An exam package (exam=True) carries the exam payload: no credit, no feedback, no key; it reports
 responses and completion but no score (grade the answers with `python -m quizzes grade`).
 """
+
 from __future__ import annotations
 
 import json
@@ -28,12 +29,14 @@ from widgets.base import LOCAL_IMPORT
 CP_NS = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
 ADLCP_NS = "http://www.adlnet.org/xsd/adlcp_rootv1p2"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
-SCHEMA_LOCATION = (f"{CP_NS} imscp_rootv1p1p2.xsd "
-                   "http://www.imsglobal.org/xsd/imsmd_rootv1p2p1 imsmd_rootv1p2p1.xsd "
-                   f"{ADLCP_NS} adlcp_rootv1p2.xsd")
-SUSPEND_LIMIT = 4096      # SCORM 1.2 CMIString4096
-LEARNER_MAX = 200         # widgets/quiz-data.js cleanSaved keeps 200 characters of a name
-SEED_MAX = 64             # widgets/quiz-data.js SEED_PATTERN
+SCHEMA_LOCATION = (
+    f"{CP_NS} imscp_rootv1p1p2.xsd "
+    "http://www.imsglobal.org/xsd/imsmd_rootv1p2p1 imsmd_rootv1p2p1.xsd "
+    f"{ADLCP_NS} adlcp_rootv1p2.xsd"
+)
+SUSPEND_LIMIT = 4096  # SCORM 1.2 CMIString4096
+LEARNER_MAX = 200  # widgets/quiz-data.js cleanSaved keeps 200 characters of a name
+SEED_MAX = 64  # widgets/quiz-data.js SEED_PATTERN
 ENTRY = "index.html"
 
 PAGE = """<!DOCTYPE html>
@@ -93,22 +96,27 @@ def manifest_xml(quiz: Quiz, files: list[str], exam: bool = False) -> bytes:
     ET.register_namespace("xsi", XSI_NS)
     base = f"crlm-{quiz.id}{'-exam' if exam else ''}"
     title = quiz.title + (" (exam)" if exam else "")
-    root = ET.Element(f"{{{CP_NS}}}manifest", {"identifier": f"{base}-manifest", "version": quiz.hash[:12],
-                                               f"{{{XSI_NS}}}schemaLocation": SCHEMA_LOCATION})
+    root = ET.Element(
+        f"{{{CP_NS}}}manifest",
+        {"identifier": f"{base}-manifest", "version": quiz.hash[:12], f"{{{XSI_NS}}}schemaLocation": SCHEMA_LOCATION},
+    )
     meta = ET.SubElement(root, f"{{{CP_NS}}}metadata")
     ET.SubElement(meta, f"{{{CP_NS}}}schema").text = "ADL SCORM"
     ET.SubElement(meta, f"{{{CP_NS}}}schemaversion").text = "1.2"
     orgs = ET.SubElement(root, f"{{{CP_NS}}}organizations", {"default": f"{base}-org"})
     org = ET.SubElement(orgs, f"{{{CP_NS}}}organization", {"identifier": f"{base}-org"})
     ET.SubElement(org, f"{{{CP_NS}}}title").text = title
-    item = ET.SubElement(org, f"{{{CP_NS}}}item", {"identifier": f"{base}-item",
-                                                   "identifierref": f"{base}-sco", "isvisible": "true"})
+    item = ET.SubElement(
+        org, f"{{{CP_NS}}}item", {"identifier": f"{base}-item", "identifierref": f"{base}-sco", "isvisible": "true"}
+    )
     ET.SubElement(item, f"{{{CP_NS}}}title").text = title
     # No adlcp:masteryscore: the banks set no pass mark, so the SCO reports "completed".
     resources = ET.SubElement(root, f"{{{CP_NS}}}resources")
-    res = ET.SubElement(resources, f"{{{CP_NS}}}resource", {
-        "identifier": f"{base}-sco", "type": "webcontent", f"{{{ADLCP_NS}}}scormtype": "sco",
-        "href": ENTRY})
+    res = ET.SubElement(
+        resources,
+        f"{{{CP_NS}}}resource",
+        {"identifier": f"{base}-sco", "type": "webcontent", f"{{{ADLCP_NS}}}scormtype": "sco", "href": ENTRY},
+    )
     for name in files:
         ET.SubElement(res, f"{{{CP_NS}}}file", {"href": name})
     ET.indent(root)
@@ -149,7 +157,7 @@ def suspend_data(quiz: Quiz, answers: dict, checked, learner: str = "", seed: st
     tokens = []
     for _, q in iter_questions(quiz):
         ids = answers.get(q.id) or []
-        mask = sum(2 ** i for i, o in enumerate(q.options) if o.id in ids)
+        mask = sum(2**i for i, o in enumerate(q.options) if o.id in ids)
         tokens.append(_base36(mask * 2 + (q.id in checked)) if mask else "")
     return "~".join(["1", quiz.hash[:12], seed, ".".join(tokens), learner])
 
@@ -158,6 +166,7 @@ def worst_suspend_length(quiz: Quiz) -> int:
     """Length of the longest suspend_data this quiz can produce: every question checked with its
     highest-numbered choice (every option of a multiple-response question), the longest seed and
     the longest name (200 characters)."""
-    answers = {q.id: [o.id for o in q.options] if q.type == "multiple" else [q.options[-1].id]
-               for _, q in iter_questions(quiz)}
+    answers = {
+        q.id: [o.id for o in q.options] if q.type == "multiple" else [q.options[-1].id] for _, q in iter_questions(quiz)
+    }
     return len(suspend_data(quiz, answers, set(answers), "W" * LEARNER_MAX, "f" * SEED_MAX))

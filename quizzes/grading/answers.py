@@ -19,6 +19,7 @@ non-UTF-8 bytes, lone surrogates such as "\ud800" in any string) makes the file 
 parse_answer_bytes raises AnswerFileError with the reason and never anything else. Control
 characters in the learner's name are kept here: the gradebook and the terminal neutralise them.
 """
+
 from __future__ import annotations
 
 import json
@@ -33,11 +34,10 @@ FORMAT = "crlm-quiz-answers"
 VERSION = 3
 VERSIONS = (1, 2, 3)
 MODES = ("exam", "practice")
-MAX_BYTES = 1_000_000          # a real answer file is a few kB
-MAX_TEXT = 200                 # learner names/ids and ids are short
+MAX_BYTES = 1_000_000  # a real answer file is a few kB
+MAX_TEXT = 200  # learner names/ids and ids are short
 _HASH = re.compile(r"^[0-9a-f]{16}$")
-_FIELDS = {"format", "version", "mode", "quiz", "hash", "learner", "order_seed", "answers",
-           "score_shown", "saved_at"}
+_FIELDS = {"format", "version", "mode", "quiz", "hash", "learner", "order_seed", "answers", "score_shown", "saved_at"}
 _REQUIRED = _FIELDS - {"learner", "order_seed", "mode"}
 _SEED = re.compile(r"^[0-9a-f]{8,64}$")
 
@@ -46,7 +46,7 @@ class AnswerFileError(Exception):
     def __init__(self, reason: str, partial: dict | None = None):
         super().__init__(reason)
         self.reason = reason
-        self.partial = partial or {}   # learner/quiz/hash if they could be read, for reports
+        self.partial = partial or {}  # learner/quiz/hash if they could be read, for reports
 
 
 @dataclass(frozen=True)
@@ -54,11 +54,11 @@ class AnswerFile:
     quiz: str
     hash: str
     learner: str
-    answers: dict            # question id -> list of option ids, as saved
+    answers: dict  # question id -> list of option ids, as saved
     score_shown: float | None
     saved_at: str
     order_seed: str = ""
-    mode: str = ""           # "exam" | "practice" | "" (a file older than version 3)
+    mode: str = ""  # "exam" | "practice" | "" (a file older than version 3)
     version: int = VERSION
 
     def dedup_key(self) -> tuple:
@@ -95,11 +95,12 @@ def parse_answer_bytes(raw: bytes) -> AnswerFile:
     except UnicodeDecodeError:
         raise AnswerFileError("not UTF-8 text") from None
     try:
-        data = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float,
-                          object_pairs_hook=_no_duplicate_keys)
+        data = json.loads(
+            text, parse_constant=_reject_constant, parse_float=_finite_float, object_pairs_hook=_no_duplicate_keys
+        )
     except RecursionError:
         raise AnswerFileError("JSON nested too deeply") from None
-    except ValueError as exc:   # JSONDecodeError, huge ints (int max str digits), NaN, dup keys
+    except ValueError as exc:  # JSONDecodeError, huge ints (int max str digits), NaN, dup keys
         raise AnswerFileError(f"not valid JSON: {str(exc)[:120]}") from None
     return parse_answer_data(data)
 
@@ -136,8 +137,11 @@ def _first_surrogate_field(data: dict) -> str | None:
 def _partial(data: dict) -> dict:
     # Only for the report of an invalid file: lone surrogates become U+FFFD so that the row can
     # still be printed and written.
-    return {k: _without_surrogates(data[k]) for k in ("learner", "quiz", "hash")
-            if isinstance(data.get(k), str) and len(data[k]) <= MAX_TEXT}
+    return {
+        k: _without_surrogates(data[k])
+        for k in ("learner", "quiz", "hash")
+        if isinstance(data.get(k), str) and len(data[k]) <= MAX_TEXT
+    }
 
 
 def parse_answer_data(data) -> AnswerFile:
@@ -163,16 +167,17 @@ def parse_answer_data(data) -> AnswerFile:
     if isinstance(version, bool) or not isinstance(version, int) or version not in VERSIONS:
         fail(f"unsupported version {repr(version)[:20]} (expected 1, 2 or {VERSION})")
     if version == 3 and data.get("mode") not in MODES:
-        fail("mode must be \"exam\" or \"practice\" (version 3)")
+        fail('mode must be "exam" or "practice" (version 3)')
     if version < 3 and "mode" in data:
         fail("mode is a version 3 field")
-    if "order_seed" in data and (version == 1 or not isinstance(data["order_seed"], str)
-                                 or not _SEED.fullmatch(data["order_seed"])):
+    if "order_seed" in data and (
+        version == 1 or not isinstance(data["order_seed"], str) or not _SEED.fullmatch(data["order_seed"])
+    ):
         fail("order_seed must be 8 to 64 lowercase hex characters (version 2 and later)")
     for key in ("quiz", "hash", "saved_at"):
         if not isinstance(data[key], str) or not data[key] or len(data[key]) > MAX_TEXT:
             fail(f"{key} must be a non-empty string of at most {MAX_TEXT} characters")
-    if not _HASH.fullmatch(data["hash"]):   # fullmatch: "$" would let a trailing newline in
+    if not _HASH.fullmatch(data["hash"]):  # fullmatch: "$" would let a trailing newline in
         fail("hash must be 16 lowercase hex characters")
     learner = data.get("learner")
     if learner is None:
@@ -196,12 +201,24 @@ def parse_answer_data(data) -> AnswerFile:
         fail("answers must be an object of question id -> list of option ids")
     clean = {}
     for qid, ids in answers.items():
-        if len(qid) > MAX_TEXT or not isinstance(ids, list) or \
-                not all(isinstance(i, str) and 0 < len(i) <= MAX_TEXT for i in ids):
+        if (
+            len(qid) > MAX_TEXT
+            or not isinstance(ids, list)
+            or not all(isinstance(i, str) and 0 < len(i) <= MAX_TEXT for i in ids)
+        ):
             fail(f"answers[{qid[:40]!r}] must be a list of option id strings")
         clean[qid] = list(ids)
-    return AnswerFile(data["quiz"], data["hash"], learner, clean, shown, data["saved_at"],
-                      data.get("order_seed", ""), data.get("mode", ""), version)
+    return AnswerFile(
+        data["quiz"],
+        data["hash"],
+        learner,
+        clean,
+        shown,
+        data["saved_at"],
+        data.get("order_seed", ""),
+        data.get("mode", ""),
+        version,
+    )
 
 
 def answer_problems(answer: AnswerFile, quiz: Quiz) -> list[str]:

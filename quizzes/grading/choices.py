@@ -5,6 +5,7 @@ A class of 100,000 answer files is held in memory between grading and the gradeb
 as dictionaries of strings that would be about 10 kB a file (1 GB); as a tuple of small integers
 it is well under 1 kB.
 """
+
 from __future__ import annotations
 
 from quizzes.parsing.model import Quiz

@@ -20,6 +20,7 @@ file is read: a missing or empty folder is an error, not a gradebook of "unknown
 Everything written to the CSV or the terminal is neutralised first (learner names and file
 names are untrusted text).
 """
+
 from __future__ import annotations
 
 import csv
@@ -44,11 +45,10 @@ from quizzes.parsing.model import Quiz
 from quizzes.rules import scoring
 from quizzes.rules.hashing import legacy_content_hash
 
-CSV_COLUMNS = ("learner", "quiz", "hash", "status", "score", "score_shown", "mismatch", "file",
-               "mode", "note")
-COUNTED = ("graded",)          # statuses whose answers enter the gradebook and the statistics
+CSV_COLUMNS = ("learner", "quiz", "hash", "status", "score", "score_shown", "mismatch", "file", "mode", "note")
+COUNTED = ("graded",)  # statuses whose answers enter the gradebook and the statistics
 MISMATCH_TOLERANCE = 1e-9
-GRADEBOOK_MODE = 0o644         # a gradebook is an ordinary file, not mkstemp's private 0600
+GRADEBOOK_MODE = 0o644  # a gradebook is an ordinary file, not mkstemp's private 0600
 
 # Characters a spreadsheet may read as the start of a formula (OWASP "CSV injection"), and their
 # full-width forms as a precaution (in case a spreadsheet folds them to ASCII; not observed).
@@ -57,9 +57,13 @@ _FORMULA_START = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 # tab a new column), line/paragraph separators, bidirectional embeddings/overrides/isolates (they
 # make a cell display reversed) and lone surrogates (not encodable).
 _CELL_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-_FILE_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"),
-               (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
-               (stat.S_ISBLK, "a block device"))
+_FILE_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
 
 
 @dataclass
@@ -74,8 +78,8 @@ class GradeRow:
     mismatch: bool | None = None
     reason: str = ""
     mode: str = ""
-    choices: tuple | None = None     # graded files: quizzes.grading.choices.encode() of the answers
-    key: str = ""                    # learner_key(learner)
+    choices: tuple | None = None  # graded files: quizzes.grading.choices.encode() of the answers
+    key: str = ""  # learner_key(learner)
 
 
 class BanksError(Exception):
@@ -117,8 +121,7 @@ def load_quizzes(banks_dir=None) -> QuizSet:
         except Exception as exc:  # a crashing validator must not hide the other banks
             quiz, why = None, f"{path}: {type(exc).__name__}: {str(exc)[:200]}"
         if quiz is None:
-            quizzes.broken[path.stem] = (f"bank {path} does not validate (run `python -m quizzes "
-                                         f"check`): {why}")
+            quizzes.broken[path.stem] = f"bank {path} does not validate (run `python -m quizzes check`): {why}"
         else:
             quizzes[quiz.id] = quiz
     if not quizzes:
@@ -172,8 +175,7 @@ def grade_files(files, quizzes: dict[str, Quiz], exam: bool = False) -> list[Gra
         try:
             row = _grade_one(name, quizzes, seen_bytes, seen_keys)
         except Exception as exc:  # the last guard: one file never stops the batch
-            row = GradeRow(name, "invalid",
-                           reason=f"could not be graded: {type(exc).__name__}: {str(exc)[:200]}")
+            row = GradeRow(name, "invalid", reason=f"could not be graded: {type(exc).__name__}: {str(exc)[:200]}")
         if exam and row.status == "graded":
             refusal = _exam_refusal(row)
             if refusal:
@@ -185,11 +187,12 @@ def grade_files(files, quizzes: dict[str, Quiz], exam: bool = False) -> list[Gra
 
 def _exam_refusal(row: GradeRow) -> str:
     if row.mode == "practice":
-        return ("a practice file (mode \"practice\"): for the exam the learner must answer on "
-                "the exam site and download the file there")
+        return (
+            'a practice file (mode "practice"): for the exam the learner must answer on '
+            "the exam site and download the file there"
+        )
     if row.mode != "exam":
-        return ("saved by an earlier release that did not mark exam files: cannot tell it from "
-                "a practice file")
+        return "saved by an earlier release that did not mark exam files: cannot tell it from a practice file"
     if row.score_shown is not None:
         return "marked as an exam file but carries the score a practice page shows"
     return ""
@@ -209,9 +212,11 @@ def mark_conflicts(rows: list[GradeRow]) -> None:
         for row in group:
             others = [n for n, r in zip(names, group, strict=True) if r is not row]
             row.status = "conflict"
-            row.reason = (f"learner {row.key!r} has {len(group)} different answer sets for "
-                          f"{row.quiz}; also in {', '.join(others[:3])}"
-                          + (f" and {len(others) - 3} more" if len(others) > 3 else ""))
+            row.reason = (
+                f"learner {row.key!r} has {len(group)} different answer sets for "
+                f"{row.quiz}; also in {', '.join(others[:3])}"
+                + (f" and {len(others) - 3} more" if len(others) > 3 else "")
+            )
 
 
 class _Unreadable(Exception):
@@ -230,8 +235,7 @@ def read_regular_file(name: str, limit: int = MAX_BYTES) -> bytes:
     _require_regular(info)
     if info.st_size > limit:
         raise _Unreadable(f"file larger than {limit} bytes")
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) \
-        | getattr(os, "O_BINARY", 0)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(name, flags)
     except OSError as exc:
@@ -268,15 +272,21 @@ def _grade_one(name, quizzes, seen_bytes, seen_keys) -> GradeRow:
         answer = parse_answer_bytes(raw)
     except AnswerFileError as exc:
         p = exc.partial
-        row = GradeRow(name, "invalid", p.get("learner", ""), p.get("quiz", ""),
-                       p.get("hash", ""), reason=exc.reason)
+        row = GradeRow(name, "invalid", p.get("learner", ""), p.get("quiz", ""), p.get("hash", ""), reason=exc.reason)
         if digest in seen_bytes:
             row.status, row.reason = "duplicate", f"same content as {seen_bytes[digest]}"
         seen_bytes.setdefault(digest, name)
         return row
-    row = GradeRow(name, "graded", answer.learner, answer.quiz, answer.hash,
-                   score_shown=answer.score_shown, mode=answer.mode,
-                   key=learner_key(answer.learner))
+    row = GradeRow(
+        name,
+        "graded",
+        answer.learner,
+        answer.quiz,
+        answer.hash,
+        score_shown=answer.score_shown,
+        mode=answer.mode,
+        key=learner_key(answer.learner),
+    )
     quiz = quizzes.get(answer.quiz)
     broken = getattr(quizzes, "broken", {})
     legacy = quiz is not None and answer.hash != quiz.hash and answer.hash == legacy_content_hash(quiz)
@@ -294,14 +304,14 @@ def _grade_one(name, quizzes, seen_bytes, seen_keys) -> GradeRow:
             row.score = scoring.score_quiz(quiz, answer.answers)["score"]
             row.choices = choices.encode(quiz, answer.answers)
             if legacy:
-                row.reason = ("saved by release 0.1 (hash with credits) for this same version; "
-                              f"graded; current version id is {quiz.hash}")
+                row.reason = (
+                    "saved by release 0.1 (hash with credits) for this same version; "
+                    f"graded; current version id is {quiz.hash}"
+                )
             if row.score_shown is not None:
-                row.mismatch = abs(scoring.display(row.score) - scoring.display(row.score_shown)) \
-                    > MISMATCH_TOLERANCE
+                row.mismatch = abs(scoring.display(row.score) - scoring.display(row.score_shown)) > MISMATCH_TOLERANCE
                 if row.mismatch:
-                    row.reason = (f"score_shown {row.score_shown} differs from recomputed "
-                                  f"{scoring.display(row.score)}")
+                    row.reason = f"score_shown {row.score_shown} differs from recomputed {scoring.display(row.score)}"
     # Same learner (normalised), quiz version and choices: a second download of the same work.
     dedup = (row.key,) + answer.dedup_key()[1:]
     if digest in seen_bytes:
@@ -312,7 +322,6 @@ def _grade_one(name, quizzes, seen_bytes, seen_keys) -> GradeRow:
     seen_bytes.setdefault(digest, name)
     seen_keys.setdefault(dedup, name)
     return row
-
 
 
 def _is_blank(ch: str) -> bool:
@@ -359,9 +368,23 @@ def csv_text(rows: list[GradeRow]) -> str:
     writer.writerow(CSV_COLUMNS)
     for r in rows:
         mismatch = "" if r.mismatch is None else ("yes" if r.mismatch else "no")
-        writer.writerow([safe_cell(v) for v in (r.learner, r.quiz, r.hash, r.status,
-                                                 _fmt(r.score), _fmt(r.score_shown), mismatch,
-                                                 path_text(r.file), r.mode, r.reason)])
+        writer.writerow(
+            [
+                safe_cell(v)
+                for v in (
+                    r.learner,
+                    r.quiz,
+                    r.hash,
+                    r.status,
+                    _fmt(r.score),
+                    _fmt(r.score_shown),
+                    mismatch,
+                    path_text(r.file),
+                    r.mode,
+                    r.reason,
+                )
+            ]
+        )
     return out.getvalue()
 
 
@@ -372,7 +395,7 @@ def write_csv_atomic(rows: list[GradeRow], target) -> None:
 def write_text_atomic(text: str, target) -> None:
     """A gradebook or CSV written all or nothing, mode 0644 or less if the umask asks for less,
     like a file the educator saved themselves."""
-    data = text.encode("utf-8", "backslashreplace")   # built before anything is created
+    data = text.encode("utf-8", "backslashreplace")  # built before anything is created
     write_atomic(target, data, GRADEBOOK_MODE, within_umask=True)
 
 
@@ -387,15 +410,16 @@ def summary_table(rows: list[GradeRow]) -> str:
     header = f"{'file':<28} {'learner':<16} {'quiz':<16} {'status':<12} {'score':>6} {'shown':>6}  note"
     lines = [header, "-" * len(header)]
     for r in rows:
-        lines.append(f"{_printable(os.path.basename(r.file), 28):<28} {_printable(r.learner, 16):<16} "
-                     f"{_printable(r.quiz, 16):<16} {r.status:<12} {_fmt(r.score):>6} "
-                     f"{_fmt(r.score_shown):>6}  {_printable(r.reason, 100)}")
+        lines.append(
+            f"{_printable(os.path.basename(r.file), 28):<28} {_printable(r.learner, 16):<16} "
+            f"{_printable(r.quiz, 16):<16} {r.status:<12} {_fmt(r.score):>6} "
+            f"{_fmt(r.score_shown):>6}  {_printable(r.reason, 100)}"
+        )
     counts: dict[str, int] = {}
     for r in rows:
         counts[r.status] = counts.get(r.status, 0) + 1
     mismatches = sum(1 for r in rows if r.mismatch)
-    lines.append(", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
-                 + f"; {mismatches} score mismatch(es)")
+    lines.append(", ".join(f"{n} {s}" for s, n in sorted(counts.items())) + f"; {mismatches} score mismatch(es)")
     return "\n".join(lines)
 
 
@@ -437,14 +461,16 @@ def _write_outputs(rows, quizzes, targets, out) -> str | None:
 
             if stats is None:
                 stats = report.analyse_rows(rows, quizzes, _registry_or_none())
-            text = report.items_csv_text(stats) if kind == "items" \
-                else report.report_html(stats, quizzes, rows)
+            text = report.items_csv_text(stats) if kind == "items" else report.report_html(stats, quizzes, rows)
         try:
             write_text_atomic(text, target)
         except OSError as exc:
             return f"cannot write {path_text(str(target))}: {exc.strerror or exc}"
-        size = f"{len(text.encode('utf-8', 'replace')) // 1024 + 1} kB" if kind == "report" \
+        size = (
+            f"{len(text.encode('utf-8', 'replace')) // 1024 + 1} kB"
+            if kind == "report"
             else f"{text.count(chr(10)) - 1} rows"
+        )
         _say(out, f"wrote {path_text(str(target))} ({size})")
     return None
 
@@ -454,12 +480,13 @@ def _registry_or_none():
 
     try:
         return load_registry()
-    except Exception:   # labels are a convenience: the report shows ids without them
+    except Exception:  # labels are a convenience: the report shows ids without them
         return None
 
 
-def command(files, csv_path=None, banks=None, out=None, err=None, *, gradebook=None,
-            report=None, items=None, exam=False) -> int:
+def command(
+    files, csv_path=None, banks=None, out=None, err=None, *, gradebook=None, report=None, items=None, exam=False
+) -> int:
     """The `grade` command. Exit 2 before grading anything when the banks or an output target
     cannot be used; otherwise exit_status() of the rows."""
     out = out or sys.stdout
@@ -471,15 +498,18 @@ def command(files, csv_path=None, banks=None, out=None, err=None, *, gradebook=N
         return 2
     for reason in quizzes.broken.values():
         _say(err, f"warning: {path_text(reason)}")
-    targets = [(kind, target) for kind, target in (("csv", csv_path), ("gradebook", gradebook),
-                                                   ("items", items), ("report", report)) if target]
+    targets = [
+        (kind, target)
+        for kind, target in (("csv", csv_path), ("gradebook", gradebook), ("items", items), ("report", report))
+        if target
+    ]
     for _, target in targets:
         problem = _csv_target_problem(target)
         if problem:
             _say(err, f"error: {problem}")
             return 2
     rows = grade_files(files, quizzes, exam=exam)
-    if not rows:   # e.g. the wrong folder: say so rather than write an empty gradebook
+    if not rows:  # e.g. the wrong folder: say so rather than write an empty gradebook
         _say(err, "error: no answer files found (a folder is searched for *.json)")
         return 1
     _say(out, summary_table(rows))

@@ -10,6 +10,7 @@ are never assumed to be the same person). Row status:
 Number cells are written as plain decimals (sortable; a number cannot be a formula); every text
 cell goes through grade.safe_cell.
 """
+
 from __future__ import annotations
 
 import csv
@@ -23,8 +24,7 @@ from quizzes.rules import scoring
 
 FIXED_COLUMNS = ("learner", "learner_key", "quiz", "status", "score", "answered", "files", "note")
 # When a learner's files disagree on status, the row shows the first of these that occurs.
-_STATUS_ORDER = ("conflict", "graded", "refused", "old-version", "invalid", "unknown-quiz",
-                 "duplicate")
+_STATUS_ORDER = ("conflict", "graded", "refused", "old-version", "invalid", "unknown-quiz", "duplicate")
 
 
 def question_columns(quizzes: dict[str, Quiz], quiz_ids) -> list[tuple[str, str, str]]:
@@ -42,18 +42,20 @@ def learner_rows(rows: list[GradeRow]) -> list[dict]:
     groups: dict[tuple, dict] = {}
     for row in rows:
         if not row.quiz:
-            continue   # unreadable files have no quiz: they are in the per-file CSV only
+            continue  # unreadable files have no quiz: they are in the per-file CSV only
         who = row.key or f"\0{row.file}"
-        group = groups.setdefault((who, row.quiz), {"learner": row.learner, "key": row.key,
-                                                    "quiz": row.quiz, "files": [], "counted": []})
+        group = groups.setdefault(
+            (who, row.quiz), {"learner": row.learner, "key": row.key, "quiz": row.quiz, "files": [], "counted": []}
+        )
         group["files"].append(row)
         if row.status in COUNTED:
             group["counted"].append(row)
     out = []
     for group in groups.values():
         statuses = {r.status for r in group["files"]}
-        group["status"] = next(s for s in _STATUS_ORDER if s in statuses) \
-            if statuses & set(_STATUS_ORDER) else sorted(statuses)[0]
+        group["status"] = (
+            next(s for s in _STATUS_ORDER if s in statuses) if statuses & set(_STATUS_ORDER) else sorted(statuses)[0]
+        )
         out.append(group)
     out.sort(key=lambda g: (g["quiz"], g["key"] or "\uffff", path_text(g["files"][0].file)))
     return out
@@ -78,13 +80,21 @@ def gradebook_text(rows: list[GradeRow], quizzes: dict[str, Quiz]) -> str:
             answered = len(answers)
         text = [g["learner"], g["key"], g["quiz"], g["status"]]
         cells = [safe_cell(v) for v in text]
-        cells += [_number(counted.score) if counted else "",
-                  "" if answered is None else str(answered),
-                  str(len(g["files"])),
-                  safe_cell("; ".join(os.path.basename(path_text(r.file)) + ": " + r.reason
-                                      for r in g["files"] if r.reason and r.status != "duplicate"))]
-        cells += [_number(credits.get(qid)) if credits is not None and qz == g["quiz"] else ""
-                  for qz, qid, _ in columns]
+        cells += [
+            _number(counted.score) if counted else "",
+            "" if answered is None else str(answered),
+            str(len(g["files"])),
+            safe_cell(
+                "; ".join(
+                    os.path.basename(path_text(r.file)) + ": " + r.reason
+                    for r in g["files"]
+                    if r.reason and r.status != "duplicate"
+                )
+            ),
+        ]
+        cells += [
+            _number(credits.get(qid)) if credits is not None and qz == g["quiz"] else "" for qz, qid, _ in columns
+        ]
         writer.writerow(cells)
     return out.getvalue()
 

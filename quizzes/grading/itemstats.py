@@ -24,6 +24,7 @@ a distractor (credit <= 0) that under 5% of learners choose, or that the upper g
 more often than the lower group.
 Statistics from fewer than MIN_LEARNERS learners are computed but carry a warning.
 """
+
 from __future__ import annotations
 
 import math
@@ -73,7 +74,7 @@ class QuizStats:
     sem: float | None
     scores: np.ndarray
     items: list[ItemStats]
-    recommendations: list[tuple[str, str, int, float]]   # id, label, answers, share in line
+    recommendations: list[tuple[str, str, int, float]]  # id, label, answers, share in line
     warnings: list[str] = field(default_factory=list)
 
 
@@ -134,8 +135,7 @@ def analyse(quiz: Quiz, masks: np.ndarray, registry: Registry | None = None) -> 
     for j, q in enumerate(questions):
         # each distinct choice is scored once, by the engine's own rule
         unique, inverse = np.unique(masks[:, j], return_inverse=True)
-        scores_j = [score_question(q, [o.id for m, o in enumerate(q.options) if int(u) >> m & 1])
-                    for u in unique]
+        scores_j = [score_question(q, [o.id for m, o in enumerate(q.options) if int(u) >> m & 1]) for u in unique]
         x[:, j] = np.asarray(scores_j, dtype=float)[inverse.reshape(-1)] if n else 0.0
     weights = np.array([q.weight for q in questions], dtype=float)
     total = x @ weights
@@ -143,24 +143,26 @@ def analyse(quiz: Quiz, masks: np.ndarray, registry: Registry | None = None) -> 
     r = corrected_item_total(x, weights) if n else [None] * k
     d = upper_lower(x, weights) if n else [None] * k
     upper, lower = groups(total) if n else (np.array([], int), np.array([], int))
-    picks = [((masks[:, j:j + 1] >> np.arange(len(q.options))) & 1).astype(float)
-             for j, q in enumerate(questions)]
+    picks = [((masks[:, j : j + 1] >> np.arange(len(q.options))) & 1).astype(float) for j, q in enumerate(questions)]
     items = []
     for j, q in enumerate(questions):
         options = []
         for m, o in enumerate(q.options):
             picked = picks[j][:, m]
-            opt = OptionStats(o.id, float(o.credit), float(picked.mean()) if n else 0.0,
-                              float(picked[upper].mean()) if len(upper) else None,
-                              float(picked[lower].mean()) if len(lower) else None)
+            opt = OptionStats(
+                o.id,
+                float(o.credit),
+                float(picked.mean()) if n else 0.0,
+                float(picked[upper].mean()) if len(upper) else None,
+                float(picked[lower].mean()) if len(lower) else None,
+            )
             if o.credit <= 0 and n:
                 if opt.share < RARE_DISTRACTOR:
                     opt.flags.append("distractor chosen by under 5%")
                 if opt.upper is not None and opt.lower is not None and opt.upper > opt.lower:
                     opt.flags.append("distractor chosen more by the upper group")
             options.append(opt)
-        item = ItemStats(q.id, q.type, float(q.weight), float(x[:, j].mean()) if n else math.nan,
-                         r[j], d[j], options)
+        item = ItemStats(q.id, q.type, float(q.weight), float(x[:, j].mean()) if n else math.nan, r[j], d[j], options)
         if n:
             if item.difficulty < HARD:
                 item.flags.append("very hard (difficulty < 0.20)")
@@ -178,10 +180,23 @@ def analyse(quiz: Quiz, masks: np.ndarray, registry: Registry | None = None) -> 
     sem = sd * math.sqrt(max(0.0, 1 - alpha)) if sd is not None and alpha is not None else None
     warnings = []
     if n < MIN_LEARNERS:
-        warnings.append(f"only {n} learner(s): with fewer than {MIN_LEARNERS}, discrimination, "
-                        "reliability and the flags are too unstable to act on")
-    return QuizStats(quiz.id, quiz.title, n, float(scores.mean()) if n else None, sd, alpha, sem,
-                     scores, items, recommendation_alignment(questions, picks, registry), warnings)
+        warnings.append(
+            f"only {n} learner(s): with fewer than {MIN_LEARNERS}, discrimination, "
+            "reliability and the flags are too unstable to act on"
+        )
+    return QuizStats(
+        quiz.id,
+        quiz.title,
+        n,
+        float(scores.mean()) if n else None,
+        sd,
+        alpha,
+        sem,
+        scores,
+        items,
+        recommendation_alignment(questions, picks, registry),
+        warnings,
+    )
 
 
 def recommendation_alignment(questions, picks: list[np.ndarray], registry) -> list:

@@ -14,19 +14,51 @@ learner_key(name):
      would be worse than a second row the educator can see.
 An empty key means "no name given": such files are never matched with each other.
 """
+
 from __future__ import annotations
 
 import re
 import unicodedata
 
 # Cyrillic and Greek letters (after NFKC and case folding) whose glyph is a Latin letter's.
-_CONFUSABLE = str.maketrans({
-    "а": "a", "в": "b", "с": "c", "е": "e", "һ": "h", "і": "i", "ј": "j", "к": "k", "м": "m",
-    "н": "h", "о": "o", "р": "p", "ѕ": "s", "т": "t", "у": "y", "х": "x", "ԁ": "d", "ԛ": "q",
-    "ԝ": "w", "ѵ": "v", "ӏ": "l",
-    "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p",
-    "τ": "t", "υ": "u", "χ": "x", "ζ": "z",
-})
+_CONFUSABLE = str.maketrans(
+    {
+        "а": "a",
+        "в": "b",
+        "с": "c",
+        "е": "e",
+        "һ": "h",
+        "і": "i",
+        "ј": "j",
+        "к": "k",
+        "м": "m",
+        "н": "h",
+        "о": "o",
+        "р": "p",
+        "ѕ": "s",
+        "т": "t",
+        "у": "y",
+        "х": "x",
+        "ԁ": "d",
+        "ԛ": "q",
+        "ԝ": "w",
+        "ѵ": "v",
+        "ӏ": "l",
+        "α": "a",
+        "β": "b",
+        "ε": "e",
+        "η": "n",
+        "ι": "i",
+        "κ": "k",
+        "ν": "v",
+        "ο": "o",
+        "ρ": "p",
+        "τ": "t",
+        "υ": "u",
+        "χ": "x",
+        "ζ": "z",
+    }
+)
 _SPACE = re.compile(r"\s+")
 
 
@@ -40,8 +72,7 @@ def _script(ch: str) -> str:
 
 def learner_key(name: str | None) -> str:
     text = unicodedata.normalize("NFKC", name or "")
-    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cf", "Cc")
-                   or ch in "\t\n\r")
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cf", "Cc") or ch in "\t\n\r")
     text = _SPACE.sub(" ", text).strip().casefold()
     scripts = {_script(ch) for ch in text if ch.isalpha()}
     if "LATIN" in scripts and scripts & {"CYRILLIC", "GREEK"}:

@@ -6,6 +6,7 @@ statement in the which-modality chapter's list of sources); in LMS exports, whic
 book, they become plain text. Expansion happens before Markdown rendering, so the sanitiser still
 sees everything.
 """
+
 from __future__ import annotations
 
 import re
@@ -38,7 +39,7 @@ def bib_labels(bib_path: str | None = None) -> dict[str, str]:
     for key, entry in data.entries.items():
         people = entry.persons.get("author") or entry.persons.get("editor") or []
         names = [" ".join(p.prelast_names + p.last_names) for p in people]
-        etal = "others" in names   # BibTeX's "and others"
+        etal = "others" in names  # BibTeX's "and others"
         names = [n for n in names if n != "others"]
         if len(names) >= 3 or (names and etal):
             who = f"{names[0]} et al."

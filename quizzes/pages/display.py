@@ -1,4 +1,5 @@
 """HTML snippets for book chapters (executed at build time)."""
+
 from __future__ import annotations
 
 from html import escape
@@ -31,34 +32,52 @@ def review_position(modality: str | None) -> HTML:
     if modality is not None and modality not in vocab.MODALITIES:
         raise ValueError(f"modality must be None or one of {', '.join(vocab.MODALITIES)}")
     registry = load_registry()
-    records = [r for r in registry.records.values()
-               if modality is None or r.modality in (modality, "all")]
+    records = [r for r in registry.records.values() if modality is None or r.modality in (modality, "all")]
     review = [r for r in records if r.is_review]
     other = [r for r in records if not r.is_review]
 
     def item(rec) -> str:
         src = registry.sources[rec.source]
         anchor = f' id="rec-{escape(rec.id)}"' if modality is None else ""
-        return (f"<li{anchor}><strong>" + escape(rec.label) + "</strong>: " + escape(rec.paraphrase)
-                + " <small>(" + escape(src.short) + ": " + escape(src.label) + ", " + escape(rec.locator)
-                + "; basis: " + escape(_CERTAINTY_TEXT.get(rec.certainty, rec.certainty))
-                + " &mdash; " + escape(rec.certainty_note) + ")</small></li>")
+        return (
+            f"<li{anchor}><strong>"
+            + escape(rec.label)
+            + "</strong>: "
+            + escape(rec.paraphrase)
+            + " <small>("
+            + escape(src.short)
+            + ": "
+            + escape(src.label)
+            + ", "
+            + escape(rec.locator)
+            + "; basis: "
+            + escape(_CERTAINTY_TEXT.get(rec.certainty, rec.certainty))
+            + " &mdash; "
+            + escape(rec.certainty_note)
+            + ")</small></li>"
+        )
 
-    parts = ['<div class="crlm-review-position">',
-             "<p><strong>What the review says</strong> (Raphael et al., JCO 2022; abstract only)</p>",
-             "<ul>" + "".join(item(r) for r in review) + "</ul>"]
+    parts = [
+        '<div class="crlm-review-position">',
+        "<p><strong>What the review says</strong> (Raphael et al., JCO 2022; abstract only)</p>",
+        "<ul>" + "".join(item(r) for r in review) + "</ul>",
+    ]
     if other:
-        parts += ["<p><strong>Other sources the course uses</strong> (not the review's "
-                  "statements)</p>", "<ul>" + "".join(item(r) for r in other) + "</ul>"]
+        parts += [
+            "<p><strong>Other sources the course uses</strong> (not the review's statements)</p>",
+            "<ul>" + "".join(item(r) for r in other) + "</ul>",
+        ]
     parts.append("</div>")
     return HTML("".join(parts))
 
 
 def left_out_of_exam(what: str) -> HTML:
     """What an exam build shows instead of a tool that would answer exam questions."""
-    return HTML(f'<p class="crlm-exam-note"><strong>Exam build:</strong> {escape(what)} is left '
-                "out while the quizzes are an exam, because it would answer some of their "
-                "questions. It is back in the practice build.</p>")
+    return HTML(
+        f'<p class="crlm-exam-note"><strong>Exam build:</strong> {escape(what)} is left '
+        "out while the quizzes are an exam, because it would answer some of their "
+        "questions. It is back in the practice build.</p>"
+    )
 
 
 def self_check(quiz_id: str, question_ids: list[str], exam: bool | None = None) -> HTML:
@@ -84,9 +103,11 @@ def self_check(quiz_id: str, question_ids: list[str], exam: bool | None = None) 
         case, q = found[qid]
         kind = "choose one" if q["type"] == "single" else "choose all that apply"
         parts.append(f'<section class="crlm-self-check-item" aria-labelledby="sc-{escape(qid)}">')
-        parts.append(f'<p class="crlm-self-check-title" id="sc-{escape(qid)}"><strong>Self-check {n}: '
-                     f'{escape(case["title"])}</strong> ({kind})</p>')
-        parts.append(case["vignette_html"] + q["stem_html"] + "<ol type=\"A\">")
+        parts.append(
+            f'<p class="crlm-self-check-title" id="sc-{escape(qid)}"><strong>Self-check {n}: '
+            f"{escape(case['title'])}</strong> ({kind})</p>"
+        )
+        parts.append(case["vignette_html"] + q["stem_html"] + '<ol type="A">')
         # A static page has no learner seed: one fixed shuffle, so the key is in no set place.
         by_id = {o["id"]: o for o in q["options"]}
         shown = [by_id[i] for i in display_order(q["options"], SELF_CHECK_SEED, quiz_id, qid)]

@@ -1,4 +1,5 @@
 """The bibliography keys the data may cite: the entries of book/references.bib (the one list)."""
+
 from __future__ import annotations
 
 import re

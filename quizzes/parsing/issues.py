@@ -1,4 +1,5 @@
 """Problems found while checking data files: file, line, field path, message."""
+
 from __future__ import annotations
 
 import os
@@ -11,7 +12,7 @@ class Issue:
     line: int
     path: str
     message: str
-    level: str = "error"   # error | warning
+    level: str = "error"  # error | warning
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file

@@ -17,6 +17,7 @@ Here:
   (YMap.plain_text / YList.plain_text), so a field that wants a string can use `No` or `2024`
   as written instead of rejecting False or 2024.
 """
+
 from __future__ import annotations
 
 import os
@@ -37,12 +38,13 @@ _TAG = "tag:yaml.org,2002:"
 
 class YMap(dict):
     """dict that remembers its own start line and the line of each key (1-based)."""
+
     line: int = 0
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.key_lines: dict = {}
-        self.plain_text: dict = {}   # key -> source text of a plain scalar that is not a str
+        self.plain_text: dict = {}  # key -> source text of a plain scalar that is not a str
 
     def line_of(self, key) -> int:
         return self.key_lines.get(key, self.line)
@@ -50,12 +52,13 @@ class YMap(dict):
 
 class YList(list):
     """list that remembers its start line and the start line of each item (1-based)."""
+
     line: int = 0
 
     def __init__(self, *args):
         super().__init__(*args)
         self.item_lines: list[int] = []
-        self.plain_text: dict = {}   # index -> source text of a plain scalar that is not a str
+        self.plain_text: dict = {}  # index -> source text of a plain scalar that is not a str
 
     def line_of(self, index: int) -> int:
         if 0 <= index < len(self.item_lines):
@@ -65,6 +68,7 @@ class YList(list):
 
 class BadValue:
     """A value PyYAML could not (or must not) build, left where it stood for the validator."""
+
     __slots__ = ("message", "line")
 
     def __init__(self, message: str, line: int):
@@ -106,7 +110,7 @@ def _line(node) -> int:
 
 
 def _short_tag(tag: str) -> str:
-    return "!!" + tag[len(_TAG):] if tag.startswith(_TAG) else tag
+    return "!!" + tag[len(_TAG) :] if tag.startswith(_TAG) else tag
 
 
 def _scalar_constructor(base, kind: str):
@@ -114,18 +118,23 @@ def _scalar_constructor(base, kind: str):
         if not isinstance(node, ScalarNode):
             return BadValue(f"YAML tag {_short_tag(node.tag)} needs a single value", _line(node))
         if kind == "int" and sum(c.isdigit() for c in node.value) > MAX_INT_DIGITS:
-            return BadValue(f"integer with {sum(c.isdigit() for c in node.value)} digits is too "
-                            f"long (at most {MAX_INT_DIGITS})", _line(node))
+            return BadValue(
+                f"integer with {sum(c.isdigit() for c in node.value)} digits is too long (at most {MAX_INT_DIGITS})",
+                _line(node),
+            )
         try:
             return base(loader, node)
         except (ValueError, OverflowError, TypeError, yaml.YAMLError):
             return BadValue(f"{_show(node.value)} is not a valid {kind}", _line(node))
+
     return construct
 
 
 def _refuse_tag(loader, node):
-    return BadValue(f"YAML tag {_short_tag(node.tag)} is not allowed in course data "
-                    f"(write the value as plain text or a number)", _line(node))
+    return BadValue(
+        f"YAML tag {_short_tag(node.tag)} is not allowed in course data (write the value as plain text or a number)",
+        _line(node),
+    )
 
 
 def _construct_mapping(loader: _LineLoader, node) -> YMap | BadValue:
@@ -138,7 +147,7 @@ def _construct_mapping(loader: _LineLoader, node) -> YMap | BadValue:
         key = loader.construct_object(key_node, deep=True)
         key_line = _line(key_node)
         if getattr(key_node, "plain", False) and not isinstance(key, (str, BadValue)):
-            key = key_node.value   # field names and ids are text: `yes:` is the key "yes"
+            key = key_node.value  # field names and ids are text: `yes:` is the key "yes"
         if isinstance(key, BadValue):
             raise YamlLoadError(f"mapping key: {key.message}", key_line)
         try:
@@ -146,8 +155,7 @@ def _construct_mapping(loader: _LineLoader, node) -> YMap | BadValue:
         except TypeError:
             raise YamlLoadError("mapping key is not a plain scalar", key_line) from None
         if key in result:
-            raise YamlLoadError(f"duplicate key {_show(key)} (first at line "
-                                f"{result.key_lines[key]})", key_line)
+            raise YamlLoadError(f"duplicate key {_show(key)} (first at line {result.key_lines[key]})", key_line)
         value = loader.construct_object(value_node, deep=True)
         result[key] = value
         result.key_lines[key] = key_line
@@ -163,19 +171,22 @@ def _construct_sequence(loader: _LineLoader, node) -> YList | BadValue:
     result.line = _line(node)
     result.item_lines = [_line(child) for child in node.value]
     pairs = enumerate(zip(node.value, result, strict=True))
-    result.plain_text = {i: child.value for i, (child, value) in pairs
-                         if getattr(child, "plain", False) and not isinstance(value, str)}
+    result.plain_text = {
+        i: child.value for i, (child, value) in pairs if getattr(child, "plain", False) and not isinstance(value, str)
+    }
     return result
 
 
 # Start from nothing: only the constructors below exist, everything else is refused.
 _LineLoader.yaml_constructors = {}
 _LineLoader.yaml_multi_constructors = {}
-for _name, _base in (("str", yaml.SafeLoader.construct_yaml_str),
-                     ("int", yaml.SafeLoader.construct_yaml_int),
-                     ("float", yaml.SafeLoader.construct_yaml_float),
-                     ("bool", yaml.SafeLoader.construct_yaml_bool),
-                     ("null", yaml.SafeLoader.construct_yaml_null)):
+for _name, _base in (
+    ("str", yaml.SafeLoader.construct_yaml_str),
+    ("int", yaml.SafeLoader.construct_yaml_int),
+    ("float", yaml.SafeLoader.construct_yaml_float),
+    ("bool", yaml.SafeLoader.construct_yaml_bool),
+    ("null", yaml.SafeLoader.construct_yaml_null),
+):
     _LineLoader.add_constructor(_TAG + _name, _scalar_constructor(_base, _name))
 # `<<` as a value (not a merge key, which flatten_mapping has already handled) is just text.
 _LineLoader.add_constructor(_TAG + "merge", _scalar_constructor(yaml.SafeLoader.construct_yaml_str, "str"))
@@ -204,8 +215,7 @@ def load_yaml_text(text: str):
         source_line = text.splitlines()[line - 1] if line <= len(text.splitlines()) else ""
         key = re.match(r"\s*(?:-\s+)?([A-Za-z_][\w-]*):", source_line)
         where = f" (in the value of {key.group(1)!r})" if key else ""
-        raise YamlLoadError(f"character U+{exc.character:04X} is not allowed in YAML text{where}",
-                            line) from None
+        raise YamlLoadError(f"character U+{exc.character:04X} is not allowed in YAML text{where}", line) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0

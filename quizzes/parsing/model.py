@@ -4,6 +4,7 @@ Building these objects is the job of registry.py and bank.py (which validate as 
 everything else (scoring, payload, grading, a future exporter) only reads them. iter_questions()
 is the one walk over a bank that every consumer should use.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -14,26 +15,26 @@ from dataclasses import dataclass, field
 class Source:
     id: str
     label: str
-    citation: str          # bibliography key
-    kind: str              # review | consensus | manufacturer | expert-panel | secondary
-    short: str = ""        # what a learner sees, e.g. "Review abstract"
+    citation: str  # bibliography key
+    kind: str  # review | consensus | manufacturer | expert-panel | secondary
+    short: str = ""  # what a learner sees, e.g. "Review abstract"
 
 
 @dataclass(frozen=True)
 class Recommendation:
     id: str
-    source: str            # key into Registry.sources; "review" for the spine article
+    source: str  # key into Registry.sources; "review" for the spine article
     label: str
-    modality: str          # haip | tace | tare | all
+    modality: str  # haip | tace | tare | all
     settings: tuple[str, ...]
     stance: str
-    paraphrase: str        # plain text in the course's words
-    locator: str           # e.g. "abstract sentence 4"
-    quote: str             # short quoted phrase from the source ("" if none)
-    evidence: tuple[str, ...]   # bibliography keys
+    paraphrase: str  # plain text in the course's words
+    locator: str  # e.g. "abstract sentence 4"
+    quote: str  # short quoted phrase from the source ("" if none)
+    evidence: tuple[str, ...]  # bibliography keys
     certainty: str
     certainty_note: str
-    verification: str      # V or S (fact-sheet level)
+    verification: str  # V or S (fact-sheet level)
 
     @property
     def is_review(self) -> bool:
@@ -44,7 +45,7 @@ class Recommendation:
 class Registry:
     path: str
     sources: dict[str, Source]
-    records: dict[str, Recommendation]   # insertion order = file order
+    records: dict[str, Recommendation]  # insertion order = file order
 
     def citation(self, rec: Recommendation) -> str:
         src = self.sources[rec.source]
@@ -61,20 +62,20 @@ class Option:
     follows: tuple[str, ...]
     contradicts: tuple[str, ...]
     modality: str | None = None
-    pin: str | None = None      # "last": shown after the shuffled options (e.g. "no regional therapy")
-    line: int = field(default=0, compare=False)   # where it stands in the bank, for messages
+    pin: str | None = None  # "last": shown after the shuffled options (e.g. "no regional therapy")
+    line: int = field(default=0, compare=False)  # where it stands in the bank, for messages
 
 
 @dataclass(frozen=True)
 class Question:
     id: str
-    type: str              # single | multiple
+    type: str  # single | multiple
     stem: str
     options: tuple[Option, ...]
     weight: float = 1.0
     reveal_after: str | None = None
-    modality: tuple[str, ...] = ()   # modalities the key concerns (empty: not a modality choice)
-    task: str = ""         # vocab.TASKS: what the question asks (required in a bank; not in the hash)
+    modality: tuple[str, ...] = ()  # modalities the key concerns (empty: not a modality choice)
+    task: str = ""  # vocab.TASKS: what the question asks (required in a bank; not in the hash)
     line: int = field(default=0, compare=False)
     path: str = field(default="", compare=False)
 

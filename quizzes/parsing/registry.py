@@ -1,4 +1,5 @@
 """Read and validate the recommendation registry (data/recommendations.yaml)."""
+
 from __future__ import annotations
 
 import re
@@ -13,13 +14,26 @@ from quizzes.parsing.validate import ID_PATTERN, MARKDOWN, Fields, join, show
 
 SOURCE_KINDS = ("review", "consensus", "manufacturer", "expert-panel", "secondary")
 _REVIEW_LOCATOR = re.compile(r"^abstract sentence ([1-9][0-9]*)$")
-REVIEW_SENTENCES = 10          # the abstract has ten sentences
-MAX_QUOTE_CHARS = 80           # quotes stay short phrases, never whole sentences
+REVIEW_SENTENCES = 10  # the abstract has ten sentences
+MAX_QUOTE_CHARS = 80  # quotes stay short phrases, never whole sentences
 
 _TOP = ("format", "version", "note", "sources", "records")
 _SOURCE = ("label", "short", "citation", "kind")
-_RECORD = ("id", "source", "label", "modality", "setting", "stance", "paraphrase", "locator",
-           "quote", "evidence", "certainty", "certainty_note", "verification")
+_RECORD = (
+    "id",
+    "source",
+    "label",
+    "modality",
+    "setting",
+    "stance",
+    "paraphrase",
+    "locator",
+    "quote",
+    "evidence",
+    "certainty",
+    "certainty_note",
+    "verification",
+)
 _RECORD_REQUIRED = tuple(k for k in _RECORD if k not in ("quote",))
 
 
@@ -33,10 +47,10 @@ def parse_registry(path, bibkeys: set[str]) -> tuple[Registry | None, Issues]:
         return None, issues
     if top.raw("format") != "crlm-recommendations":
         top.err("format", "must be 'crlm-recommendations'")
-    version = top.number("version")   # reports a bool, a string or a 4000-digit integer itself
+    version = top.number("version")  # reports a bool, a string or a 4000-digit integer itself
     if version is not None and version != 1:
         top.err("version", "must be 1")
-    top.text("note", required=False, kind=MARKDOWN)   # a maintainers' note: characters only
+    top.text("note", required=False, kind=MARKDOWN)  # a maintainers' note: characters only
 
     sources: dict[str, Source] = {}
     src_map = top.raw("sources")
@@ -52,8 +66,11 @@ def parse_registry(path, bibkeys: set[str]) -> tuple[Registry | None, Issues]:
         if not f.ok:
             continue
         if not isinstance(sid, str) or len(sid) > vocab.MAX_ID_CHARS or not ID_PATTERN.match(sid):
-            issues.error(src_map.line_of(sid), spath, f"source id must be lowercase letters, digits, "
-                                                      f"hyphens, at most {vocab.MAX_ID_CHARS} characters")
+            issues.error(
+                src_map.line_of(sid),
+                spath,
+                f"source id must be lowercase letters, digits, hyphens, at most {vocab.MAX_ID_CHARS} characters",
+            )
             continue
         kind = f.text("kind", choices=SOURCE_KINDS)
         citation = f.text("citation")
@@ -87,8 +104,12 @@ def _parse_record(issues, value, path, line, sources, bibkeys, defined=()) -> Re
     rid = f.text("id", pattern=ID_PATTERN)
     source = f.text("source")
     if source is not None and source not in sources:
-        f.err("source", f"source {show(source)} has errors (see its entry under 'sources')"
-              if source in defined else f"unknown source {show(source)} (define it under 'sources')")
+        f.err(
+            "source",
+            f"source {show(source)} has errors (see its entry under 'sources')"
+            if source in defined
+            else f"unknown source {show(source)} (define it under 'sources')",
+        )
         source = None
     # A statement from another source must never pass as the review's, and vice versa.
     if rid and source and (source == "review") != rid.startswith("rev-"):
@@ -97,15 +118,15 @@ def _parse_record(issues, value, path, line, sources, bibkeys, defined=()) -> Re
     locator = f.text("locator")
     quote = f.text("quote", required=False, default="")
     if quote and len(quote) > MAX_QUOTE_CHARS:
-        f.err("quote", f"quote is {len(quote)} characters; keep quotes to short phrases "
-                       f"(at most {MAX_QUOTE_CHARS})")
+        f.err("quote", f"quote is {len(quote)} characters; keep quotes to short phrases (at most {MAX_QUOTE_CHARS})")
     if source == "review":
         match = _REVIEW_LOCATOR.match(locator or "")
         if locator and (not match or not 1 <= int(match.group(1)) <= REVIEW_SENTENCES):
             f.err("locator", f"review records need 'abstract sentence N' with N in 1..{REVIEW_SENTENCES}")
-        if quote == "":   # absent (None: present but already reported)
-            f.err("quote" if f.has("quote") else "locator",
-                  "review records need a short quoted phrase from that sentence")
+        if quote == "":  # absent (None: present but already reported)
+            f.err(
+                "quote" if f.has("quote") else "locator", "review records need a short quoted phrase from that sentence"
+            )
     evidence = f.str_list("evidence", nonempty=True)
     for key in evidence or ():
         if key not in bibkeys:
@@ -113,12 +134,16 @@ def _parse_record(issues, value, path, line, sources, bibkeys, defined=()) -> Re
             evidence = None
             break
     parts = dict(
-        id=rid, source=source, label=f.text("label"),
+        id=rid,
+        source=source,
+        label=f.text("label"),
         modality=f.text("modality", choices=vocab.RECORD_MODALITIES),
         settings=tuple(settings) if settings is not None else None,
         stance=f.text("stance", choices=vocab.RECORD_STANCES),
         # paraphrase and certainty_note are prose: rendered through Markdown + nh3 or escaped
-        paraphrase=f.text("paraphrase", kind=MARKDOWN), locator=locator, quote=quote or "",
+        paraphrase=f.text("paraphrase", kind=MARKDOWN),
+        locator=locator,
+        quote=quote or "",
         evidence=tuple(evidence) if evidence is not None else None,
         certainty=f.text("certainty", choices=vocab.CERTAINTY),
         certainty_note=f.text("certainty_note", kind=MARKDOWN),
@@ -150,6 +175,7 @@ def file_version(path: Path) -> tuple[int, int]:
 @lru_cache(maxsize=8)
 def _cached_registry(path: str, *versions: tuple[int, int]) -> Registry:
     from quizzes.parsing.bib import load_keys
+
     return _checked_registry(Path(path), load_keys()[0])
 
 

@@ -9,6 +9,7 @@ LMS file (text_problem): control characters, lone surrogates, bidirectional over
 code points; plain-text fields (titles, labels, locators, quotes) may not contain `<` at all,
 because they are shown as text and some of them travel unescaped inside widget state.
 """
+
 from __future__ import annotations
 
 import math
@@ -21,8 +22,8 @@ from quizzes.parsing.loader import BadValue, YList, YMap
 # \Z, not $: "$" also matches before a trailing newline, so "q1\n" would pass as an id.
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 
-PLAIN = "plain"          # one line of text shown as text: no `<`, no control characters
-MARKDOWN = "markdown"    # prose rendered through Markdown + nh3, or escaped: newlines and `<` allowed
+PLAIN = "plain"  # one line of text shown as text: no `<`, no control characters
+MARKDOWN = "markdown"  # prose rendered through Markdown + nh3, or escaped: newlines and `<` allowed
 
 # Characters refused in every text field, with the reason given to the author.
 #  - C0 controls (tab and newline are allowed in Markdown only), DEL, C1 controls: invisible,
@@ -36,7 +37,8 @@ _BAD_CHAR = re.compile(
     "\U0004fffe\U0004ffff\U0005fffe\U0005ffff\U0006fffe\U0006ffff\U0007fffe\U0007ffff"
     "\U0008fffe\U0008ffff\U0009fffe\U0009ffff\U000afffe\U000affff\U000bfffe\U000bffff"
     "\U000cfffe\U000cffff\U000dfffe\U000dffff\U000efffe\U000effff\U000ffffe\U000fffff"
-    "\U0010fffe\U0010ffff]")
+    "\U0010fffe\U0010ffff]"
+)
 _LINE_BREAK = re.compile("[\t\n]")
 
 
@@ -60,8 +62,10 @@ def text_problem(value: str, kind: str = PLAIN) -> str | None:
     if bad:
         return f"contains {_char_name(bad.group())} at character {bad.start() + 1}"
     if kind == PLAIN and "<" in value:
-        return (f"contains '<' at character {value.index('<') + 1}; this field is plain text "
-                f"(write 'less than', or use a Markdown field)")
+        return (
+            f"contains '<' at character {value.index('<') + 1}; this field is plain text "
+            f"(write 'less than', or use a Markdown field)"
+        )
     return None
 
 
@@ -86,21 +90,22 @@ def join(path: str, key) -> str:
 class Fields:
     """Strict view of one mapping: unknown keys and missing required keys are errors."""
 
-    def __init__(self, issues: Issues, value, path: str, allowed: tuple[str, ...],
-                 required: tuple[str, ...], line: int = 0):
+    def __init__(
+        self, issues: Issues, value, path: str, allowed: tuple[str, ...], required: tuple[str, ...], line: int = 0
+    ):
         self.issues = issues
         self.path = path
         self.ok = isinstance(value, dict)
         self.map: dict = value if self.ok else {}
         self.line = getattr(value, "line", 0) or line
         if not self.ok:
-            issues.error(self.line, path or "(root)",
-                         f"expected a mapping, got {_kind(value)}")
+            issues.error(self.line, path or "(root)", f"expected a mapping, got {_kind(value)}")
             return
         for key in value:
             if key not in allowed:
-                issues.error(self.line_of(key), join(path, key),
-                             f"unknown field {show(key)} (allowed: {', '.join(allowed)})")
+                issues.error(
+                    self.line_of(key), join(path, key), f"unknown field {show(key)} (allowed: {', '.join(allowed)})"
+                )
         for key in required:
             if key not in value:
                 issues.error(self.line, join(path, key), "missing required field")
@@ -120,13 +125,18 @@ class Fields:
     def _string(self, key):
         """The value as the author wrote it: a plain `No` or `2024` counts as that text."""
         value = self.map[key]
-        if not isinstance(value, str) and value is not None and isinstance(self.map, YMap) \
-                and key in self.map.plain_text:
+        if (
+            not isinstance(value, str)
+            and value is not None
+            and isinstance(self.map, YMap)
+            and key in self.map.plain_text
+        ):
             return self.map.plain_text[key]
         return value
 
-    def text(self, key, *, required: bool = True, choices=None, pattern=None,
-             default: str | None = None, kind: str = PLAIN) -> str | None:
+    def text(
+        self, key, *, required: bool = True, choices=None, pattern=None, default: str | None = None, kind: str = PLAIN
+    ) -> str | None:
         """A non-empty string. kind PLAIN (default) or MARKDOWN sets the allowed characters;
         ids (pattern) are at most vocab.MAX_ID_CHARS long, the limit the grader uses."""
         if key not in self.map:
@@ -139,8 +149,9 @@ class Fields:
             self.err(key, f"must be a non-empty string, got {_kind(value)}")
             return None
         if pattern is not None and len(value) > vocab.MAX_ID_CHARS:
-            self.err(key, f"id is {len(value)} characters long; at most {vocab.MAX_ID_CHARS} "
-                          f"allowed (the grader's limit)")
+            self.err(
+                key, f"id is {len(value)} characters long; at most {vocab.MAX_ID_CHARS} allowed (the grader's limit)"
+            )
             return None
         problem = text_problem(value, kind)
         if problem:
@@ -154,8 +165,7 @@ class Fields:
             return None
         return value
 
-    def number(self, key, *, required: bool = True, default: float | None = None
-               ) -> float | None:
+    def number(self, key, *, required: bool = True, default: float | None = None) -> float | None:
         if key not in self.map:
             return None if required else default
         value = self.map[key]
@@ -174,8 +184,16 @@ class Fields:
             return None
         return value
 
-    def str_list(self, key, *, required: bool = True, choices=None, allow_scalar: bool = False,
-                 nonempty: bool = False, pattern=None) -> list[str] | None:
+    def str_list(
+        self,
+        key,
+        *,
+        required: bool = True,
+        choices=None,
+        allow_scalar: bool = False,
+        nonempty: bool = False,
+        pattern=None,
+    ) -> list[str] | None:
         """A list of short distinct strings (ids, keys, vocabulary words)."""
         if key not in self.map:
             return None if required else []
@@ -241,8 +259,10 @@ class Fields:
         if max_items is not None and len(value) > max_items:
             self.err(key, f"lists {len(value)} items; at most {max_items} allowed")
             return []
-        return [(i, value.line_of(i) if isinstance(value, YList) else self.line_of(key), item)
-                for i, item in enumerate(value)]
+        return [
+            (i, value.line_of(i) if isinstance(value, YList) else self.line_of(key), item)
+            for i, item in enumerate(value)
+        ]
 
 
 def _kind(value) -> str:
@@ -259,5 +279,5 @@ def _kind(value) -> str:
     if isinstance(value, str):
         return f"string {value!r}" if len(value) < 40 else "a string"
     if isinstance(value, int):
-        return f"int {value}" if abs(value) < 10 ** 20 else "a very large int"
+        return f"int {value}" if abs(value) < 10**20 else "a very large int"
     return f"{type(value).__name__} {show(value)}"

@@ -22,6 +22,7 @@ an option, or changing a type or a weight, makes a new version. Re-crediting an 
 the grader scores every file with the bank's current key (the educator's key is the one that
 counts), so a corrected key applies to answers already collected.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -37,24 +38,26 @@ def _num(value: float):
 
 
 def _digest(doc: dict) -> str:
-    text = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False)
+    text = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def version_doc(quiz_id: str, questions) -> dict:
     """questions: (id, type, weight, [option ids]) in bank order. Shared with the test that
     recomputes the id from an exam page, to prove that it depends on nothing else."""
-    return {"id": quiz_id, "scheme": SCHEME,
-            "questions": [{"id": qid, "type": qtype, "weight": _num(weight), "options": list(oids)}
-                          for qid, qtype, weight, oids in questions]}
+    return {
+        "id": quiz_id,
+        "scheme": SCHEME,
+        "questions": [
+            {"id": qid, "type": qtype, "weight": _num(weight), "options": list(oids)}
+            for qid, qtype, weight, oids in questions
+        ],
+    }
 
 
 def canonical_json(quiz: Quiz) -> str:
-    doc = version_doc(quiz.id, ((q.id, q.type, q.weight, [o.id for o in q.options])
-                                for _, q in iter_questions(quiz)))
-    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False)
+    doc = version_doc(quiz.id, ((q.id, q.type, q.weight, [o.id for o in q.options]) for _, q in iter_questions(quiz)))
+    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
 def content_hash(quiz: Quiz) -> str:
@@ -64,18 +67,30 @@ def content_hash(quiz: Quiz) -> str:
 
 def version_id_of_payload(payload: dict) -> str:
     """The version id recomputed from a page's quiz payload alone (what any reader has)."""
-    doc = version_doc(payload["id"], ((q["id"], q["type"], q["weight"], [o["id"] for o in q["options"]])
-                                      for case in payload["cases"] for q in case["questions"]))
+    doc = version_doc(
+        payload["id"],
+        (
+            (q["id"], q["type"], q["weight"], [o["id"] for o in q["options"]])
+            for case in payload["cases"]
+            for q in case["questions"]
+        ),
+    )
     return _digest(doc)
 
 
 def legacy_content_hash(quiz: Quiz) -> str:
     """The hash of course release 0.1 (credits included). Grader only: never publish it."""
-    return _digest({
-        "id": quiz.id,
-        "questions": [
-            {"id": q.id, "type": q.type, "weight": _num(q.weight),
-             "options": [{"id": o.id, "credit": _num(o.credit)} for o in q.options]}
-            for _, q in iter_questions(quiz)
-        ],
-    })
+    return _digest(
+        {
+            "id": quiz.id,
+            "questions": [
+                {
+                    "id": q.id,
+                    "type": q.type,
+                    "weight": _num(q.weight),
+                    "options": [{"id": o.id, "credit": _num(o.credit)} for o in q.options],
+                }
+                for _, q in iter_questions(quiz)
+            ],
+        }
+    )

@@ -10,6 +10,7 @@ Specified for a JavaScript port (widgets/quiz.js, displayOrder), which must agre
   next  = mulberry32 step on a uint32 state starting at h, returning state / 2**32 in [0, 1)
   order = Fisher-Yates from the last index down: j = floor(next() * (i + 1)), swap i and j
 """
+
 from __future__ import annotations
 
 _M = 0xFFFFFFFF
@@ -43,8 +44,10 @@ def shuffled(items: list, key: str) -> list:
 
 def display_order(options, seed: str, quiz_id: str, question_id: str) -> list[str]:
     """Option ids in the order shown. `options` are model Options or payload dicts."""
+
     def get(o, name):
         return o.get(name) if isinstance(o, dict) else getattr(o, name)
+
     free = [get(o, "id") for o in options if get(o, "pin") != "last"]
     pinned = [get(o, "id") for o in options if get(o, "pin") == "last"]
     return shuffled(free, f"{seed}|{quiz_id}|{question_id}") + pinned

@@ -15,6 +15,7 @@ Scores are never rounded here; round only for display (4 decimals in files and t
 Validation of chosen ids (unknown ids, several picks for a single question) belongs to the
 caller (answers.py); unknown ids simply contribute nothing here.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
