@@ -160,6 +160,10 @@ def ensure_test_tools(commands=("chromium", "node", "npm")) -> None:
 # own (markers set in tests/conftest.py); its COURSE_SITE points at a folder that does not exist,
 # so a test that reads the site without being marked fails loudly instead of passing on a stale build.
 QUICK_MARKERS = "not site and not live and not build"
+# One worker per core (pytest-xdist); loadfile keeps each test file in one worker, so a file's
+# module fixtures and the one-time npm installs of the JavaScript checks run once. nbval (a plugin
+# only the full lane uses, with --nbval) would import nbformat and jsonschema.
+QUICK_PYTEST = ["-q", "-p", "no:nbval", "-n", "auto", "--dist", "loadfile"]
 NO_SITE = ROOT / "_build" / "no-site"
 
 
@@ -169,9 +173,8 @@ def run_quick(pytest_args: list) -> None:
     run([PY, "-m", "ruff", "check", "--quiet", "."])
     run([PY, "-m", "ruff", "format", "--check", "--quiet", "--output-format", "concise", "."])
     run([PY, "-m", "mypy"])
-    # nbval (a plugin only the full lane uses, with --nbval) would import nbformat and jsonschema.
     run(
-        [PY, "-m", "pytest", "tests", "-q", "-p", "no:nbval", "-m", QUICK_MARKERS, *pytest_args],
+        [PY, "-m", "pytest", "tests", *QUICK_PYTEST, "-m", QUICK_MARKERS, *pytest_args],
         env=env_with(COURSE_SITE=str(NO_SITE), COURSE_EXAM_SITE=str(NO_SITE)),
     )
 
