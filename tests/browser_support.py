@@ -174,6 +174,18 @@ def exercise_widgets(page) -> int:
     return used
 
 
+def assert_axe_clean(browser, url: str) -> None:
+    """The page, freshly opened at the default (desktop) width with its widgets mounted, has no
+    serious or critical axe violation."""
+    page = browser.new_page()
+    try:
+        page.goto(url)
+        wait_for_widgets(page)
+        assert serious_axe_violations(page) == []
+    finally:
+        page.close()
+
+
 def check_phone_and_dark(browser, url: str, selector: str, before=None, audit=None) -> None:
     """The widget fits a 375 px screen, follows the dark theme, and stays axe-clean in both.
     `audit(page)`, if given, runs in light and again in dark mode (e.g. a WCAG 2.2 check)."""

@@ -9,7 +9,7 @@ import json
 from datetime import datetime, timezone
 
 import pytest
-from browser_support import PageWatch, check_phone_and_dark, serious_axe_violations, wait_for_widgets
+from browser_support import PageWatch, assert_axe_clean, check_phone_and_dark, wait_for_widgets
 from widget_page import widget_site
 
 import quizzes
@@ -363,13 +363,7 @@ def test_history_section_fits_375px_and_is_axe_clean_light_and_dark(browser, sit
         assert status(page).startswith("Not imported:")
 
     check_phone_and_dark(browser, f"{site}/progress.html", ".pg-widget", before=refused)
-    page = browser.new_page()
-    try:
-        page.goto(f"{site}/progress.html")
-        wait_for_widgets(page)
-        assert serious_axe_violations(page) == []
-    finally:
-        page.close()
+    assert_axe_clean(browser, f"{site}/progress.html")
 
 
 def test_progress_bundle_carries_the_history_module_once():

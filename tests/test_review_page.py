@@ -8,7 +8,7 @@ import json
 from datetime import datetime, timezone
 
 import pytest
-from browser_support import PageWatch, check_phone_and_dark, serious_axe_violations, wait_for_widgets
+from browser_support import PageWatch, assert_axe_clean, check_phone_and_dark, serious_axe_violations, wait_for_widgets
 from widget_page import widget_site
 
 import quizzes
@@ -244,13 +244,7 @@ def _due_card_and_open_session(page):
 @pytest.mark.browser
 def test_review_fits_375px_follows_dark_mode_and_is_axe_clean(browser, site):
     check_phone_and_dark(browser, f"{site}/review.html", ".rv-widget", before=_due_card_and_open_session)
-    page = browser.new_page()
-    try:
-        page.goto(f"{site}/review.html")
-        wait_for_widgets(page)
-        assert serious_axe_violations(page) == []
-    finally:
-        page.close()
+    assert_axe_clean(browser, f"{site}/review.html")
 
 
 def test_exam_build_has_no_questions_to_review():
