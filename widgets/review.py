@@ -15,6 +15,7 @@ from datetime import datetime, timedelta, timezone
 import traitlets
 
 import quizzes
+from quizzes.vocab import MODALITIES
 
 from .base import HERE, CourseWidget
 from .progress import quiz_list
@@ -55,7 +56,7 @@ def practice_score(drawn: list[tuple[str, str]], answers: dict) -> float:
     return weighted / weights if weights else 0.0
 
 
-PRACTICE_MODALITIES = ("haip", "tace", "tare")  # the practice test's modality picks, book order
+PRACTICE_MODALITIES = MODALITIES  # the practice test's modality picks: the course's three, book order
 
 
 def question_modalities(quiz_id: str) -> dict[str, list[str]]:
