@@ -6,13 +6,16 @@ they share localStorage as on the site); a second browser context is the other d
 """
 
 import json
+import subprocess
 from datetime import datetime, timezone
 
 import pytest
 from browser_support import PageWatch, assert_axe_clean, check_phone_and_dark, wait_for_widgets
+from npm_cache import need_node
 from widget_page import widget_site
 
 import quizzes
+from widgets import storage_keys
 from widgets.progress import Progress
 from widgets.quiz import Quiz
 from widgets.review import Review, replay
@@ -370,3 +373,59 @@ def test_progress_bundle_carries_the_history_module_once():
     esm = Progress()._esm
     assert 'from "./' not in esm
     assert esm.count("function historySection(") == 1 and esm.count("function cleanQueue(") == 1
+
+
+# A value each history key may hold, by its name in storage.js; a prefix is followed by a quiz id
+# and content hash. A key storage.js gains needs a line here, and history.js must accept it.
+QUIZ_ANSWERS = json.dumps({"quiz": QUIZ_ID, "answers": {"q1": ["a"]}, "checked": ["q1"]})
+HISTORY_SAMPLES = {
+    "PREFIX": (f"{QUIZ_ID}:abc123", QUIZ_ANSWERS),
+    "EXAM_PREFIX": (f"{QUIZ_ID}:abc123", QUIZ_ANSWERS),
+    "INDEX_KEY": ("", json.dumps({"v": 1, "quizzes": {}})),
+    "SEED_KEY": ("", "0123abcd"),
+    "REVIEW_KEY": ("", json.dumps({"v": 1, "cards": {}})),
+    "CERTAINTY_KEY": ("", "on"),
+    "PRACTICE_KEY": ("", json.dumps({"items": [f"{QUIZ_ID}/q1"], "ends": T0})),
+}
+# Every key written to a store in memory, then exported and read back as a file, in Node.
+ROUND_TRIP = """
+const [storageUrl, historyUrl, written] = process.argv.slice(1);
+const storage = await import(storageUrl);
+const history = await import(historyUrl);
+const held = new Map(Object.entries(JSON.parse(written)));
+storage.useStore({
+  getItem: (k) => (held.has(k) ? held.get(k) : null),
+  setItem: (k, v) => held.set(k, String(v)),
+  removeItem: (k) => held.delete(k),
+  key: (i) => [...held.keys()][i] ?? null,
+  get length() { return held.size; },
+});
+const items = history.historyItems();
+const read = history.readHistory(JSON.stringify(history.historyFile(items)));
+console.log(JSON.stringify({ items, read, excluded: history.NOT_HISTORY }));
+"""
+
+
+def test_every_storage_key_travels_in_the_history_file_or_is_excluded_by_name():
+    keys = storage_keys.KEYS
+    need_node("the check runs history.js itself", npm=False)
+    written = {keys[name] + tail: value for name, (tail, value) in HISTORY_SAMPLES.items()}
+    written[keys["PROBE_KEY"]] = "1"  # as if a page had just probed
+    done = subprocess.run(
+        ["node", "--input-type=module", "-e", ROUND_TRIP]
+        + [(storage_keys.STORAGE_JS.parent / f).as_uri() for f in ("storage.js", "history.js")]
+        + [json.dumps(written)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    out = json.loads(done.stdout)
+    excluded = {name for name, value in keys.items() if value in out["excluded"]}
+    assert excluded == {"PROBE_KEY"}
+    untested = set(keys) - set(HISTORY_SAMPLES) - excluded
+    assert not untested, f"storage.js keys {sorted(untested)}: add each to history.js's lists and HISTORY_SAMPLES"
+    history = {k: v for k, v in written.items() if k != keys["PROBE_KEY"]}
+    assert out["items"] == history  # exported: every key but the excluded
+    assert "error" not in out["read"], out["read"]["error"]  # and read back from the file
+    assert out["read"]["items"] == history

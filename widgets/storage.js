@@ -17,7 +17,8 @@ export const REVIEW_KEY = "crlm-review"; // the review queue (review-store.js)
 export const CERTAINTY_KEY = "crlm-review-certainty"; // "on" when the learner rates certainty
 export const PRACTICE_KEY = "crlm-practice"; // the timed practice test in progress (review-practice.js)
 export const PROBE_KEY = "crlm-review-probe"; // written and removed at once: can this page store?
-// Every key above but the probe is the learner's history: widgets/history.js exports and imports them.
+// Every key above but the probe is the learner's history: widgets/history.js exports and imports
+// them. A new key goes into one of its lists (tests/test_history.py fails until it does).
 /**
  * @param {unknown} v
  * @returns {v is Record<string, unknown>}
