@@ -14,8 +14,10 @@ breaks a run, so a run never joins words from either side of a quotation or a ci
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
+import myst_prose
 import pytest
 import source_texts
 
@@ -25,35 +27,13 @@ REVIEW_ABSTRACT = source_texts.REVIEW_ABSTRACT
 CHAPTERS = sorted((ROOT / "book").rglob("*.md"))
 LONGEST_ALLOWED = 8  # words; a run of 9 or more is copied wording
 
-# Directives whose body is prose the reader sees; any other directive body is left out.
-PROSE_DIRECTIVES = {
-    "admonition",
-    "note",
-    "tip",
-    "hint",
-    "important",
-    "warning",
-    "caution",
-    "attention",
-    "danger",
-    "error",
-    "seealso",
-    "dropdown",
-    "margin",
-    "sidebar",
-    "topic",
-    "epigraph",
-    "glossary",
-    "only",
-    "figure",
-    "table",
-    "list-table",
-}
+# Directives whose body is prose the reader sees; any other directive body is left out. This check
+# reads every page of the book, the glossary page too, so it reads three more than the numbers check.
+PROSE_DIRECTIVES = myst_prose.PROSE_DIRECTIVES | {"epigraph", "glossary", "list-table"}
 # Roles whose content is shown as running text ({term}`biliary sclerosis`); other roles
 # ({cite:p}`key`, {ref}`label`...) show a citation or a link, not our prose.
 PROSE_ROLES = {"term", "abbr", "sub", "sup", "doc", "guilabel"}
 
-FENCE = re.compile(r"^(\s*)(`{3,}|:{3,}|~{3,})\s*(\{([^}]*)\})?.*$")
 ROLE = re.compile(r"\{([a-z:-]+)\}`([^`]*)`")
 QUOTED = re.compile(r"“[^”]*”|\"[^\"\n]*\"|‘[^’]*’(?![a-z])")
 WORD = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*")
@@ -87,36 +67,10 @@ def inline_prose(line: str) -> str:
 
 def prose_lines(markdown: str) -> list[tuple[int, str]]:
     """(line number, running text) for every line of prose in a MyST Markdown chapter."""
-    lines = markdown.splitlines()
     out: list[tuple[int, str]] = []
-    start = 0
-    if lines and lines[0].strip() == "---":  # front matter
-        ends = [i for i, line in enumerate(lines[1:], 1) if line.strip() == "---"]
-        start = ends[0] + 1 if ends else len(lines)
-    fences: list[tuple[str, bool]] = []  # open fences: (marker, is the body prose?)
-    in_options = False
-    for number, line in enumerate(lines[start:], start + 1):
-        m = FENCE.match(line)
-        if m:
-            marker, directive = m.group(2), (m.group(4) or "").strip()
-            if (
-                fences
-                and marker[0] == fences[-1][0][0]
-                and len(marker) >= len(fences[-1][0])
-                and not m.group(3)
-                and not line.strip()[len(marker) :].strip()
-            ):
-                fences.pop()  # closing fence
-            else:
-                outer_prose = all(prose for _, prose in fences)
-                fences.append((marker, outer_prose and directive in PROSE_DIRECTIVES))
-                in_options = True
+    for number, line in myst_prose.prose_lines(markdown, PROSE_DIRECTIVES):
+        if line is None:  # a directive or display maths opens or closes
             out.append((number, BREAK))
-            continue
-        if fences and in_options and re.match(r"\s*:[\w-]+:", line):  # directive options
-            continue
-        in_options = False
-        if not all(prose for _, prose in fences):
             continue
         stripped = line.strip()
         if stripped.startswith("%") or stripped.startswith(">") or re.fullmatch(r"[|:\- ]+", stripped):
@@ -143,7 +97,7 @@ def within_a_title(run: list[str], titles: list[list[str]]) -> bool:
 
 
 def copied_runs(
-    markdown: str, source: str, longest: int = LONGEST_ALLOWED, titles: list[list[str]] = ()
+    markdown: str, source: str, longest: int = LONGEST_ALLOWED, titles: Sequence[list[str]] = ()
 ) -> list[tuple[int, str]]:
     """(line, words) of every maximal run of more than `longest` words that the source repeats,
     except runs that only name the title of a cited work."""
@@ -225,6 +179,9 @@ def test_quotations_code_front_matter_and_citations_are_left_out():
             "Pump chemotherapy has a potential {cite:p}`x` survival benefit when used in the adjuvant.",
             "```",
             "% has a potential survival benefit when used in the adjuvant setting",
+            "$$",
+            "has a potential survival benefit when used in the adjuvant setting",
+            "$$",
         ]
     )
     assert copied_runs(text, SOURCE) == []
