@@ -20,6 +20,7 @@ from test_offline import finish_build, start_small_book
 
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
 import course_assets  # noqa: E402
+import unused_css  # noqa: E402
 
 
 def all_pages() -> list[str]:
@@ -98,10 +99,11 @@ def test_font_awesome_script_and_webfonts_are_gone():
 def test_no_page_or_stylesheet_names_a_removed_or_missing_asset():
     removed = course_assets.removed_assets(SITE)
     assert "_static/scripts/fontawesome.js" in removed
-    assert course_assets.references_to_removed(SITE, removed) == []
+    pages = unused_css.read_pages(SITE)
+    assert course_assets.references_to_removed(SITE, removed, pages) == []
     missing = [
         f"{source}: {ref}"
-        for source, ref, target in course_assets.local_references(SITE)
+        for source, ref, target in course_assets.local_references(SITE, pages)
         if "_static/" in ref and not target.exists()
     ]
     assert missing == [], missing[:10]

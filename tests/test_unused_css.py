@@ -51,7 +51,11 @@ def test_the_vocabulary_reads_pages_and_scripts_not_stylesheets(tmp_path):
     (tmp_path / "a.html").write_text('<div class="bd-header x-y">', encoding="utf-8")
     (tmp_path / "s.js").write_text('el.classList.add("collapsing"); n = `bs-${name}-auto`', encoding="utf-8")
     (tmp_path / "t.css").write_text(".only-in-css{}", encoding="utf-8")
-    words, pieces = unused_css.site_vocabulary(tmp_path)
+    (tmp_path / "_static").mkdir()
+    (tmp_path / "_static" / "webpack-macros.html").write_text('<p class="in-a-template">', encoding="utf-8")
+    pages = unused_css.read_pages(tmp_path)
+    assert list(pages) == [tmp_path / "a.html"]  # a theme's template in _static/ is no page
+    words, pieces = unused_css.site_vocabulary(tmp_path, pages)
     assert {"bd-header", "x-y", "collapsing"} <= words and "only-in-css" not in words
     assert pieces == ("bs-",)
 
@@ -73,10 +77,10 @@ def test_an_incremental_build_purges_the_original_again(tmp_path):
     sheet.parent.mkdir(parents=True)
     sheet.write_text(".one{a:b}.two{c:d}", encoding="utf-8")
     (site / "index.html").write_text('<p class="one">', encoding="utf-8")
-    unused_css.purge_site(site, keep)
+    unused_css.purge_site(site, keep, unused_css.read_pages(site))
     assert sheet.read_text(encoding="utf-8").strip() == ".one{a:b}"
     (site / "index.html").write_text('<p class="one two">', encoding="utf-8")  # a page now uses .two
-    unused_css.purge_site(site, keep)  # Sphinx did not copy again
+    unused_css.purge_site(site, keep, unused_css.read_pages(site))  # Sphinx did not copy again
     assert sheet.read_text(encoding="utf-8").strip() == ".one{a:b}\n.two{c:d}"
 
 

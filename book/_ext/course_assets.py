@@ -490,7 +490,7 @@ def wrap_renderer(app):
 # --- After the build: stylesheets, removals, the service worker ----------------------------
 
 
-def rewrite_theme_css(outdir: Path) -> None:
+def rewrite_theme_css(outdir: Path, pages: dict[Path, str]) -> None:
     """Font Awesome's section out of the theme's stylesheet, the SVG rules in (at its end)."""
     styles = outdir / "_static" / "styles"
     pydata = styles / "pydata-sphinx-theme.css"
@@ -505,17 +505,17 @@ def rewrite_theme_css(outdir: Path) -> None:
     css += (
         f"\n{MARKER} Font Awesome's icons as inline SVG (svg-inline--fa) and, where the "
         "theme's CSS drew them from the webfont, as SVG masks; see book/_ext/course_assets.py */\n"
-        + svg_stylesheet(_modifiers_in_pages(outdir))
+        + svg_stylesheet(_modifiers_in_pages(pages))
         + icons
         + "\n"
     )
     pydata.write_text(css, encoding="utf-8")
 
 
-def _modifiers_in_pages(outdir: Path) -> set[str]:
+def _modifiers_in_pages(pages: dict[Path, str]) -> set[str]:
     found: set[str] = set()
-    for page in outdir.rglob("*.html"):
-        for classes in re.findall(r'<svg class="svg-inline--fa ([^"]*)"', page.read_text(encoding="utf-8")):
+    for page in pages.values():
+        for classes in re.findall(r'<svg class="svg-inline--fa ([^"]*)"', page):
             found.update(c for c in classes.split() if FA_MODIFIER.fullmatch(c))
     return found
 
@@ -540,7 +540,7 @@ def removed_assets(outdir: Path) -> list[str]:
     return files
 
 
-def remove_unused(outdir: Path) -> list[str]:
+def remove_unused(outdir: Path, pages: dict[Path, str]) -> list[str]:
     removed = []
     for rel in removed_assets(outdir):
         if (outdir / rel).is_file():
@@ -559,10 +559,9 @@ def remove_unused(outdir: Path) -> list[str]:
         if stripped != text:
             asset.write_text(stripped, encoding="utf-8", errors="surrogateescape")
     # the per-page assets that no page links any more
-    pages = [p.read_text(encoding="utf-8") for p in outdir.rglob("*.html")]
     for files, _ in PER_PAGE:
         for name in files:
-            if (static / name).exists() and not any(f"_static/{name}" in page for page in pages):
+            if (static / name).exists() and not any(f"_static/{name}" in page for page in pages.values()):
                 (static / name).unlink()
                 removed.append(f"_static/{name}")
     return removed
@@ -613,10 +612,11 @@ def write_service_worker(outdir: Path) -> tuple[str, list[str]]:
 _REF = re.compile(r'(?:href|src)="([^"#?]*)[^"]*"|url\(\s*["\']?([^"\')?#]*)')
 
 
-def local_references(outdir: Path):
-    """(file that names it, reference, resolved path) for each local file a page or stylesheet names."""
-    for source in sorted(outdir.rglob("*.html")) + sorted((outdir / "_static").rglob("*.css")):
-        text = source.read_text(encoding="utf-8")
+def local_references(outdir: Path, pages: dict[Path, str]):
+    """(file that names it, reference, resolved path) for each local file a page (read_pages) or
+    stylesheet names."""
+    sheets = {sheet: sheet.read_text(encoding="utf-8") for sheet in sorted((outdir / "_static").rglob("*.css"))}
+    for source, text in {**pages, **sheets}.items():
         for href, url in _REF.findall(text):
             ref = unquote(html_unescape(href or url)).strip()
             if not ref or re.match(r"^[a-z][a-z0-9+.-]*:|^//", ref, re.I):
@@ -625,12 +625,12 @@ def local_references(outdir: Path):
             yield source.relative_to(outdir).as_posix(), ref, target
 
 
-def references_to_removed(outdir: Path, removed: list[str]) -> list[str]:
+def references_to_removed(outdir: Path, removed: list[str], pages: dict[Path, str]) -> list[str]:
     gone = {(outdir / rel).resolve() for rel in removed}
     gone_dirs = tuple(f"{(outdir / rel).resolve()}{os.sep}" for rel in ("_static/vendor", "_static/locales"))
     return [
         f"{source}: {ref}"
-        for source, ref, target in local_references(outdir)
+        for source, ref, target in local_references(outdir, pages)
         if target.resolve() in gone or str(target.resolve()).startswith(gone_dirs)
     ]
 
@@ -643,10 +643,11 @@ def finish_site(app, exception):
         raise ExtensionError(
             f"course_assets: {OFFLINE_SCRIPT} was not copied to _static/; html_static_path must include {STATIC_SOURCE}"
         )
-    rewrite_theme_css(outdir)
-    removed = remove_unused(outdir)
-    purged = unused_css.purge_site(outdir, Path(app.doctreedir) / "course-css-originals")
-    still_named = references_to_removed(outdir, removed_assets(outdir) + removed)
+    pages = unused_css.read_pages(outdir)  # nothing below changes a page: each is read once
+    rewrite_theme_css(outdir, pages)
+    removed = remove_unused(outdir, pages)
+    purged = unused_css.purge_site(outdir, Path(app.doctreedir) / "course-css-originals", pages)
+    still_named = references_to_removed(outdir, removed_assets(outdir) + removed, pages)
     if still_named:
         raise ExtensionError(
             "course_assets: pages or stylesheets still name files removed from "

@@ -41,17 +41,28 @@ NESTED = re.compile(r":(?:not|is|where|has|matches|-webkit-any|-moz-any)\(")
 KEPT_COMMENT = re.compile(r"/\*!.*?\*/|/\*[^*]*course_assets[^*]*\*/", re.S)
 
 
-def site_vocabulary(outdir: Path) -> tuple[set[str], tuple[str, ...]]:
-    """Every word of the built pages and scripts, and the class-name pieces scripts extend."""
+def read_pages(outdir: Path) -> dict[Path, str]:
+    """{path: text} of every built page, read once after the build for each step that reads pages.
+
+    The theme's template files in _static/ (webpack-macros.html) are no pages: the build removes them.
+    """
+    pages = sorted(p for p in outdir.rglob("*.html") if p.relative_to(outdir).parts[0] != "_static")
+    return {page: page.read_text(encoding="utf-8") for page in pages}
+
+
+def site_vocabulary(outdir: Path, pages: dict[Path, str]) -> tuple[set[str], tuple[str, ...]]:
+    """Every word of the built pages (read_pages) and scripts, and the class-name pieces scripts extend."""
     words: set[str] = set()
     pieces: set[str] = set()
     for path in outdir.rglob("*"):
-        if path.suffix not in (".html", ".js", ".mjs") or not path.is_file():
-            continue
-        text = path.read_text(encoding="utf-8", errors="replace")
-        words.update(WORD.findall(text))
-        if path.suffix != ".html" or "<script" in text:
+        if path.suffix in (".js", ".mjs") and path.is_file():
+            text = path.read_text(encoding="utf-8", errors="replace")
+            words.update(WORD.findall(text))
             pieces.update(PIECE.findall(text))
+    for page in pages.values():
+        words.update(WORD.findall(page))
+        if "<script" in page:
+            pieces.update(PIECE.findall(page))
     return words, tuple(sorted(pieces))
 
 
@@ -115,13 +126,13 @@ def purge(css: str, words: set[str], pieces: tuple[str, ...]) -> str:
     return "\n".join(out)
 
 
-def purge_site(outdir: Path, keep_dir: Path) -> dict[str, tuple[int, int]]:
-    """Purge each stylesheet of PURGED in the built site; (bytes before, after) per file.
+def purge_site(outdir: Path, keep_dir: Path, pages: dict[Path, str]) -> dict[str, tuple[int, int]]:
+    """Purge each stylesheet of PURGED in the built site (its pages: read_pages); (bytes before, after) per file.
 
     The untouched stylesheet is kept in keep_dir (outside the site), so that a later
     incremental build, in which Sphinx does not copy static files again, purges the original
     against its own pages, not the already purged file."""
-    words, pieces = site_vocabulary(outdir)
+    words, pieces = site_vocabulary(outdir, pages)
     sizes = {}
     for rel in PURGED:
         target = outdir / rel
