@@ -544,8 +544,10 @@ def test_readable_at_375px_in_dark_mode_and_prints_cleanly(browser, site_url):
         assert serious_axe_violations(page) == []
         page.evaluate("document.documentElement.dataset.theme = 'light'")
         assert serious_axe_violations(page) == []
-        page.emulate_media(media="print")
         widget = page.locator(".qz-widget")
+        # The printed key is built only when the page prints: half the quiz's elements, unread on screen.
+        assert widget.locator(".qz-print-key").count() == 0
+        page.emulate_media(media="print")
         assert widget.locator("button:visible").count() == 0
         assert widget.locator(".qz-question:visible").count() == len(questions(quizzes.payload(QUIZ_ID)))
         assert widget.locator(".qz-print-key:visible").count() == widget.locator(".qz-question").count()
@@ -734,6 +736,22 @@ def test_case_list_in_exam_mode_counts_confirmed_answers_and_is_not_printed(harn
     )
     harness.emulate_media(media="print")
     assert widget.locator(".qz-cases").is_hidden()
+    assert widget.locator(".qz-print-key").count() == 0  # the exam prints no answer key
+    harness.watch.assert_clean()
+
+
+@pytest.mark.browser
+def test_printing_builds_one_key_per_question_with_every_options_explanation(harness):
+    payload = fixture_payload("quiz-fixture")
+    widget = harness.mount(payload)
+    assert widget.locator(".qz-print-key").count() == 0
+    harness.evaluate("window.dispatchEvent(new Event('beforeprint'))")  # what a browser fires before printing
+    harness.evaluate("window.dispatchEvent(new Event('beforeprint'))")  # a second print adds nothing
+    qs = questions(payload)
+    keys = widget.locator(".qz-print-key")
+    assert keys.count() == len(qs)
+    for n, q in enumerate(qs):
+        assert keys.nth(n).locator("li").count() == len(q["options"])
     harness.watch.assert_clean()
 
 

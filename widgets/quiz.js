@@ -211,6 +211,8 @@ function render({ model, el: root }) {
     live = el("p", { class: "qz-live", "aria-live": "polite", "aria-atomic": "true" });
     widget.append(live);
     root.replaceChildren(widget);
+    keysBuilt = false;
+    if (printMedia.matches) addPrintKeys();
     for (const q of all) refreshQuestion(q);
     refreshTotals();
   }
@@ -294,12 +296,22 @@ function render({ model, el: root }) {
     const feedback = el("div", { class: "qz-feedback" });
     check.addEventListener("click", () => onCheck(q));
     box.append(fieldset, check, hint, feedback);
-    if (!exam) box.append(printKey(q));
     views.set(q.id, { box, inputs, check, hint, feedback });
     return box;
   }
 
-  // Every option's explanation, shown only on paper.
+  // Every option's explanation, shown only on paper. The keys are built when the page is about to
+  // print (or print media is emulated), not on load: they are about half of a quiz's elements and
+  // nobody reads them on screen. The exam has no key.
+  let keysBuilt = false;
+  function addPrintKeys() {
+    if (exam || keysBuilt) return;
+    keysBuilt = true;
+    for (const q of all) views.get(q.id)?.box.append(printKey(q));
+  }
+  const printMedia = window.matchMedia("print");
+  const onPrintMedia = (/** @type {MediaQueryListEvent} */ event) => event.matches && addPrintKeys();
+
   function printKey(q) {
     const key = el("div", { class: "qz-print-key" });
     key.append(el("p", { class: "qz-print-title" }, "Explanations"));
@@ -517,6 +529,8 @@ function render({ model, el: root }) {
     if (nameInput && document.activeElement !== nameInput) nameInput.value = state.learner;
   }
   window.addEventListener("storage", onStorage);
+  window.addEventListener("beforeprint", addPrintKeys);
+  printMedia.addEventListener("change", onPrintMedia);
   if (stored !== null || state.checked.length || Object.keys(state.answers).length) {
     model.set("answers", { ...state.answers });
     model.set("checked", [...state.checked]);
@@ -524,7 +538,11 @@ function render({ model, el: root }) {
     model.set("seed", state.seed);
     model.save_changes();
   }
-  return () => window.removeEventListener("storage", onStorage);
+  return () => {
+    window.removeEventListener("storage", onStorage);
+    window.removeEventListener("beforeprint", addPrintKeys);
+    printMedia.removeEventListener("change", onPrintMedia);
+  };
 }
 
 export default { render };
