@@ -32,7 +32,6 @@ import { cleanQueue } from "./review-store.js";
 export const HISTORY_FORMAT = "crlm-learning-history";
 export const HISTORY_VERSION = 1;
 const HISTORY_MAX_BYTES = 10 * 1024 * 1024; // far above what localStorage can hold (about 5 MB)
-const HISTORY_PROBE = "crlm-history-probe";
 // Every key of storage.js is in one of these three lists. They are named here because a module
 // cannot list another's exports once bundled (widgets/base.py pastes each import in by name);
 // tests/test_history.py fails when storage.js gains a key that none of them holds.
@@ -213,8 +212,8 @@ export function historySection(onImported = () => {}) {
     ),
   );
   const status = el("p", { class: "hs-status", role: "status", "aria-live": "polite" });
-  const canStore = writeItem(HISTORY_PROBE, "1");
-  removeItem(HISTORY_PROBE);
+  const canStore = writeItem(PROBE_KEY, "1");
+  removeItem(PROBE_KEY);
   if (!canStore) {
     section.append(
       el(

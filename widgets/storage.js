@@ -16,7 +16,7 @@ export const SEED_KEY = "crlm-quiz-seed"; // this browser's display-order seed
 export const REVIEW_KEY = "crlm-review"; // the review queue (review-store.js)
 export const CERTAINTY_KEY = "crlm-review-certainty"; // "on" when the learner rates certainty
 export const PRACTICE_KEY = "crlm-practice"; // the timed practice test in progress (review-practice.js)
-export const PROBE_KEY = "crlm-review-probe"; // written and removed at once: can this page store?
+export const PROBE_KEY = "crlm-review-probe"; // written and removed at once: can this page store? (review and history pages)
 // Every key above but the probe is the learner's history: widgets/history.js exports and imports
 // them. A new key goes into one of its lists (tests/test_history.py fails until it does).
 /**
