@@ -13,16 +13,14 @@ Needs the exam build (python3 course.py build --exam; COURSE_EXAM_SITE), like th
 import html
 import itertools
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 from browser_support import EXAM_SITE
 from quizzes_cli import run_quizzes
+from small_book import course_config, finish_build, start_build
 
 import quizzes
 from quizzes.grading.grade import grade_files, load_quizzes
@@ -76,50 +74,23 @@ def test_the_search_is_a_real_attack_on_the_old_hash():
     from quizzes.rules.hashing import content_hash
 
     small = replace(quiz, cases=(replace(quiz.cases[0], questions=quiz.cases[0].questions[:1]),))
-    target = legacy_content_hash(small)
-    options = small.cases[0].questions[0].options
-    hits = [
-        c
-        for c in itertools.product(CANDIDATE_CREDITS, repeat=len(options))
-        if legacy_content_hash(
-            replace(
-                small,
-                cases=(
-                    replace(
-                        small.cases[0],
-                        questions=(
-                            replace(
-                                small.cases[0].questions[0],
-                                options=tuple(replace(o, credit=v) for o, v in zip(options, c)),
-                            ),
-                        ),
-                    ),
-                ),
-            )
+    question = small.cases[0].questions[0]
+    options = question.options
+
+    def keyed(credits):
+        """The one-question bank with these credits on its options: a candidate key."""
+        case = replace(
+            small.cases[0],
+            questions=(replace(question, options=tuple(replace(o, credit=v) for o, v in zip(options, credits))),),
         )
-        == target
-    ]
+        return replace(small, cases=(case,))
+
+    candidates = list(itertools.product(CANDIDATE_CREDITS, repeat=len(options)))
+    target = legacy_content_hash(small)
+    hits = [c for c in candidates if legacy_content_hash(keyed(c)) == target]
     assert hits == [tuple(o.credit for o in options)]  # the old hash gives the key away
     # the version id published now: every candidate key gives the same value
-    ids = {
-        content_hash(
-            replace(
-                small,
-                cases=(
-                    replace(
-                        small.cases[0],
-                        questions=(
-                            replace(
-                                small.cases[0].questions[0],
-                                options=tuple(replace(o, credit=v) for o, v in zip(options, c)),
-                            ),
-                        ),
-                    ),
-                ),
-            )
-        )
-        for c in itertools.product(CANDIDATE_CREDITS, repeat=len(options))
-    }
+    ids = {content_hash(keyed(c)) for c in candidates}
     assert len(ids) == 1
 
 
@@ -228,31 +199,13 @@ Practice-only text: the key is B.
 """
 
 
-def _build(folder: Path, exam: bool):
-    env = dict(os.environ, PYTHONPATH=str(ROOT), COURSE_EXAM="1" if exam else "0")
-    env.pop("COURSE_EXECUTE", None)
-    bin_dir = Path(sys.executable).parent
-    env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
-    proc = subprocess.run(
-        [str(bin_dir / "jupyter-book"), "build", str(folder), "-W", "-n", "--keep-going"],
-        cwd=folder,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    return folder / "_build" / "html"
+def _build(folder: Path, exam: bool) -> Path:
+    return finish_build(start_build(folder, exam), folder)
 
 
 def test_exam_build_over_a_practice_build_keeps_nothing_of_it(tmp_path):
     (tmp_path / "book").mkdir()
-    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-    config["bibtex_bibfiles"] = [str(ROOT / "book" / "references.bib")]
-    config["html"].pop("favicon", None)
-    sphinx = config["sphinx"]
-    sphinx["local_extensions"] = {n: str(ROOT / "book" / "_ext") for n in sphinx["local_extensions"]}
-    sphinx["config"]["html_static_path"] = [str(ROOT / p) for p in sphinx["config"]["html_static_path"]]
-    sphinx["config"]["course_publish_downloads"] = False
+    config = course_config("Exam over practice")
     (tmp_path / "_config.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: book/page\n", encoding="utf-8")
     (tmp_path / "book" / "page.md").write_text(PAGE, encoding="utf-8")

@@ -13,7 +13,6 @@ Three layers, each tested on real files:
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -22,6 +21,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from small_book import course_config, finish_build, start_build
 
 from quizzes.pages import render
 from quizzes.pages.payload import build_payload
@@ -393,39 +393,13 @@ The end of the page: hostile-page-end.
 def _build_book(folder: Path, exam: bool, hostile_payload: dict) -> subprocess.Popen:
     """Start building a one-page book with the course's configuration and extension."""
     (folder / "book").mkdir(parents=True)
-    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-    config["title"] = "Hostile widget state"
-    config["bibtex_bibfiles"] = [str(ROOT / "book" / "references.bib")]
-    if config.get("html", {}).get("favicon"):  # paths in the config are relative to the course
-        config["html"]["favicon"] = str(ROOT / config["html"]["favicon"])
-    config["execute"]["execute_notebooks"] = "force"
-    sphinx = config["sphinx"]
-    # every course extension (escaping, bibliography styles), loaded from the repository
-    sphinx["local_extensions"] = {name: str(ROOT / "book" / "_ext") for name in sphinx.get("local_extensions", {})}
-    sphinx["config"]["html_static_path"] = [str(ROOT / p) for p in sphinx["config"]["html_static_path"]]
-    sphinx["config"]["course_publish_downloads"] = False  # the course's exports are not ours
+    config = course_config("Hostile widget state", execute="force")  # every course extension
     (folder / "_config.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     (folder / "_toc.yml").write_text("format: jb-book\nroot: book/hostile\n", encoding="utf-8")
     (folder / "book" / "hostile.md").write_text(PAGE, encoding="utf-8")
     (folder / "book" / "payload.json").write_text(json.dumps(hostile_payload), encoding="utf-8")
     (folder / "book" / "hostile.json").write_text(json.dumps(BOOK_STRINGS), encoding="utf-8")
-    bin_dir = Path(sys.executable).parent
-    env = dict(
-        os.environ,
-        PYTHONPATH=str(ROOT),
-        PYDEVD_DISABLE_FILE_VALIDATION="1",
-        PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
-    )
-    env.pop("COURSE_EXECUTE", None)
-    env["COURSE_EXAM"] = "1" if exam else "0"
-    return subprocess.Popen(
-        [str(bin_dir / "jupyter-book"), "build", str(folder), "-W", "-n", "--keep-going"],
-        cwd=folder,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    return start_build(folder, exam)
 
 
 @pytest.fixture(scope="module")
@@ -448,9 +422,7 @@ def hostile_sites(tmp_path_factory):
     builds = {mode: _build_book(base / mode, mode == "exam", payloads[mode]) for mode in payloads}
     sites = {}
     for mode, proc in builds.items():
-        out, _ = proc.communicate(timeout=300)
-        assert proc.returncode == 0, f"{mode} build failed:\n{out[-4000:]}"
-        sites[mode] = base / mode / "_build" / "html"
+        sites[mode] = finish_build(proc, base / mode, timeout=300)
     return sites, payloads
 
 

@@ -15,10 +15,8 @@ version by book/_ext/course_assets.py) precaches the site on the first visit. Te
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -26,7 +24,6 @@ import pytest
 import yaml
 from browser_support import (
     KNOWN_CONSOLE_NOISE,
-    ROOT,
     SITE,
     exercise_widgets,
     serious_axe_violations,
@@ -35,6 +32,7 @@ from browser_support import (
     use_dark_mode,
     wait_for_widgets,
 )
+from small_book import course_config, finish_build, start_build
 
 VIEW = 'script[type="application/vnd.jupyter.widget-view+json"]'
 READY = "navigator.serviceWorker.ready.then((r) => r.active.scriptURL)"
@@ -221,31 +219,12 @@ Nothing changes here.
 """
 
 
-def small_book_config(with_assets: bool = True) -> dict:
-    """The course's _config.yml for a small book in another folder: every path made absolute,
-    no execution, no LMS exports; with_assets=False leaves course_assets out (the theme as is)."""
-    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-    config["title"] = "Small book"
-    config["bibtex_bibfiles"] = [str(ROOT / "book" / "references.bib")]
-    config["execute"]["execute_notebooks"] = "off"
-    for key in ("favicon", "logo"):
-        if config.get("html", {}).get(key):
-            config["html"][key] = str(ROOT / config["html"][key])
-    sphinx = config["sphinx"]
-    sphinx["local_extensions"] = {
-        name: str(ROOT / path)
-        for name, path in sphinx["local_extensions"].items()
-        if with_assets or name != "course_assets"
-    }
-    sphinx["config"]["html_static_path"] = [str(ROOT / p) for p in sphinx["config"]["html_static_path"]]
-    sphinx["config"]["course_publish_downloads"] = False
-    return config
-
-
 def start_small_book(folder: Path, pages: dict[str, str], with_assets: bool = True) -> subprocess.Popen:
     """Write (or rewrite) the small book's pages and start `jupyter-book build` on it."""
     (folder / "book").mkdir(parents=True, exist_ok=True)
-    (folder / "_config.yml").write_text(yaml.safe_dump(small_book_config(with_assets)), encoding="utf-8")
+    (folder / "_config.yml").write_text(
+        yaml.safe_dump(course_config("Small book", execute="off", with_assets=with_assets)), encoding="utf-8"
+    )
     names = list(pages)
     toc = {"format": "jb-book", "root": f"book/{names[0]}", "chapters": [{"file": f"book/{n}"} for n in names[1:]]}
     (folder / "_toc.yml").write_text(yaml.safe_dump(toc), encoding="utf-8")
@@ -253,29 +232,7 @@ def start_small_book(folder: Path, pages: dict[str, str], with_assets: bool = Tr
         path = folder / "book" / f"{name}.md"
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
-    bin_dir = Path(sys.executable).parent
-    env = dict(
-        os.environ,
-        PYTHONPATH=str(ROOT),
-        PYDEVD_DISABLE_FILE_VALIDATION="1",
-        PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
-    )
-    for name in ("COURSE_EXECUTE", "COURSE_EXAM"):
-        env.pop(name, None)
-    return subprocess.Popen(
-        [str(bin_dir / "jupyter-book"), "build", str(folder), "-W", "-n", "--keep-going"],
-        cwd=folder,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-
-
-def finish_build(proc: subprocess.Popen, folder: Path) -> Path:
-    out, _ = proc.communicate(timeout=600)
-    assert proc.returncode == 0, out[-3000:]
-    return folder / "_build" / "html"
+    return start_build(folder)
 
 
 def build_small_book(folder: Path, pages: dict[str, str], with_assets: bool = True) -> Path:
