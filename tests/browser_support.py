@@ -118,6 +118,15 @@ def wait_for_widgets(page, timeout: float = 10_000) -> int:
     return int(page.evaluate("document.documentElement.dataset.widgetsMounted"))
 
 
+def open_page(context, url: str):
+    """A new page of this context at url, watched (PageWatch) and with its widgets drawn."""
+    page = context.new_page()
+    page.watch = PageWatch(page, url.split("/chapters")[0])
+    page.goto(url)
+    wait_for_widgets(page)
+    return page
+
+
 # One-argument forms of widget functions that take several arguments (tests only).
 ADAPTERS = ROOT / "tests" / "js" / "adapters.js"
 

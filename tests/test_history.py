@@ -10,7 +10,7 @@ import subprocess
 from datetime import datetime, timezone
 
 import pytest
-from browser_support import PageWatch, assert_axe_clean, check_phone_and_dark, wait_for_widgets
+from browser_support import PageWatch, assert_axe_clean, check_phone_and_dark, open_page, wait_for_widgets
 from npm_cache import need_node
 from widget_page import widget_site
 
@@ -42,14 +42,6 @@ def device(browser, at_ms):
     ctx = browser.new_context(timezone_id="UTC", locale="en-US", accept_downloads=True)
     ctx.clock.set_fixed_time(at_ms / 1000)
     return ctx
-
-
-def open_page(ctx, url):
-    page = ctx.new_page()
-    page.watch = PageWatch(page, url.split("/chapters")[0])
-    page.goto(url)
-    wait_for_widgets(page)
-    return page
 
 
 def counts(page):

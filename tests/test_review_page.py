@@ -8,7 +8,14 @@ import json
 from datetime import datetime, timezone
 
 import pytest
-from browser_support import PageWatch, assert_axe_clean, check_phone_and_dark, serious_axe_violations, wait_for_widgets
+from browser_support import (
+    PageWatch,
+    assert_axe_clean,
+    check_phone_and_dark,
+    open_page,
+    serious_axe_violations,
+    wait_for_widgets,
+)
 from widget_page import widget_site
 
 import quizzes
@@ -37,14 +44,6 @@ def clocked(browser):
     ctx.clock.set_fixed_time(T0 / 1000)  # Playwright for Python takes seconds
     yield ctx
     ctx.close()
-
-
-def open_page(ctx, url):
-    page = ctx.new_page()
-    page.watch = PageWatch(page, url.split("/chapters")[0])
-    page.goto(url)
-    wait_for_widgets(page)
-    return page
 
 
 def check_on_quiz(page, question, option_id):
