@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
-from browser_support import ROOT, SITE
+from browser_support import ROOT, SITE, axe_results
 from pybtex.database import parse_file
 
 BIB = ROOT / "book" / "references.bib"
@@ -132,14 +132,11 @@ def test_entries_are_items_of_the_list_not_deprecated_biblioentries():
 
 @pytest.mark.browser
 def test_the_bibliography_page_has_no_axe_violations(page, site_url):
-    from axe_playwright_python.sync_playwright import Axe
-
     page.goto(f"{site_url}/book/bibliography.html")
     # Every rule at every impact, not only serious ones: Lighthouse counts the minor
     # aria-deprecated-role rule too. The theme's sidebar trips the best-practice "region" rule on
     # every page, which Lighthouse does not score, so that one rule is left out.
-    options = {"preload": False, "rules": {"region": {"enabled": False}}}
-    violations = Axe().run(page, options=options).response["violations"]
+    violations = axe_results(page, rules={"region": {"enabled": False}})["violations"]
     assert [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations] == []
 
 

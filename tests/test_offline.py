@@ -23,7 +23,6 @@ from urllib.parse import unquote
 import pytest
 import yaml
 from browser_support import (
-    KNOWN_CONSOLE_NOISE,
     SITE,
     exercise_widgets,
     serious_axe_violations,
@@ -64,7 +63,7 @@ def console_errors(page) -> list[str]:
     errors: list[str] = []
     page.on(
         "console",
-        lambda m: m.type == "error" and not any(n in m.text for n in KNOWN_CONSOLE_NOISE) and errors.append(m.text),
+        lambda m: m.type == "error" and errors.append(m.text),
     )
     page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
     return errors

@@ -198,6 +198,46 @@ def test_icon_buttons_keep_their_names_and_the_colour_switch_shows_each_state(br
         page.close()
 
 
+# Every change of the colour mode on <html>, with whether the body had been parsed yet.
+MODE_CHANGES = """window.modeChanges = [];
+new MutationObserver((records) => records.forEach((r) => window.modeChanges.push(
+  [r.attributeName, document.documentElement.getAttribute(r.attributeName), document.body !== null]))
+).observe(document, {attributes: true, subtree: true, attributeFilter: ["data-mode", "data-theme"]});"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("scheme", "stored", "mode", "theme"),
+    [("light", None, "auto", "light"), ("dark", None, "auto", "dark"), ("light", "dark", "dark", "dark")],
+)
+def test_the_colour_mode_is_settled_before_the_page_is_drawn(browser, site_url, scheme, stored, mode, theme):
+    """The theme's own script would change the mode once the page is parsed, restyling all of it."""
+    context = browser.new_context(color_scheme=scheme)
+    errors = []
+    try:
+        if stored:
+            context.add_init_script(f"localStorage.getItem('mode') || localStorage.setItem('mode', '{stored}')")
+        context.add_init_script(MODE_CHANGES)
+        page = context.new_page()
+        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+        page.goto(f"{site_url}/book/chapters/tare.html")
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("[document.documentElement.dataset.mode, document.documentElement.dataset.theme]") == [
+            mode,
+            theme,
+        ]
+        # Set before the body is parsed, and never to another value: the theme's own later
+        # setting writes the same one, which restyles nothing.
+        changes = page.evaluate("window.modeChanges")
+        assert {(name, value) for name, value, _ in changes} == {("data-mode", mode), ("data-theme", theme)}, changes
+        assert {name for name, _, body_parsed in changes if not body_parsed} == {"data-mode", "data-theme"}, changes
+        assert errors == []  # the theme no longer finds an invalid mode on a first visit
+        page.locator("button.theme-switch-button:visible").first.click()  # and the switch still works
+        assert page.evaluate("document.documentElement.dataset.mode") != mode
+    finally:
+        context.close()
+
+
 @pytest.mark.browser
 def test_css_icons_are_svg_masks_and_no_font_is_fetched(browser, site_url):
     page = browser.new_page()

@@ -13,7 +13,7 @@ import re
 from contextlib import contextmanager
 from pathlib import Path
 
-from browser_support import ROOT, check_phone_and_dark, serve
+from browser_support import ROOT, check_phone_and_dark, serious_axe_violations, serve
 
 RUNTIME = ROOT / "widgets" / "static" / "widget-runtime.js"
 STATE_TYPE = "application/vnd.jupyter.widget-state+json"
@@ -93,20 +93,9 @@ def registry_id_pattern() -> re.Pattern:
     return re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ids)) + r")(?![\w-])")
 
 
-WCAG22_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-
-
 def wcag22_violations(page, selector: str | None = None) -> list[str]:
     """Serious or critical axe findings under the WCAG 2.2 AA tags (target size included)."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    options = {"preload": False, "runOnly": {"type": "tag", "values": WCAG22_TAGS}}
-    results = Axe().run(page, context=selector, options=options)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
+    return serious_axe_violations(page, selector, wcag22=True)
 
 
 def check_alone_on_a_phone(browser, url: str, selector: str, before=None, audit: str | None = None):

@@ -131,6 +131,29 @@ HEAD_SCRIPTS = re.compile(
 # before the deferred file defines DOCUMENTATION_OPTIONS. An inline module script is deferred
 # too, and all deferred scripts run in document order, so it runs right after the file.
 OPTIONS_SETTING = re.compile(r"<script>(DOCUMENTATION_OPTIONS\.[a-z_]+ = [^<]*;)</script>")
+# The theme's first script copies the stored colour mode onto <html> ("" on a first visit); its
+# main script then settles it (auto, and light or dark from the system) once the page is parsed.
+# That second change restyles the whole page after its first paint, a long task on a phone. The
+# script written instead settles it at once, as the theme would: the theme's later setting is then
+# the same value and costs nothing.
+THEME_MODE = re.compile(
+    r'  <script data-cfasync="false">\n'
+    r'    document\.documentElement\.dataset\.mode = localStorage\.getItem\("mode"\) \|\| "";\n'
+    r'    document\.documentElement\.dataset\.theme = localStorage\.getItem\("theme"\) \|\| "";\n'
+    r"  </script>"
+)
+SETTLED_MODE = """  <script data-cfasync="false">
+    (() => {
+      let mode = null;
+      try {
+        mode = localStorage.getItem("mode");
+      } catch (blocked) {}
+      if (mode !== "light" && mode !== "dark") mode = "auto";
+      const dark = matchMedia("(prefers-color-scheme: dark)").matches;
+      document.documentElement.dataset.mode = mode;
+      document.documentElement.dataset.theme = mode === "auto" ? (dark ? "dark" : "light") : mode;
+    })();
+  </script>"""
 THEME_CSS = re.compile(r'<link href="((?:\.\./)*)_static/styles/theme\.css[^"]*" rel="stylesheet" />')
 SOURCE_MAP = re.compile(r"\n?(?://# sourceMappingURL=[^\n]*|/\*# sourceMappingURL=[^*]*\*/)\s*$")
 # What the service worker leaves out of the precache (downloads come on demand).
@@ -417,6 +440,9 @@ def slim_page(html: str, pagename: str, search_as_you_type: bool, outdir: str) -
     # The theme's stylesheet keeps its name and webpack digest but not its content: a browser
     # holding the old one in its HTTP cache must fetch the new one.
     html = PYDATA_CSS.sub(lambda m: f"{m.group(0)}.{_rewritten_css_tag()}", html)
+    html, settled = THEME_MODE.subn(SETTLED_MODE, html)
+    if not settled and "<html" in html:
+        raise ExtensionError(f"course_assets: {pagename}: the theme's colour-mode script has changed")
     if pagename != "search":
         html = HEAD_SCRIPTS.sub(r'<script defer src="\1"></script>', html)
         html = OPTIONS_SETTING.sub(r'<script type="module">\1</script>', html)

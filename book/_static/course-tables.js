@@ -13,9 +13,13 @@
     return before && before.classList.contains(CUE_CLASS) ? before : null;
   }
 
-  function update(table) {
-    if (!table.clientWidth) return; // not shown (closed dropdown): measured later
-    const scrolls = table.scrollWidth > table.clientWidth + 1;
+  // Whether a table hides columns; null when it is not shown (closed dropdown): measured later.
+  function scrollsSideways(table) {
+    if (!table.clientWidth) return null;
+    return table.scrollWidth > table.clientWidth + 1;
+  }
+
+  function mark(table, scrolls) {
     const cue = cueOf(table);
     if (scrolls && !cue) {
       const line = document.createElement("p");
@@ -41,8 +45,12 @@
     // Fires once for each table as it is first laid out, and again whenever its width changes
     // (window resized, phone turned, dropdown opened). The page is changed in the next frame, not
     // inside the callback: a line inserted there could resize what is being observed (a loop).
+    // Every table is measured before any line goes in: one layout per frame, not one per table.
     const observer = new ResizeObserver((entries) => {
-      requestAnimationFrame(() => entries.forEach((e) => update(e.target)));
+      requestAnimationFrame(() => {
+        const measured = entries.map((e) => [e.target, scrollsSideways(e.target)]);
+        measured.forEach(([table, scrolls]) => scrolls === null || mark(table, scrolls));
+      });
     });
     tables.forEach((t) => observer.observe(t));
   }
