@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from browser_support import ROOT, SITE, serious_axe_violations, serve, site_pages
+from browser_support import ROOT, SITE, PageWatch, serious_axe_violations, serve, site_pages
 from small_book import finish_build
 from test_offline import start_small_book
 
@@ -213,13 +213,12 @@ new MutationObserver((records) => records.forEach((r) => window.modeChanges.push
 def test_the_colour_mode_is_settled_before_the_page_is_drawn(browser, site_url, scheme, stored, mode, theme):
     """The theme's own script would change the mode once the page is parsed, restyling all of it."""
     context = browser.new_context(color_scheme=scheme)
-    errors = []
     try:
         if stored:
             context.add_init_script(f"localStorage.getItem('mode') || localStorage.setItem('mode', '{stored}')")
         context.add_init_script(MODE_CHANGES)
         page = context.new_page()
-        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+        watch = PageWatch(page, site_url)
         page.goto(f"{site_url}/book/chapters/tare.html")
         page.wait_for_load_state("networkidle")
         assert page.evaluate("[document.documentElement.dataset.mode, document.documentElement.dataset.theme]") == [
@@ -231,7 +230,7 @@ def test_the_colour_mode_is_settled_before_the_page_is_drawn(browser, site_url, 
         changes = page.evaluate("window.modeChanges")
         assert {(name, value) for name, value, _ in changes} == {("data-mode", mode), ("data-theme", theme)}, changes
         assert {name for name, _, body_parsed in changes if not body_parsed} == {"data-mode", "data-theme"}, changes
-        assert errors == []  # the theme no longer finds an invalid mode on a first visit
+        watch.assert_clean()  # no console error: the theme no longer finds an invalid mode on a first visit
         page.locator("button.theme-switch-button:visible").first.click()  # and the switch still works
         assert page.evaluate("document.documentElement.dataset.mode") != mode
     finally:
