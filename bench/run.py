@@ -264,7 +264,9 @@ def lighthouse_ready() -> tuple[Path | None, str]:
         if done.returncode or not cli.exists():
             return None, f"Lighthouse skipped: npm install lighthouse@{LIGHTHOUSE} failed: {done.stderr[-300:]}"
     note = "" if version.startswith("v20.") else f" (note: Node {version}, not the pinned Node 20)"
-    return cli, f"Lighthouse {LIGHTHOUSE} on Node {version}{note}, Chromium {CHROMIUM}"
+    # The version, not just the path: the held first paint (held_frames.py) comes and goes with it.
+    browser = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True).stdout.split(" built")[0].strip()
+    return cli, f"Lighthouse {LIGHTHOUSE} on Node {version}{note}, {browser or 'Chromium'} ({CHROMIUM})"
 
 
 def lighthouse_once(cli: Path, url: str) -> dict:
