@@ -69,3 +69,24 @@ def finish_build(proc: subprocess.Popen, folder: Path, timeout: int = 600) -> Pa
     out, _ = proc.communicate(timeout=timeout)
     assert proc.returncode == 0, f"build of {folder} failed:\n{out[-4000:]}"
     return folder / "_build" / "html"
+
+
+def start_small_book(folder: Path, pages: dict[str, str], with_assets: bool = True) -> subprocess.Popen:
+    """Write (or rewrite) the small book's pages and start `jupyter-book build` on it."""
+    (folder / "book").mkdir(parents=True, exist_ok=True)
+    (folder / "_config.yml").write_text(
+        yaml.safe_dump(course_config("Small book", execute="off", with_assets=with_assets)), encoding="utf-8"
+    )
+    names = list(pages)
+    toc = {"format": "jb-book", "root": f"book/{names[0]}", "chapters": [{"file": f"book/{n}"} for n in names[1:]]}
+    (folder / "_toc.yml").write_text(yaml.safe_dump(toc), encoding="utf-8")
+    for name, text in pages.items():
+        path = folder / "book" / f"{name}.md"
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+    return start_build(folder)
+
+
+def build_small_book(folder: Path, pages: dict[str, str], with_assets: bool = True) -> Path:
+    """Build the small book of these pages (see start_small_book); the site."""
+    return finish_build(start_small_book(folder, pages, with_assets), folder)

@@ -16,12 +16,10 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-import yaml
 from browser_support import (
     SITE,
     exercise_widgets,
@@ -31,7 +29,7 @@ from browser_support import (
     use_dark_mode,
     wait_for_widgets,
 )
-from small_book import course_config, finish_build, start_build
+from small_book import build_small_book
 
 VIEW = 'script[type="application/vnd.jupyter.widget-view+json"]'
 READY = "navigator.serviceWorker.ready.then((r) => r.active.scriptURL)"
@@ -216,26 +214,6 @@ PAGE_TWO = """# Second page
 
 Nothing changes here.
 """
-
-
-def start_small_book(folder: Path, pages: dict[str, str], with_assets: bool = True) -> subprocess.Popen:
-    """Write (or rewrite) the small book's pages and start `jupyter-book build` on it."""
-    (folder / "book").mkdir(parents=True, exist_ok=True)
-    (folder / "_config.yml").write_text(
-        yaml.safe_dump(course_config("Small book", execute="off", with_assets=with_assets)), encoding="utf-8"
-    )
-    names = list(pages)
-    toc = {"format": "jb-book", "root": f"book/{names[0]}", "chapters": [{"file": f"book/{n}"} for n in names[1:]]}
-    (folder / "_toc.yml").write_text(yaml.safe_dump(toc), encoding="utf-8")
-    for name, text in pages.items():
-        path = folder / "book" / f"{name}.md"
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
-    return start_build(folder)
-
-
-def build_small_book(folder: Path, pages: dict[str, str], with_assets: bool = True) -> Path:
-    return finish_build(start_small_book(folder, pages, with_assets), folder)
 
 
 @pytest.mark.browser

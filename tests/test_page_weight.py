@@ -16,8 +16,7 @@ from pathlib import Path
 
 import pytest
 from browser_support import ROOT, SITE, PageWatch, serious_axe_violations, serve, site_pages
-from small_book import finish_build
-from test_offline import start_small_book
+from small_book import finish_build, start_small_book
 
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
 import course_assets  # noqa: E402
