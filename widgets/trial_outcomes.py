@@ -73,12 +73,24 @@ RESULT_NOTES = {
     (
         "kemeny-1999-10-year-update",
         "10-year survival",
-    ): "No P value was given for this time point in the letter we read.",
+    ): "The letter reports no P value for this time point.",
     (
         "groot-koerkamp-2017",
         "Propensity-adjusted hazard ratio for death",
     ): "A hazard ratio below 1 means a lower rate of death over time with the pump. It is still an adjusted "
     "observational estimate, not a randomised one.",
+    (
+        "groot-koerkamp-2017",
+        "Median overall survival with modern systemic chemotherapy (n = 1,442)",
+    ): "Significant, but the comparison is not randomised: a small P value does not remove selection bias.",
+    (
+        "groot-koerkamp-2017",
+        "Median overall survival, node-negative primary",
+    ): "A subgroup of a non-randomised comparison. The P value is small, but it cannot remove selection bias.",
+    (
+        "groot-koerkamp-2017",
+        "Median overall survival, clinical risk score 0-2",
+    ): "A subgroup of a non-randomised comparison. The P value is small, but it cannot remove selection bias.",
     (
         "mskcc-2016-protocols",
         "Median overall survival",
@@ -91,7 +103,8 @@ RESULT_NOTES = {
     (
         "calgb-9481",
         "Time to hepatic progression",
-    ): "Liver control favoured arterial therapy; no P value was given in the abstract we read.",
+    ): "Liver control favoured arterial therapy (P = .034). This was a secondary end point, and the arterial "
+    "arm had no systemic chemotherapy.",
     (
         "calgb-9481",
         "Grade 3 or higher bilirubin elevation",
@@ -106,7 +119,7 @@ def p_reading(p: str | None, ci_low: float | None = None, ci_high: float | None 
         verdict = "significant at the 5% level" if side == "excludes" else "not significant at the 5% level"
         return f"No P value given; the 95% confidence interval ({ci_low} to {ci_high}) {side} 1: {verdict}."
     if p is None:
-        return "No P value in the source we read: do not read significance into the gap."
+        return "No P value in the cited report: do not read significance into the gap."
     m = re.fullmatch(r"\s*([<>=]?)\s*(\d*\.?\d+)\s*", p)
     if not m:
         raise ValueError(f"cannot read P value {p!r}")
