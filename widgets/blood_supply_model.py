@@ -36,7 +36,7 @@ SOURCES = {
     # occluded; that is not a supply share, so the 0.90 default stays illustrative.
     "a_tumour": ("0.90", None, "illustrative", "illustrative default: most tumour blood is arterial"),
     "a_normal": ("0.20", "paulson2001", "S", "about 20% of normal liver inflow is arterial (other sources: 25%)"),
-    "flow": ("300 mL/min", None, "illustrative", "illustrative default: no published typical value was verified"),
+    "flow": ("300 mL/min", None, "illustrative", "illustrative default: the cited sources give no typical value"),
     "clearance": ("2,000 mL/min", None, "illustrative", "chosen to show the effect; not a measured clearance"),
 }
 
@@ -51,7 +51,7 @@ PRESETS = {
         label="Fluorouracil (5-FU)",
         extraction=0.50,
         extraction_note=(
-            "illustrative value: no verified first-pass figure for 5-FU was found; "
+            "illustrative value: the cited sources give no first-pass figure for 5-FU; "
             "5-FU is also cleared by the liver (Liang 2013, S)"
         ),
         illustrative=True,
