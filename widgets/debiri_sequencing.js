@@ -123,12 +123,7 @@ function render({ model, el: root }) {
   widget.append(plan);
 
   const chart = svg("svg", { class: "db-timeline", role: "img", focusable: "false" });
-  const timelineNote = el(
-    "p",
-    { class: "db-note" },
-    "Schematic: R = right lobe, L = left lobe, ✓ = treated in that session, S = session. " +
-      "The sources give no number or spacing of sessions, so none is implied.",
-  );
+  const timelineNote = el("p", { class: "db-note" }, model.get("timeline_note") || "");
   widget.append(el("p", { class: "db-heading" }, "Session timeline"), chart, timelineNote);
 
   // 2. The observed toxicity for that strategy.

@@ -7,8 +7,8 @@ study, and the eligibility thresholds of the technical recommendations.
 
 The functions below are the Python reference for every value the front end
 computes (``widgets/debiri_sequencing.js``); a browser test compares them.
-The session timeline is schematic: the sources give no number or spacing of
-sessions, so the widget draws sessions, not weeks.
+The session timeline is schematic: it draws sessions, not dates. The note
+under it gives the schedules the sources report (FFCD-1201; Szemitko 2020).
 """
 
 from __future__ import annotations
@@ -43,12 +43,21 @@ STRATEGY_NOTE = (
     "differences between the groups may contribute [ffcd1201, V]."
 )
 
+# Under the timeline: the schedules the sources report, so the drawing implies no other.
+TIMELINE_NOTE = (
+    "Schematic: R = right lobe, L = left lobe, ✓ = treated in that session, S = session; sessions are "
+    "drawn without dates. In FFCD-1201, disease in both lobes was treated in four alternating sessions "
+    "2 weeks apart or in two sessions covering both lobes [ffcd1201, ffcd1201abstract, V]; one series "
+    "alternated the lobes at 3-week intervals [szemitko2020, V]."
+)
+
 CHECKLIST = [
     {
         "id": "lidocaine",
         "label": "Intra-arterial lidocaine before the beads are delivered",
-        "note": "In a chemoembolization study, intra-arterial lidocaine cut the need for extra intravenous "
-        "analgesia from 69% to 19%.",
+        "note": "In two compared groups of patients having hepatic chemoembolization (not DEBIRI), "
+        "intra-arterial lidocaine cut the need for extra intravenous analgesia from 69% to 19% "
+        "[cvirlidocaine, V]. The DEBIRI series used it as part of its premedication.",
         "keys": ["fiorentini2008", "cvirlidocaine"],
         "tag": "V",
     },
@@ -126,6 +135,7 @@ class DebiriSequencing(CourseWidget):
     involvement = traitlets.Float(30.0).tag(sync=True)
     strategies = traitlets.Dict().tag(sync=True)
     strategy_note = traitlets.Unicode().tag(sync=True)
+    timeline_note = traitlets.Unicode().tag(sync=True)
     checklist = traitlets.List().tag(sync=True)
     thresholds = traitlets.Dict().tag(sync=True)
     # Readable names for the keys above (readers never see a key), and what V and S mean.
@@ -136,9 +146,10 @@ class DebiriSequencing(CourseWidget):
         keys = [s["key"] for s in STRATEGIES.values()] + [k for item in CHECKLIST for k in item["keys"]]
         super().__init__(
             strategies=STRATEGIES,
-            checklist=CHECKLIST,
+            checklist=[{**item, "note": readable_citations(item["note"])} for item in CHECKLIST],
             thresholds=ELIGIBILITY,
             strategy_note=readable_citations(STRATEGY_NOTE),
+            timeline_note=readable_citations(TIMELINE_NOTE),
             source_labels=source_labels([*keys, ELIGIBILITY["key"]]),
             **kwargs,
         )
