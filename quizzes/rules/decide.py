@@ -74,8 +74,8 @@ CONTRA_RULES: tuple[ContraRule, ...] = (
         "portal-vein-thrombosis",
         ("dev-haip-selection-portal",),
         "Portal vein thrombosis excludes pump chemotherapy: the manufacturer's selection "
-        "criteria exclude it, and without portal inflow the normal liver depends on the "
-        "hepatic artery that the pump would perfuse.",
+        "criteria exclude it. (The course's reasoning: without portal inflow the normal liver "
+        "depends on the hepatic artery that the pump would perfuse.)",
     ),
     ContraRule(
         "haip",
@@ -105,7 +105,7 @@ CONTRA_RULES: tuple[ContraRule, ...] = (
         "tare",
         "portal-vein-thrombosis",
         ("dev-tare-resin-label", "dev-tare-glass-label"),
-        "Caution: the resin-microsphere labelling lists portal vein thrombosis as a "
+        "Caution: the US resin-microsphere labelling lists portal vein thrombosis as a "
         "contraindication, while the glass-microsphere label (written for liver cancer) "
         "excludes only some forms of it; the labels differ, so the MDT must weigh it with "
         "the device in mind.",
