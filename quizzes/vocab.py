@@ -19,6 +19,7 @@ RECORD_STANCES = (
     "offer",  # says the modality can be offered or considered
     "not-recommended",  # says it should not be used (here: outside trials)
     "contraindication",  # a patient factor that rules the modality out
+    "risk-factor",  # a factor that raises the risk of a named harm; calls for caution, rules nothing out
     "eligibility",  # a selection criterion that must be met
     "practice",  # how the therapy should be delivered
     "principle",  # decision-making principle (values, preferences)

@@ -65,6 +65,8 @@ def test_contraindication_takes_precedence_everywhere(factor, modality, record):
     [
         ("hyperbilirubinemia", "tare", "dev-tare-reild-risk"),
         ("liver-involvement-over-60pct", "tare", "dev-tare-reild-risk"),
+        ("unfit-for-laparotomy", "tare", "dev-tare-glass-label"),
+        ("unfit-for-laparotomy", "tace", "tech-debiri-liver-dominant"),
     ],
 )
 def test_named_risks_are_cautions_never_options(factor, modality, record):
@@ -103,9 +105,19 @@ def test_contraindications_only_hit_their_modalities():
     r = decide.recommend(case(contra=["lung-shunt-over-20pct"]))
     assert stances(r) == {"haip": "option", "tace": "option", "tare": "contraindicated"}
     assert "dosing measure" in r["tace"]["explanation"]
+
+
+def test_unfit_for_an_operation_is_a_caution_for_the_catheter_therapies():
+    """They need no operation, but the reason for the unfitness may bear on them (rule 3)."""
     r = decide.recommend(case(contra=["unfit-for-laparotomy"]))
-    assert stances(r) == {"haip": "contraindicated", "tace": "option", "tare": "option"}
-    assert "catheter procedure" in r["tace"]["explanation"]
+    assert stances(r) == {"haip": "contraindicated", "tace": "caution", "tare": "caution"}
+    assert "needs no operation" in r["tace"]["explanation"]
+    assert "ECOG" in r["tare"]["explanation"] and "dev-tare-glass-label" in r["tare"]["because"]
+    assert "not modelled" not in r["tace"]["explanation"] + r["tare"]["explanation"]
+    for row in decide.all_combinations():
+        if "unfit-for-laparotomy" in row["input"]["contraindications"]:
+            for m in ("tace", "tare"):
+                assert row["result"][m]["stance"] != "option", (m, row["input"])
 
 
 def test_liver_dominant_haip_is_a_caution_or_unsupported():
@@ -141,12 +153,22 @@ def test_first_line():
     assert r["haip"]["stance"] == "not-supported"
 
 
-@pytest.mark.parametrize("goal", ["regional-control", "conversion"])
 @pytest.mark.parametrize("disease", ["liver-limited", "liver-dominant"])
-def test_after_progression_response_goals_all_options(goal, disease):
-    r = decide.recommend(case(disease=disease, goal=goal))
+def test_after_progression_regional_control_all_options(disease):
+    r = decide.recommend(case(disease=disease, goal="regional-control"))
     want = {"option"} if disease == "liver-limited" else {"option", "caution"}
     assert set(stances(r).values()) == want
+    assert all("rev-after-progression-options" in r[m]["because"] for m in vocab.MODALITIES)
+
+
+@pytest.mark.parametrize("disease", ["liver-limited", "liver-dominant"])
+def test_after_progression_conversion_is_a_caution_for_the_catheter_therapies(disease):
+    """The review's statement is about response and control; no cited source reports conversion
+    after DEBIRI or TARE in this setting, so silence makes them a caution, never an option."""
+    r = decide.recommend(case(disease=disease, goal="conversion"))
+    assert r["tace"]["stance"] == r["tare"]["stance"] == "caution"
+    assert all("conversion to resection" in r[m]["explanation"] for m in ("tace", "tare"))
+    assert r["haip"]["stance"] == ("option" if disease == "liver-limited" else "caution")
     assert all("rev-after-progression-options" in r[m]["because"] for m in vocab.MODALITIES)
 
 
@@ -243,3 +265,29 @@ def test_bank_keys_agree_with_recommend():
             full = [o for o in q.options if o.credit == 1]
             assert len(full) == 1 and full[0].modality == q.modality[0]
     assert checked >= 5
+
+
+@pytest.mark.parametrize(
+    "quiz_id,case_id,modality",
+    [
+        ("quiz-embolic", "emb-no-irinotecan", "tare"),
+        ("quiz-haip", "haip-prog-unfit", "tace"),
+        ("quiz-settings", "pr-unfit", "tace"),
+    ],
+)
+def test_unfit_cases_in_the_banks_key_a_weighed_plan_not_the_bare_modality(quiz_id, case_id, modality):
+    """The real bank cases of a patient unfit for an operation: the catheter therapy is a caution,
+    so the key is a plan for the MDT to weigh and names no modality, and no option naming the
+    modality is penalised."""
+    quiz = load_bank(quiz_id)
+    (c,) = [c for c in quiz.cases if c.id == case_id]
+    assert "unfit-for-laparotomy" in c.features["contraindications"]
+    verdict = decide.recommend(c.features)
+    assert verdict[modality]["stance"] == "caution"
+    for q in c.questions:
+        assert modality not in (q.modality or ())
+        for opt in q.options:
+            if opt.modality == modality:
+                assert opt.credit == 0
+            if opt.credit == 1:
+                assert opt.modality is None and "MDT" in opt.text

@@ -47,7 +47,7 @@ STRATEGY_NOTE = (
 TIMELINE_NOTE = (
     "Schematic: R = right lobe, L = left lobe, ✓ = treated in that session, S = session; sessions are "
     "drawn without dates. In FFCD-1201, disease in both lobes was treated in four alternating sessions "
-    "2 weeks apart or in two sessions covering both lobes [ffcd1201, ffcd1201abstract, V]; one series "
+    "2 weeks apart or in two sessions covering both lobes [ffcd1201, V]; one series "
     "alternated the lobes at 3-week intervals [szemitko2020, V]."
 )
 

@@ -74,8 +74,8 @@ CONTRA_RULES: tuple[ContraRule, ...] = (
         "portal-vein-thrombosis",
         ("dev-haip-selection-portal",),
         "Portal vein thrombosis excludes pump chemotherapy: the manufacturer's selection "
-        "criteria exclude it, and without portal inflow the normal liver depends on the "
-        "hepatic artery that the pump would perfuse.",
+        "criteria exclude it. (The course's reasoning: without portal inflow the normal liver "
+        "depends on the hepatic artery that the pump would perfuse.)",
     ),
     ContraRule(
         "haip",
@@ -105,7 +105,7 @@ CONTRA_RULES: tuple[ContraRule, ...] = (
         "tare",
         "portal-vein-thrombosis",
         ("dev-tare-resin-label", "dev-tare-glass-label"),
-        "Caution: the resin-microsphere labelling lists portal vein thrombosis as a "
+        "Caution: the US resin-microsphere labelling lists portal vein thrombosis as a "
         "contraindication, while the glass-microsphere label (written for liver cancer) "
         "excludes only some forms of it; the labels differ, so the MDT must weigh it with "
         "the device in mind.",
@@ -121,6 +121,26 @@ CONTRA_RULES: tuple[ContraRule, ...] = (
     ),
     ContraRule(
         "tace",
+        "unfit-for-laparotomy",
+        ("tech-debiri-liver-dominant",),
+        "Caution: chemoembolization needs no operation, but whatever makes the patient unfit "
+        "for one (performance status, heart, lung or liver function) still has to be checked "
+        "against the limits of a catheter procedure. The course's sources set no fitness "
+        "limit for DEBIRI and leave eligibility to the multidisciplinary team, which must weigh it.",
+        stance="caution",
+    ),
+    ContraRule(
+        "tare",
+        "unfit-for-laparotomy",
+        ("dev-tare-glass-label",),
+        "Caution: radioembolization needs no operation, but whatever makes the patient unfit "
+        "for one (performance status, heart, lung or liver function) must be checked against "
+        "the device's own limits, such as the glass-microsphere label's exclusion of ECOG "
+        "performance status above 2 and of pulmonary insufficiency.",
+        stance="caution",
+    ),
+    ContraRule(
+        "tace",
         "liver-involvement-over-60pct",
         ("tech-debiri-involvement",),
         "DEBIRI technical recommendations limit treatment to livers with no more than 60% parenchymal involvement.",
@@ -129,23 +149,21 @@ CONTRA_RULES: tuple[ContraRule, ...] = (
         "tare",
         "liver-involvement-over-60pct",
         ("dev-tare-glass-label", "dev-tare-reild-risk"),
-        "Caution: the 60% limit of the DEBIRI technical recommendations is written for "
-        "DEBIRI; the glass-microsphere label (written for liver cancer) excludes tumour "
-        "replacing more than 70% of the liver, and a high absorbed liver dose and a small "
-        "liver volume are risk factors for radioembolization-induced liver disease. With "
-        "most of the liver replaced by tumour, the MDT must weigh that risk.",
+        "Caution: the DEBIRI technical recommendations use their 60% involvement ceiling "
+        "when selecting patients for radioembolization too, while the glass-microsphere label "
+        "(written for liver cancer) excludes only tumour replacing more than 70% of the liver; "
+        "a high absorbed liver dose and a small liver volume are risk factors for "
+        "radioembolization-induced liver disease. The sources set different limits, so the "
+        "MDT must weigh that risk.",
         stance="caution",
     ),
 )
 
-# Factors that concern one modality's procedure and not another's: pump placement is an
-# operation, while chemoembolization and radioembolization are catheter procedures; the lung
-# shunt limit doses radioembolization only.
+# Factors that concern one modality's procedure and not another's: the lung shunt limit doses
+# radioembolization only. (Unfitness for an operation is not listed here: the catheter
+# therapies need no operation, but the reason for the unfitness may bear on them, so it is a
+# caution above.)
 NOT_APPLICABLE = {
-    ("tace", "unfit-for-laparotomy"): "Chemoembolization is a catheter procedure, so unfitness "
-    "for an abdominal operation does not by itself rule it out.",
-    ("tare", "unfit-for-laparotomy"): "Radioembolization is a catheter procedure, so unfitness "
-    "for an abdominal operation does not by itself rule it out.",
     # The lung shunt fraction is measured to dose radioembolization (radiation to the lungs).
     ("haip", "lung-shunt-over-20pct"): "The lung shunt fraction is a radioembolization dosing "
     "measure; it does not bear on pump chemotherapy.",
@@ -356,6 +374,31 @@ SETTING_RULES: tuple[Rule, ...] = (
         "this goal.",
         setting=_set("after-progression"),
         goal=OUTCOME_GOALS,
+    ),
+    # Conversion after progression: the review's statement concerns response and regional
+    # control, and no cited source reports conversion after DEBIRI or TARE in this setting (the
+    # DEBIRI resection figures are first-line). Silence is not safety: caution.
+    Rule(
+        ("tace",),
+        "caution",
+        ("rev-after-progression-options", "rev-tace-debiri-response-safety"),
+        "Caution: after progression the review names DEBIRI-TACE among the options for patients "
+        "seeking response and control of the liver disease, but no source the course cites "
+        "reports conversion to resection after DEBIRI in this setting (the resection figures "
+        "come from first-line trials). The MDT must weigh whether conversion is a realistic aim.",
+        setting=_set("after-progression"),
+        goal=_set("conversion"),
+    ),
+    Rule(
+        ("tare",),
+        "caution",
+        ("rev-after-progression-options", "rev-tare-response"),
+        "Caution: after progression the review names TARE among the options for patients "
+        "seeking response and control of the liver disease, but no source the course cites "
+        "reports conversion to resection after TARE in this setting. The MDT must weigh "
+        "whether conversion is a realistic aim.",
+        setting=_set("after-progression"),
+        goal=_set("conversion"),
     ),
     Rule(
         ("haip",),
