@@ -205,7 +205,7 @@ function render({ model, el: root }) {
   const forestNote = el(
     "p",
     { class: "ev-note" },
-    "Only hazard ratios whose 95% confidence interval we could verify are drawn; other hazard ratios appear in the trial list. " +
+    "Only hazard ratios reported with a 95% confidence interval in the cited source are drawn; other hazard ratios appear in the trial list. " +
       "A square left of the line at 1 means fewer events with the regional therapy, as each trial defined its comparison. " +
       (model.get("tag_legend") || ""),
   );
