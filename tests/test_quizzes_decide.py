@@ -277,8 +277,9 @@ def test_bank_keys_agree_with_recommend():
 )
 def test_unfit_cases_in_the_banks_key_a_weighed_plan_not_the_bare_modality(quiz_id, case_id, modality):
     """The real bank cases of a patient unfit for an operation: the catheter therapy is a caution,
-    so the key is a plan for the MDT to weigh and names no modality, and no option naming the
-    modality is penalised."""
+    so the question asks what the findings mean for it, the key is a statement ("It ...") that
+    leaves it for the MDT to weigh and names no modality, and no option naming the modality is
+    credited or penalised."""
     quiz = load_bank(quiz_id)
     (c,) = [c for c in quiz.cases if c.id == case_id]
     assert "unfit-for-laparotomy" in c.features["contraindications"]
@@ -290,4 +291,5 @@ def test_unfit_cases_in_the_banks_key_a_weighed_plan_not_the_bare_modality(quiz_
             if opt.modality == modality:
                 assert opt.credit == 0
             if opt.credit == 1:
-                assert opt.modality is None and "MDT" in opt.text
+                assert opt.modality is None
+                assert opt.text.startswith("It ") and "weigh" in opt.text
