@@ -184,7 +184,7 @@ def test_every_cited_key_has_a_readable_name(trials):
     assert set(w.source_labels) == cited_keys(trials)
     for key, label in w.source_labels.items():
         assert label != key and "[" not in label and any(ch.isdigit() for ch in label), (key, label)
-    assert w.tag_legend == TAG_LEGEND and "V: figure read in the cited source" in TAG_LEGEND
+    assert w.tag_legend == TAG_LEGEND and "V: from the cited report itself" in TAG_LEGEND
 
 
 @pytest.mark.browser

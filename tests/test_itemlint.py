@@ -101,6 +101,10 @@ def _telling_id(b):
     _opt(_q(b, "q2"), "c")["id"] = "wrong-drug"
 
 
+def _untagged(b):
+    _opt(_q(b, "q2"), "d")["text"] = "Pump floxuridine"
+
+
 def _bad_citation(b):
     _opt(_q(b, "q2"), "c")["feedback"] = "Doxorubicin is used elsewhere [@no-such-key]."
 
@@ -125,6 +129,7 @@ RULES = [
     ("select-all-share", _select_all),
     ("uncited-number", _uncited),
     ("telling-id", _telling_id),
+    ("untagged-modality", _untagged),
 ]
 
 
@@ -148,6 +153,25 @@ def test_each_rule_has_a_failing_fixture(tmp_path, code, breaker):
     assert not [i for i in lax if i.level == "error"], "item-writing findings are warnings by default"
     strict = _findings(tmp_path, bank, strict=True)
     assert [i for i in strict if code in i.message and i.level == "error"], strict
+
+
+@pytest.mark.parametrize(
+    "text,modality",
+    [
+        ("Pump floxuridine", "haip"),  # tagged: the key check sees it
+        ("Radioembolization-induced liver disease", None),  # a diagnosis, not the therapy
+        ("Pump and chemoembolization both ruled out", None),  # a statement naming two therapies
+        ("It rules out the pump", None),  # a statement about one
+    ],
+)
+def test_untagged_modality_spares_tagged_options_and_statements(tmp_path, text, modality):
+    bank = _bank()
+    option = _opt(_q(bank, "q2"), "d")
+    option["text"] = text
+    if modality:
+        option["modality"] = modality
+    found = _findings(tmp_path, bank, strict=True)
+    assert not [i for i in found if "untagged-modality" in i.message], found
 
 
 @pytest.mark.parametrize("breaker,text", [(_bad_citation, "[@no-such-key]"), (_bad_record, "[#rev-no-such-record]")])

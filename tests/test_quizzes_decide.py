@@ -50,6 +50,8 @@ def test_rules_cite_existing_records():
         ("hyperbilirubinemia", "haip", "dev-haip-selection-bilirubin"),
         ("lung-shunt-over-20pct", "tare", "dev-tare-lsf-resin"),
         ("liver-involvement-over-60pct", "tace", "tech-debiri-involvement"),
+        # the DEBIRI technical recommendations use the same 60% ceiling for radioembolization
+        ("liver-involvement-over-60pct", "tare", "tech-debiri-involvement"),
     ],
 )
 def test_contraindication_takes_precedence_everywhere(factor, modality, record):
@@ -64,13 +66,13 @@ def test_contraindication_takes_precedence_everywhere(factor, modality, record):
     "factor,modality,record",
     [
         ("hyperbilirubinemia", "tare", "dev-tare-reild-risk"),
-        ("liver-involvement-over-60pct", "tare", "dev-tare-reild-risk"),
         ("unfit-for-laparotomy", "tare", "dev-tare-glass-label"),
         ("unfit-for-laparotomy", "tace", "tech-debiri-liver-dominant"),
     ],
 )
 def test_named_risks_are_cautions_never_options(factor, modality, record):
-    """Raised bilirubin and heavy involvement for TARE: a sourced risk without a sourced limit."""
+    """Raised bilirubin for TARE: a sourced risk without a sourced limit; unfitness for an
+    operation for the catheter therapies: no source addresses it for them."""
     for row in decide.all_combinations():
         if factor in row["input"]["contraindications"]:
             entry = row["result"][modality]
@@ -101,7 +103,8 @@ def test_silence_is_a_caution_never_an_option():
 
 def test_contraindications_only_hit_their_modalities():
     r = decide.recommend(case(contra=["liver-involvement-over-60pct"]))
-    assert stances(r) == {"haip": "caution", "tace": "contraindicated", "tare": "caution"}
+    assert stances(r) == {"haip": "caution", "tace": "contraindicated", "tare": "contraindicated"}
+    assert "60 to 70%" in r["tare"]["explanation"]  # the glass label's 70% line does not open 60-70%
     r = decide.recommend(case(contra=["lung-shunt-over-20pct"]))
     assert stances(r) == {"haip": "option", "tace": "option", "tare": "contraindicated"}
     assert "dosing measure" in r["tace"]["explanation"]

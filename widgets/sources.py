@@ -12,8 +12,9 @@ import re
 from quizzes.pages.cite import BIBLIOGRAPHY_URL, bib_labels
 
 # What the fact-sheet tags mean, in the words the course uses everywhere they are shown.
-TAGS = {"V": "figure read in the cited source", "S": "from a secondary source"}
-TAG_LEGEND = "V: figure read in the cited source; S: from a secondary source."
+# They say what kind of report a figure comes from, not how it was found.
+TAGS = {"V": "from the cited report itself", "S": "from a secondary source"}
+TAG_LEGEND = "V: from the cited report itself; S: from a secondary source."
 
 
 def source_label(key: str) -> str:

@@ -25,6 +25,9 @@ Rules (code: what it flags):
   uncited-number    a feedback sentence states a figure (%, months, P, HR, doses) without [@key]
   telling-id        an option id names its own status ("correct", "wrong", "key", "best", ...):
                     option ids are in every page, exam pages included, so the id must not say it
+  untagged-modality an option that opens with one therapy's name ("Chemoembolization with ...")
+                    has no `modality`: the check of keys against recommend() finds a therapy
+                    option by its tag, so an untagged one escapes it
 """
 
 from __future__ import annotations
@@ -58,6 +61,13 @@ FIGURE = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[a-z0-9]+")
+# The regional therapies by the names options use, each to its modality ("-induced" is a diagnosis).
+_THERAPY_NAMES = {
+    "haip": r"hepatic arterial infusion|pump|HAIP",
+    "tace": r"chemoembolization|DEBIRI|TACE",
+    "tare": r"radioembolization|TARE|SIRT|yttrium-90",
+}
+THERAPY = {m: re.compile(rf"\b(?:{names})(?![\w-])", re.IGNORECASE) for m, names in _THERAPY_NAMES.items()}
 _STOP = {
     "a",
     "an",
@@ -191,6 +201,13 @@ def _check_question(warn, q) -> None:
                 o.line,
                 where,
                 f"telling-id: option id {o.id!r} names its status, and ids are in every page: use a neutral id",
+            )
+        named = {m for m, name in THERAPY.items() if name.search(plain(o.text))}
+        if not o.modality and len(named) == 1 and THERAPY[next(iter(named))].match(plain(o.text)):
+            warn(
+                o.line,
+                where,
+                f"untagged-modality: option {o.id} opens with a therapy ({next(iter(named))}) but has no modality tag",
             )
         absolute = ABSOLUTES.search(plain(o.text)) if o.credit <= 0 else None
         if absolute:

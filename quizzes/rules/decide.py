@@ -148,14 +148,10 @@ CONTRA_RULES: tuple[ContraRule, ...] = (
     ContraRule(
         "tare",
         "liver-involvement-over-60pct",
-        ("dev-tare-glass-label", "dev-tare-reild-risk"),
-        "Caution: the DEBIRI technical recommendations use their 60% involvement ceiling "
-        "when selecting patients for radioembolization too, while the glass-microsphere label "
-        "(written for liver cancer) excludes only tumour replacing more than 70% of the liver; "
-        "a high absorbed liver dose and a small liver volume are risk factors for "
-        "radioembolization-induced liver disease. The sources set different limits, so the "
-        "MDT must weigh that risk.",
-        stance="caution",
+        ("tech-debiri-involvement",),
+        "The DEBIRI technical recommendations consider patients for radioembolization, as for "
+        "DEBIRI, only when no more than 60% of the liver is involved. The glass-microsphere "
+        "label's exclusion above 70% (written for liver cancer) does not make 60 to 70% acceptable.",
     ),
 )
 
