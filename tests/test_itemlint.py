@@ -57,6 +57,10 @@ def _hedge_only_key(b):
     _opt(_q(b, "q4"), "a")["text"] = "Fever and pain that may start on day one"
 
 
+def _caution_only_key(b):
+    _opt(_q(b, "q4"), "a")["text"] = "Fever and pain, for the MDT to weigh"
+
+
 def _few_options(b):
     _q(b, "q7")["options"].pop(0)
 
@@ -120,6 +124,7 @@ RULES = [
     ("length-spread", _length_spread),
     ("absolute", _absolute),
     ("hedge-only-key", _hedge_only_key),
+    ("caution-only-key", _caution_only_key),
     ("few-options", _few_options),
     ("all-none-above", _all_none),
     ("duplicate-option", _duplicate),

@@ -1,6 +1,7 @@
 """Decision logic: vocabulary, precedence, completeness, and agreement of bank keys."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -51,7 +52,7 @@ def test_rules_cite_existing_records():
         ("lung-shunt-over-20pct", "tare", "dev-tare-lsf-resin"),
         ("liver-involvement-over-60pct", "tace", "tech-debiri-involvement"),
         # the DEBIRI technical recommendations use the same 60% ceiling for radioembolization
-        ("liver-involvement-over-60pct", "tare", "tech-debiri-involvement"),
+        ("liver-involvement-over-60pct", "tare", "tech-tare-involvement"),
     ],
 )
 def test_contraindication_takes_precedence_everywhere(factor, modality, record):
@@ -282,7 +283,8 @@ def test_unfit_cases_in_the_banks_key_a_weighed_plan_not_the_bare_modality(quiz_
     """The real bank cases of a patient unfit for an operation: the catheter therapy is a caution,
     so the question asks what the findings mean for it, the key is a statement ("It ...") that
     leaves it for the MDT to weigh and names no modality, and no option naming the modality is
-    credited or penalised."""
+    credited or penalised. Caution wording must not give the key away: a distractor weighs
+    something too, and none merely denies the weighing ("nothing to weigh")."""
     quiz = load_bank(quiz_id)
     (c,) = [c for c in quiz.cases if c.id == case_id]
     assert "unfit-for-laparotomy" in c.features["contraindications"]
@@ -296,3 +298,7 @@ def test_unfit_cases_in_the_banks_key_a_weighed_plan_not_the_bare_modality(quiz_
             if opt.credit == 1:
                 assert opt.modality is None
                 assert opt.text.startswith("It ") and "weigh" in opt.text
+        if any(o.credit == 1 and "weigh" in o.text for o in q.options):
+            distractors = [o.text for o in q.options if o.credit < 1]
+            assert any("weigh" in t for t in distractors), (q.id, "only the key weighs")
+            assert not [t for t in distractors if re.search(r"need not weigh|nothing to weigh|plain option", t)], q.id

@@ -13,6 +13,8 @@ Rules (code: what it flags):
   length-spread     an option is more than 1.6 times or less than 0.5 times the question's mean length
   absolute          a distractor uses an absolute term ("always", "never", "no role", ...)
   hedge-only-key    only the key carries a hedge ("may", "potential", "consider", ...)
+  caution-only-key  only the key leaves something for the team to weigh ("weigh", "MDT",
+                    "multidisciplinary"): a reader would learn that the caution answer is right
   few-options       fewer than 4 options
   all-none-above    "all of the above" / "none of the above"
   duplicate-option  two options with the same text
@@ -50,6 +52,7 @@ HEDGES = re.compile(
     r"uncertain|suggests?)\b",
     re.IGNORECASE,
 )
+CAUTION_WORDS = re.compile(r"\bweigh|\bMDT\b|multidisciplinary", re.IGNORECASE)
 ALL_NONE = re.compile(r"\b(all|none) of the above\b", re.IGNORECASE)
 NEGATIVE = re.compile(r"\b(EXCEPT|NOT|LEAST)\b")
 # Whole hyphen-separated words of an option id that would tell an exam taker its credit.
@@ -224,6 +227,8 @@ def _check_question(warn, q) -> None:
                 break
     if q.type == "single" and _hedge_only_key(q):
         warn(q.line, where, "hedge-only-key: only the key carries a hedging word")
+    if q.type == "single" and _only_key_matches(q, CAUTION_WORDS):
+        warn(q.line, where, "caution-only-key: only the key leaves something for the MDT to weigh")
 
 
 def _key_is_longest(q) -> bool:
@@ -238,9 +243,14 @@ def _key_is_shortest(q) -> bool:
     return all(lengths[key] < n for oid, n in lengths.items() if oid != key)
 
 
+def _only_key_matches(q, pattern) -> bool:
+    """The key's text matches `pattern` and no other option's does."""
+    hits = [o for o in q.options if pattern.search(plain(o.text))]
+    return len(hits) == 1 and hits[0].credit >= 1.0
+
+
 def _hedge_only_key(q) -> bool:
-    hedged = [o for o in q.options if HEDGES.search(plain(o.text))]
-    return len(hedged) == 1 and hedged[0].credit >= 1.0
+    return _only_key_matches(q, HEDGES)
 
 
 def _check_positions(warn, singles, multiples) -> None:

@@ -8,6 +8,8 @@ are averaged over many learner seeds, since the order differs per learner.
   longest      single: the longest option; select-all: the longer half of the options
   hedging      single: the first option shown with a hedge word ("may", "potential", ...), else
                the first shown; select-all: every option with a hedge word, else the first shown
+  caution      the same with caution wording ("weigh", "MDT", "multidisciplinary"): a reader who
+               has learnt that the answer leaving something to the team is usually right
   first shown  single and select-all: the first option shown
   first half   single: the first option shown; select-all: the first half shown (rounded up)
   middle       "avoid the extremes": single: a uniformly random option that is neither the
@@ -22,12 +24,14 @@ import itertools
 import math
 from dataclasses import dataclass
 
-from quizzes.checks.itemlint import HEDGES, plain
+from quizzes.checks.itemlint import CAUTION_WORDS, HEDGES, plain
 from quizzes.parsing.model import Question, Quiz, iter_questions
 from quizzes.rules.order import display_order
 from quizzes.rules.scoring import score_question
 
-STRATEGIES = ("longest", "hedging", "first shown", "first half", "middle")
+STRATEGIES = ("longest", "hedging", "caution", "first shown", "first half", "middle")
+# Strategies that take the options carrying certain words, else the first shown.
+WORD_STRATEGIES = {"hedging": HEDGES, "caution": CAUTION_WORDS}
 SEEDS = tuple(f"{n:016x}" for n in range(1, 201))
 
 
@@ -50,11 +54,11 @@ def _pick(strategy: str, q: Question, shown: list) -> list[str]:
         by_length = sorted(shown, key=lambda o: -len(plain(o.text)))  # stable: ties as shown
         n = 1 if q.type == "single" else math.ceil(len(shown) / 2)
         return [o.id for o in by_length[:n]]
-    if strategy == "hedging":
-        hedged = [o.id for o in shown if HEDGES.search(plain(o.text))]
-        if not hedged:
+    if strategy in WORD_STRATEGIES:
+        worded = [o.id for o in shown if WORD_STRATEGIES[strategy].search(plain(o.text))]
+        if not worded:
             return [shown[0].id]
-        return hedged[:1] if q.type == "single" else hedged
+        return worded[:1] if q.type == "single" else worded
     if strategy == "first shown" or q.type == "single":
         return [shown[0].id]
     return [o.id for o in shown[: math.ceil(len(shown) / 2)]]  # first half

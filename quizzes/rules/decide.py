@@ -135,8 +135,10 @@ CONTRA_RULES: tuple[ContraRule, ...] = (
         ("dev-tare-glass-label",),
         "Caution: radioembolization needs no operation, but whatever makes the patient unfit "
         "for one (performance status, heart, lung or liver function) must be checked against "
-        "the device's own limits, such as the glass-microsphere label's exclusion of ECOG "
-        "performance status above 2 and of pulmonary insufficiency.",
+        "the device's own limits. The glass-microsphere label (written for liver cancer) "
+        "excludes patients whose other illnesses or poor general health make them poor "
+        "candidates, with ECOG performance status above 2 as its example, and patients with "
+        "pulmonary insufficiency; it sets no cardiac threshold, so the MDT must weigh it.",
         stance="caution",
     ),
     ContraRule(
@@ -148,7 +150,7 @@ CONTRA_RULES: tuple[ContraRule, ...] = (
     ContraRule(
         "tare",
         "liver-involvement-over-60pct",
-        ("tech-debiri-involvement",),
+        ("tech-tare-involvement",),
         "The DEBIRI technical recommendations consider patients for radioembolization, as for "
         "DEBIRI, only when no more than 60% of the liver is involved. The glass-microsphere "
         "label's exclusion above 70% (written for liver cancer) does not make 60 to 70% acceptable.",
