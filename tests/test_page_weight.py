@@ -191,6 +191,8 @@ def test_icon_buttons_keep_their_names_and_the_colour_switch_shows_each_state(br
             shown = switch.locator("svg.theme-switch:visible")
             assert shown.count() == 1 and shown.get_attribute("data-mode") == mode
             seen.append((mode, shown.locator("title").text_content()))
+            # the theme fades colours on a switch: axe must read the colours the reader ends up with
+            page.wait_for_function("document.getAnimations().every((a) => a.playState !== 'running')")
             assert serious_axe_violations(page) == [], (width, mode)
         assert sorted(seen) == [("auto", "System Settings"), ("dark", "Dark"), ("light", "Light")]
     finally:
@@ -347,16 +349,23 @@ def _shot(browser, site: Path, width: int, mode: str) -> tuple[bytes, list]:
 def test_pages_look_the_same_as_with_font_awesome(browser, both_looks, width, mode):
     """Pixel for pixel the same, but for anti-aliasing at the edges of the CSS-drawn icons (a
     glyph rendered as text and the same outline as a mask round differently)."""
-    theme, boxes = _shot(browser, both_looks["theme"], width, mode)
-    diet, diet_boxes = _shot(browser, both_looks["diet"], width, mode)
-    assert len(boxes) == 11 and boxes == diet_boxes
-    page = browser.new_page()
-    try:
-        page.goto("about:blank")
-        data = lambda png: "data:image/png;base64," + base64.b64encode(png).decode()  # noqa: E731
-        result = page.evaluate(COMPARE, [data(theme), data(diet), boxes])
-    finally:
-        page.close()
+    # Headless Chromium draws the sidebar title of one and the same build in one of two
+    # anti-aliasing states from one load to the next (same geometry, two different shots per
+    # build, at 1280 px). So up to four pairs of fresh loads are compared, and one pair must agree:
+    # a real difference between the builds would show in every pair.
+    data = lambda png: "data:image/png;base64," + base64.b64encode(png).decode()  # noqa: E731
+    for _ in range(4):
+        theme, boxes = _shot(browser, both_looks["theme"], width, mode)
+        diet, diet_boxes = _shot(browser, both_looks["diet"], width, mode)
+        assert len(boxes) == 11 and boxes == diet_boxes
+        page = browser.new_page()
+        try:
+            page.goto("about:blank")
+            result = page.evaluate(COMPARE, [data(theme), data(diet), boxes])
+        finally:
+            page.close()
+        if "size" in result or result["outside"] == 0:
+            break
     assert "size" not in result, f"the page changed size: {result}"
     assert result["outside"] == 0, f"pixels differ outside the admonition icons at {result['where']}"
     for (_, _, w, h), count in zip(boxes, result["inside"]):

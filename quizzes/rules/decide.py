@@ -138,7 +138,7 @@ CONTRA_RULES: tuple[ContraRule, ...] = (
         "the device's own limits. The glass-microsphere label (written for liver cancer) "
         "excludes patients whose other illnesses or poor general health make them poor "
         "candidates, with ECOG performance status above 2 as its example, and patients with "
-        "pulmonary insufficiency; it sets no cardiac threshold, so the MDT must weigh it.",
+        "pulmonary insufficiency; it sets no cardiac threshold, so the MDT must weigh heart disease.",
         stance="caution",
     ),
     ContraRule(
