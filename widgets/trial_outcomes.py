@@ -51,6 +51,9 @@ DESIGN_NOTES = {
     "5-FU/leucovorin, an old regimen.",
 }
 
+# The same caution for each subgroup of the non-randomised Groot Koerkamp comparison.
+SUBGROUP_NOTE = "A subgroup of a non-randomised comparison. The P value is small, but it cannot remove selection bias."
+
 # Notes on single results, keyed by (trial id, endpoint as written in the YAML).
 RESULT_NOTES = {
     (
@@ -86,11 +89,11 @@ RESULT_NOTES = {
     (
         "groot-koerkamp-2017",
         "Median overall survival, node-negative primary",
-    ): "A subgroup of a non-randomised comparison. The P value is small, but it cannot remove selection bias.",
+    ): SUBGROUP_NOTE,
     (
         "groot-koerkamp-2017",
         "Median overall survival, clinical risk score 0-2",
-    ): "A subgroup of a non-randomised comparison. The P value is small, but it cannot remove selection bias.",
+    ): SUBGROUP_NOTE,
     (
         "mskcc-2016-protocols",
         "Median overall survival",

@@ -205,12 +205,12 @@ def _check_question(warn, q) -> None:
                 where,
                 f"telling-id: option id {o.id!r} names its status, and ids are in every page: use a neutral id",
             )
-        named = {m for m, name in THERAPY.items() if name.search(plain(o.text))}
-        if not o.modality and len(named) == 1 and THERAPY[next(iter(named))].match(plain(o.text)):
+        named = [m for m, name in THERAPY.items() if name.search(plain(o.text))]
+        if not o.modality and len(named) == 1 and THERAPY[named[0]].match(plain(o.text)):
             warn(
                 o.line,
                 where,
-                f"untagged-modality: option {o.id} opens with a therapy ({next(iter(named))}) but has no modality tag",
+                f"untagged-modality: option {o.id} opens with a therapy ({named[0]}) but has no modality tag",
             )
         absolute = ABSOLUTES.search(plain(o.text)) if o.credit <= 0 else None
         if absolute:
